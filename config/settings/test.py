@@ -1,0 +1,19 @@
+"""Tests: SQLite with eager Celery unless DATABASE_URL and CELERY_BROKER_URL point at real services."""
+
+import os
+
+from .base import *  # noqa: F403
+from .base import BASE_DIR
+
+DEBUG = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+MEDIA_ROOT = BASE_DIR / "var" / "test-media"
+# Eager Celery on the embedded default; a real broker when CI gives one.
+CELERY_TASK_ALWAYS_EAGER = not os.environ.get("CELERY_BROKER_URL")
+AXES_ENABLED = True
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")

@@ -1,0 +1,1 @@
+# Models for this routine arrive with its issue.

@@ -1,0 +1,138 @@
+"""Every write to the core records."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cases.services import timeline_event_record
+
+from . import rules
+from .models import Centre, Resident, Stay, User
+
+ARRIVAL_MESSAGES = {
+    "birth_in_future": lambda: _("The date of birth cannot be in the future."),
+    "arrival_in_future": lambda: _("The arrival cannot be in the future."),
+    "arrival_before_birth": lambda: _("The arrival cannot be before the date of birth."),
+}
+
+
+@dataclass(frozen=True)
+class ResidentData:
+    given_names: str
+    family_name: str
+    date_of_birth: "datetime.date"
+    gender: str
+    nationality: str
+    duf_number: str | None = None
+    registration_number: str | None = None
+    date_of_birth_uncertain: bool = False
+    presumed_adult: bool = False
+    languages: str = ""
+    interpreter_language: str = ""
+    asylum_stage: str = "registered"
+    representative_name: str = ""
+    representative_phone: str = ""
+    representative_address: str = ""
+    lawyer_name: str = ""
+    lawyer_phone: str = ""
+    lawyer_address: str = ""
+    child_welfare_case: bool = False
+    child_welfare_service: str = ""
+    special_needs: str = ""
+    school: str = ""
+
+
+def _check_arrival(data: ResidentData, arrived_at: datetime) -> None:
+    problems = rules.arrival_problems(
+        date_of_birth=data.date_of_birth, arrived_at=arrived_at, now=timezone.now()
+    )
+    if problems:
+        raise ValidationError([ARRIVAL_MESSAGES[p]() for p in problems])
+
+
+def _check_identity(data: ResidentData) -> None:
+    if not data.duf_number and not data.registration_number:
+        raise ValidationError(_("Give a DUF number or a registration number."))
+    if data.duf_number and Resident.objects.filter(duf_number=data.duf_number).exists():
+        raise ValidationError(_("A resident with this DUF number is already registered."))
+    if (
+        data.registration_number
+        and Resident.objects.filter(registration_number=data.registration_number).exists()
+    ):
+        raise ValidationError(_("A resident with this registration number is already registered."))
+
+
+def resident_register_with_arrival(
+    *, data: ResidentData, centre: Centre, arrived_at: datetime, by: User
+) -> Resident:
+    """Register a new resident and open their stay at the centre, all or nothing."""
+    _check_arrival(data, arrived_at)
+    try:
+        with transaction.atomic():
+            _check_identity(data)
+            fields = {k: v for k, v in data.__dict__.items()}
+            fields["duf_number"] = data.duf_number or None
+            fields["registration_number"] = data.registration_number or None
+            resident = Resident.objects.create(centre=centre, **fields)
+            Stay.objects.create(resident=resident, centre=centre, started_at=arrived_at)
+            timeline_event_record(
+                subject=resident, kind="arrival", actor=by, at=arrived_at, rule_id="MOT-1",
+                summary=_("Arrived at %(centre)s") % {"centre": centre.name},
+            )
+    except IntegrityError:
+        # A concurrent double submit lost the race on the unique DUF/registration number.
+        raise ValidationError(_("A resident with this DUF number is already registered.")) from None
+    return resident
+
+
+def stay_open(*, resident: Resident, centre: Centre, arrived_at: datetime, by: User) -> Stay:
+    """Arrival of a known resident at a centre; refuses a second open stay."""
+    with transaction.atomic():
+        locked = Resident.objects.select_for_update().get(pk=resident.pk)
+        if locked.stays.filter(ended_at__isnull=True).exists():
+            raise ValidationError(_("The resident already has an open stay. End it first."))
+        latest = locked.stays.order_by("-started_at").first()
+        if latest and latest.ended_at and arrived_at < latest.ended_at:
+            raise ValidationError(_("The arrival cannot be before the end of the previous stay."))
+        if arrived_at > timezone.now():
+            raise ValidationError(_("The arrival cannot be in the future."))
+        if arrived_at.date() < locked.date_of_birth:
+            raise ValidationError(_("The arrival cannot be before the date of birth."))
+        try:
+            with transaction.atomic():
+                stay = Stay.objects.create(resident=locked, centre=centre, started_at=arrived_at)
+        except IntegrityError:
+            raise ValidationError(_("The resident already has an open stay. End it first.")) from None
+        locked.centre = centre
+        locked.save()
+        timeline_event_record(
+            subject=locked, kind="arrival", actor=by, at=arrived_at, rule_id="MOT-1",
+            summary=_("Arrived at %(centre)s") % {"centre": centre.name},
+        )
+    return stay
+
+
+def stay_close(*, stay: Stay, ended_at: datetime, reason: str, by: User) -> Stay:
+    with transaction.atomic():
+        locked = Stay.objects.select_for_update().get(pk=stay.pk)
+        if locked.ended_at is not None:
+            raise ValidationError(_("This stay has already ended."))
+        if ended_at < locked.started_at:
+            raise ValidationError(_("A stay cannot end before it started."))
+        if ended_at > timezone.now():
+            raise ValidationError(_("The end of a stay cannot be in the future."))
+        if reason not in Stay.EndReason.values:
+            raise ValidationError(_("Choose why the stay ended."))
+        locked.ended_at = ended_at
+        locked.end_reason = reason
+        locked.save()
+        timeline_event_record(
+            subject=locked.resident, kind="stay_ended", actor=by, at=ended_at,
+            summary=_("Left %(centre)s: %(reason)s")
+            % {"centre": locked.centre.name, "reason": locked.get_end_reason_display()},
+        )
+    return locked
