@@ -111,3 +111,30 @@ def access_centre(*, user: User, centre_id) -> Centre:
 def can_see_history(user: User) -> bool:
     """A resident's change history: centre leaders and admins (X-4)."""
     return user.is_authenticated and (user.is_admin_role or user.role == Role.CENTRE_LEADER)
+
+
+def resident_of(subject) -> Resident | None:
+    """The resident a case subject belongs to: the resident itself or its `resident` field."""
+    if isinstance(subject, Resident):
+        return subject
+    return getattr(subject, "resident", None)
+
+
+def access_subject(*, user: User, content_type_id: int, object_id: int, action: str = "view"):
+    """A case subject (resident or a case with a `resident`) the user may act on, else 404."""
+    from django.contrib.contenttypes.models import ContentType
+
+    try:
+        model = ContentType.objects.get_for_id(int(content_type_id)).model_class()
+        subject = model._default_manager.get(pk=int(object_id))
+    except (ContentType.DoesNotExist, AttributeError, ValueError, TypeError):
+        raise Http404 from None
+    except Exception as exc:  # the model's own DoesNotExist
+        if exc.__class__.__name__ == "DoesNotExist":
+            raise Http404 from None
+        raise
+    resident = resident_of(subject)
+    if resident is None:
+        raise Http404
+    access_resident(user=user, resident_id=resident.pk, action=Action(action))
+    return subject

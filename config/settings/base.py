@@ -185,3 +185,6 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }
+
+# The case engine asks the one access layer through this function (see cases/access.py).
+CASES_SUBJECT_ACCESS = "mottak.access.access_subject"

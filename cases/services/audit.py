@@ -6,7 +6,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
 
-from .models import ReadLog, TimelineEvent
+from ..models import ReadLog, TimelineEvent
 
 
 def read_log_record(*, user, subject: models.Model, action: str, detail: str = "") -> ReadLog:
