@@ -22,8 +22,13 @@ def other_region(db):
 @pytest.fixture
 def centre(region):
     return Centre.objects.create(
-        name="Fjellheim mottak", kind=Centre.Kind.ORDINARY_MINORS, operator=Centre.Operator.MUNICIPAL,
-        municipality="Lillehammer", region=region, capacity=30, address="Postboks 1, 2601 Lillehammer",
+        name="Fjellheim mottak",
+        kind=Centre.Kind.ORDINARY_MINORS,
+        operator=Centre.Operator.MUNICIPAL,
+        municipality="Lillehammer",
+        region=region,
+        capacity=30,
+        address="Postboks 1, 2601 Lillehammer",
     )
 
 
@@ -31,8 +36,12 @@ def centre(region):
 def neighbour_centre(region):
     """Another centre in the same region."""
     return Centre.objects.create(
-        name="Solbakken transitt", kind=Centre.Kind.TRANSIT, operator=Centre.Operator.PRIVATE,
-        municipality="Hamar", region=region, capacity=50,
+        name="Solbakken transitt",
+        kind=Centre.Kind.TRANSIT,
+        operator=Centre.Operator.PRIVATE,
+        municipality="Hamar",
+        region=region,
+        capacity=50,
     )
 
 
@@ -40,14 +49,21 @@ def neighbour_centre(region):
 def far_centre(other_region):
     """A centre in another region."""
     return Centre.objects.create(
-        name="Havgløtt mottak", kind=Centre.Kind.ORDINARY_MINORS, operator=Centre.Operator.PRIVATE,
-        municipality="Bergen", region=other_region, capacity=25,
+        name="Havgløtt mottak",
+        kind=Centre.Kind.ORDINARY_MINORS,
+        operator=Centre.Operator.PRIVATE,
+        municipality="Bergen",
+        region=other_region,
+        capacity=25,
     )
 
 
 def make_user(role: str, username: str | None = None, **extra) -> User:
     return User.objects.create_user(
-        username=username or f"{role}-{User.objects.count()}", password="pw-test-123!", role=role, **extra
+        username=username or f"{role}-{User.objects.count()}",
+        password="pw-test-123!",
+        role=role,
+        **extra,
     )
 
 
@@ -91,9 +107,13 @@ _duf_counter = iter(range(10**11, 10**12))
 
 def make_resident(centre: Centre, **extra) -> Resident:
     fields = dict(
-        duf_number=str(next(_duf_counter)), given_names="Testa", family_name="Testesen",
-        date_of_birth=date.today() - timedelta(days=16 * 365), gender=Resident.Gender.FEMALE,
-        nationality="Eritrea", centre=centre,
+        duf_number=str(next(_duf_counter)),
+        given_names="Testa",
+        family_name="Testesen",
+        date_of_birth=date.today() - timedelta(days=16 * 365),
+        gender=Resident.Gender.FEMALE,
+        nationality="Eritrea",
+        centre=centre,
     )
     fields.update(extra)
     resident = Resident.objects.create(**fields)

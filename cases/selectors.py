@@ -8,12 +8,13 @@ from .models import ReadLog, TimelineEvent
 
 def timeline_for(subject: models.Model, *, limit: int = 50):
     ct = ContentType.objects.get_for_model(subject)
-    return (
-        TimelineEvent.objects.filter(content_type=ct, object_id=subject.pk)
-        .select_related("actor")[:limit]
-    )
+    return TimelineEvent.objects.filter(content_type=ct, object_id=subject.pk).select_related(
+        "actor"
+    )[:limit]
 
 
 def read_log_for(subject: models.Model, *, limit: int = 100):
     ct = ContentType.objects.get_for_model(subject)
-    return ReadLog.objects.filter(content_type=ct, object_id=subject.pk).select_related("user")[:limit]
+    return ReadLog.objects.filter(content_type=ct, object_id=subject.pk).select_related("user")[
+        :limit
+    ]

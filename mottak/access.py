@@ -7,6 +7,8 @@ not see answers exactly like a missing one: Http404.
 
 from enum import StrEnum
 
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import QuerySet
 from django.http import Http404
 from guardian.shortcuts import assign_perm, get_objects_for_user, remove_perm
@@ -94,8 +96,8 @@ def stays_visible_to(user: User, action: Action = Action.LIST) -> QuerySet[Stay]
 
 def access_stay(*, user: User, stay_id, action: Action = Action.VIEW) -> Stay:
     try:
-        return stays_visible_to(user, action).select_related("resident", "centre").get(
-            pk=int(stay_id)
+        return (
+            stays_visible_to(user, action).select_related("resident", "centre").get(pk=int(stay_id))
         )
     except (Stay.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
@@ -122,17 +124,11 @@ def resident_of(subject) -> Resident | None:
 
 def access_subject(*, user: User, content_type_id: int, object_id: int, action: str = "view"):
     """A case subject (resident or a case with a `resident`) the user may act on, else 404."""
-    from django.contrib.contenttypes.models import ContentType
-
     try:
         model = ContentType.objects.get_for_id(int(content_type_id)).model_class()
         subject = model._default_manager.get(pk=int(object_id))
-    except (ContentType.DoesNotExist, AttributeError, ValueError, TypeError):
+    except (ObjectDoesNotExist, AttributeError, ValueError, TypeError):
         raise Http404 from None
-    except Exception as exc:  # the model's own DoesNotExist
-        if exc.__class__.__name__ == "DoesNotExist":
-            raise Http404 from None
-        raise
     resident = resident_of(subject)
     if resident is None:
         raise Http404

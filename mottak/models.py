@@ -23,7 +23,9 @@ REGION_ROLES = frozenset({Role.REGION_CASEWORKER})
 
 
 class User(AbstractUser):
-    role = models.CharField(_("role"), max_length=32, choices=Role.choices, default=Role.CENTRE_STAFF)
+    role = models.CharField(
+        _("role"), max_length=32, choices=Role.choices, default=Role.CENTRE_STAFF
+    )
     history = HistoricalRecords(excluded_fields=["password", "last_login"])
 
     class Meta:
@@ -126,7 +128,11 @@ class Resident(models.Model):
         OTHER = "other", _("Other / unknown")
 
     duf_number = models.CharField(
-        _("DUF number"), max_length=12, unique=True, null=True, blank=True,
+        _("DUF number"),
+        max_length=12,
+        unique=True,
+        null=True,
+        blank=True,
         help_text=_("12 digits; spaces are allowed when typing."),
     )
     registration_number = models.CharField(
@@ -137,7 +143,8 @@ class Resident(models.Model):
     date_of_birth = models.DateField(_("date of birth"))
     date_of_birth_uncertain = models.BooleanField(_("date of birth uncertain"), default=False)
     presumed_adult = models.BooleanField(
-        _("presumed adult, registered as a minor"), default=False,
+        _("presumed adult, registered as a minor"),
+        default=False,
         help_text=_("Presumed to be an adult but registered in DUF as an unaccompanied minor."),
     )
     gender = models.CharField(_("gender"), max_length=8, choices=Gender.choices)
@@ -145,12 +152,16 @@ class Resident(models.Model):
     languages = models.CharField(_("languages"), max_length=200, blank=True)
     interpreter_language = models.CharField(_("interpreter language"), max_length=80, blank=True)
     asylum_stage = models.CharField(
-        _("stage of the asylum case"), max_length=32, choices=AsylumStage.choices,
+        _("stage of the asylum case"),
+        max_length=32,
+        choices=AsylumStage.choices,
         default=AsylumStage.REGISTERED,
     )
     representative_name = models.CharField(_("representative"), max_length=120, blank=True)
     representative_phone = models.CharField(_("representative's phone"), max_length=40, blank=True)
-    representative_address = models.CharField(_("representative's address"), max_length=200, blank=True)
+    representative_address = models.CharField(
+        _("representative's address"), max_length=200, blank=True
+    )
     lawyer_name = models.CharField(_("lawyer"), max_length=120, blank=True)
     lawyer_phone = models.CharField(_("lawyer's phone"), max_length=40, blank=True)
     lawyer_address = models.CharField(_("lawyer's address"), max_length=200, blank=True)
@@ -212,7 +223,9 @@ class Stay(models.Model):
     )
     started_at = models.DateTimeField(_("arrived"))
     ended_at = models.DateTimeField(_("left"), null=True, blank=True)
-    end_reason = models.CharField(_("why it ended"), max_length=16, choices=EndReason.choices, blank=True)
+    end_reason = models.CharField(
+        _("why it ended"), max_length=16, choices=EndReason.choices, blank=True
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -221,7 +234,9 @@ class Stay(models.Model):
         verbose_name_plural = _("stays")
         constraints = [
             models.UniqueConstraint(
-                fields=["resident"], condition=Q(ended_at__isnull=True), name="one_open_stay_per_resident"
+                fields=["resident"],
+                condition=Q(ended_at__isnull=True),
+                name="one_open_stay_per_resident",
             ),
             models.CheckConstraint(
                 condition=Q(ended_at__isnull=True) | Q(ended_at__gte=models.F("started_at")),

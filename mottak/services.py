@@ -80,7 +80,11 @@ def resident_register_with_arrival(
             resident = Resident.objects.create(centre=centre, **fields)
             Stay.objects.create(resident=resident, centre=centre, started_at=arrived_at)
             timeline_event_record(
-                subject=resident, kind="arrival", actor=by, at=arrived_at, rule_id="MOT-1",
+                subject=resident,
+                kind="arrival",
+                actor=by,
+                at=arrived_at,
+                rule_id="MOT-1",
                 summary=_("Arrived at %(centre)s") % {"centre": centre.name},
             )
     except IntegrityError:
@@ -106,11 +110,17 @@ def stay_open(*, resident: Resident, centre: Centre, arrived_at: datetime, by: U
             with transaction.atomic():
                 stay = Stay.objects.create(resident=locked, centre=centre, started_at=arrived_at)
         except IntegrityError:
-            raise ValidationError(_("The resident already has an open stay. End it first.")) from None
+            raise ValidationError(
+                _("The resident already has an open stay. End it first.")
+            ) from None
         locked.centre = centre
         locked.save()
         timeline_event_record(
-            subject=locked, kind="arrival", actor=by, at=arrived_at, rule_id="MOT-1",
+            subject=locked,
+            kind="arrival",
+            actor=by,
+            at=arrived_at,
+            rule_id="MOT-1",
             summary=_("Arrived at %(centre)s") % {"centre": centre.name},
         )
     return stay
@@ -131,7 +141,10 @@ def stay_close(*, stay: Stay, ended_at: datetime, reason: str, by: User) -> Stay
         locked.end_reason = reason
         locked.save()
         timeline_event_record(
-            subject=locked.resident, kind="stay_ended", actor=by, at=ended_at,
+            subject=locked.resident,
+            kind="stay_ended",
+            actor=by,
+            at=ended_at,
             summary=_("Left %(centre)s: %(reason)s")
             % {"centre": locked.centre.name, "reason": locked.get_end_reason_display()},
         )

@@ -43,8 +43,12 @@ class TimelineEvent(models.Model):
     rule_id = models.CharField(_("rule"), max_length=16, blank=True)
     summary = models.CharField(_("summary"), max_length=300)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-        related_name="+", verbose_name=_("by"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
     )
     at = models.DateTimeField(_("when"), db_index=True)
 
