@@ -32,6 +32,9 @@ class ReadLog(models.Model):
         verbose_name_plural = _("read log")
         indexes = [models.Index(fields=["content_type", "object_id", "-at"])]
 
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} {self.at:%Y-%m-%d %H:%M}"
+
 
 class TimelineEvent(models.Model):
     """A domain event in a resident's case, written in the same transaction as the change."""
@@ -57,3 +60,6 @@ class TimelineEvent(models.Model):
         verbose_name = _("timeline event")
         verbose_name_plural = _("timeline")
         indexes = [models.Index(fields=["content_type", "object_id", "-at"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.at:%Y-%m-%d %H:%M}"
