@@ -9,6 +9,7 @@ from pathlib import PurePosixPath
 import filetype
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024  # 10 MB
@@ -95,3 +96,29 @@ def stored_file_delete(name: str) -> None:
     """Remove a stored file after its transaction failed, so no orphan is left on disk."""
     if name:
         default_storage.delete(name)
+
+
+def orphan_files_delete(*, older_than_seconds: int = 3600) -> int:
+    """Delete stored uploads no row refers to (left when an outer transaction rolled back after
+    the service wrote the file). Only files older than `older_than_seconds`, so an upload whose
+    transaction is still open is never touched. Returns how many were deleted."""
+    from .models import ChecklistStepCompletion, Consent  # the models import this module
+
+    referenced = set(Consent.objects.values_list("declaration", flat=True))
+    referenced |= set(
+        ChecklistStepCompletion.objects.exclude(attachment="").values_list("attachment", flat=True)
+    )
+    cutoff = timezone.now().timestamp() - older_than_seconds
+    deleted = 0
+    for folder in ("consents", "checklists"):
+        if not default_storage.exists(folder):
+            continue
+        for filename in default_storage.listdir(folder)[1]:
+            name = f"{folder}/{filename}"
+            if name in referenced:
+                continue
+            if default_storage.get_modified_time(name).timestamp() > cutoff:
+                continue
+            default_storage.delete(name)
+            deleted += 1
+    return deleted
