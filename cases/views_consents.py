@@ -50,7 +50,7 @@ def safe_next(request, fallback: str) -> str:
     return fallback
 
 
-def consents_panel_context(*, subject, user=None) -> dict:
+def consents_panel_context(*, subject) -> dict:
     """What cases/consents/_consents.html needs, for the resident page to include."""
     ct = ContentType.objects.get_for_model(subject)
     return {

@@ -1,12 +1,13 @@
 """Checklists: the declarative definition, recording steps once, undo with a reason, pages."""
 
 import threading
+import time
 from datetime import timedelta
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db import connection
+from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -223,38 +224,54 @@ def test_undo_needs_a_reason_keeps_the_row_and_opens_the_step(moving_out, reside
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_concurrent_double_submit_gives_one_row(moving_out, centre, user_factory):
+def test_concurrent_double_submit_gives_one_row(moving_out, centre, user_factory, media_root):
+    """The first submit's transaction is still open when the second checks and inserts: the
+    second cannot see the row, waits on the unique index, and is refused when the first commits."""
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL: SQLite serialises writers")
     from conftest import make_resident
 
     resident = make_resident(centre)
     user = user_factory(Role.CENTRE_STAFF, centre=centre)
-    barrier = threading.Barrier(2)
-    outcomes = []
+    first_inserted = threading.Event()
+    outcomes = {}
 
-    def submit():
+    def submit(key, hold_open: bool):
         from django.db import connection as thread_connection
 
         try:
-            barrier.wait()
-            checklist_step_complete(
-                owner=resident, checklist=moving_out, step_code="sesam", by=user
-            )
-            outcomes.append("done")
+            with transaction.atomic():
+                checklist_step_complete(
+                    owner=resident,
+                    checklist=moving_out,
+                    step_code="sesam",
+                    by=user,
+                    attachment=upload(PDF + key.encode()),
+                )
+                if hold_open:
+                    first_inserted.set()
+                    time.sleep(0.5)  # the second submit now blocks on the unique index
+            outcomes[key] = "done"
         except ValidationError as error:
-            outcomes.append(error.messages[0])
+            outcomes[key] = error.messages[0]
         finally:
+            first_inserted.set()
             thread_connection.close()
 
-    threads = [threading.Thread(target=submit) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert sorted(outcomes) == ["This step has already been recorded as done.", "done"]
+    first = threading.Thread(target=submit, args=("first", True))
+    first.start()
+    first_inserted.wait(timeout=10)
+    second = threading.Thread(target=submit, args=("second", False))
+    second.start()
+    first.join()
+    second.join()
+    assert outcomes == {
+        "first": "done",
+        "second": "This step has already been recorded as done.",
+    }
     assert ChecklistStepCompletion.objects.count() == 1
     assert TimelineEvent.objects.filter(kind="checklist_step_done").count() == 1
+    assert len(files_under(media_root)) == 1  # the loser's attachment was removed
 
 
 # --- Views ------------------------------------------------------------------------------

@@ -66,6 +66,7 @@ def consent(resident, staff, media_root):
 
 def test_staff_records_a_consent_with_its_declaration(client, staff, resident, media_root):
     client.force_login(staff)
+    assert client.get(new_url(resident)).status_code == 200
     response = client.post(new_url(resident), form_data(upload(PDF)))
     assert response.status_code == 302
     consent = Consent.objects.get()
