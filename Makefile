@@ -49,8 +49,11 @@ lint: install
 format: install
 	$(BIN)/ruff format .
 
+# Every locale/ dir of the project and its apps (not the ones inside .venv).
 messages: install
-	$(MANAGE) compilemessages --ignore=$(VENV) --ignore=var
+	@if find . -path ./$(VENV) -prune -o -name '*.po' -print -quit | grep -q .; then \
+		$(MANAGE) compilemessages --ignore=$(VENV) --ignore=var; \
+	else echo "No .po files yet: nothing to compile."; fi
 
 check: install dirs
 	$(MANAGE) check
