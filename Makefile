@@ -7,7 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-dev
 MANAGE := $(BIN)/python manage.py
-VAR_DIRS := var/broker/out var/broker/processed var/media var/static
+VAR_DIRS := var/broker/out var/broker/processed var/broker/control var/media var/static
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help

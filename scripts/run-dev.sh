@@ -12,7 +12,7 @@ PORT=${RUN_PORT:-8000}
 unset DATABASE_URL CELERY_BROKER_URL
 export DJANGO_SETTINGS_MODULE=config.settings.dev
 
-mkdir -p var/broker/out var/broker/processed var/media var/static
+mkdir -p var/broker/out var/broker/processed var/broker/control var/media var/static
 $PY manage.py migrate --noinput
 if $PY manage.py help setup_schedules >/dev/null 2>&1; then
     $PY manage.py setup_schedules
