@@ -3,7 +3,7 @@
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
-from .models import ReadLog, TimelineEvent
+from .models import Dispatch, ReadLog, TimelineEvent
 
 
 def timeline_for(subject: models.Model, *, limit: int = 50):
@@ -18,3 +18,11 @@ def read_log_for(subject: models.Model, *, limit: int = 100):
     return ReadLog.objects.filter(content_type=ct, object_id=subject.pk).select_related("user")[
         :limit
     ]
+
+
+def dispatches_for_subject(subject: models.Model):
+    """Notices about one resident (or case), newest first, for the resident page."""
+    ct = ContentType.objects.get_for_model(subject)
+    return Dispatch.objects.filter(subject_ct=ct, subject_id=subject.pk).select_related(
+        "created_by", "sent_by"
+    )

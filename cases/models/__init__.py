@@ -1,5 +1,6 @@
 """Models of the case engine, one module per part."""
 
 from .audit import ReadLog, TimelineEvent
+from .dispatches import Dispatch
 
-__all__ = ["ReadLog", "TimelineEvent"]
+__all__ = ["Dispatch", "ReadLog", "TimelineEvent"]
