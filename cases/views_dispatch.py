@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template import TemplateDoesNotExist
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -66,10 +67,14 @@ def dispatch_detail(request, pk: int):
 @require_GET
 def dispatch_preview(request, pk: int):
     dispatch, subject = _access_dispatch(user=request.user, pk=pk)
+    try:
+        html = dispatch_html(dispatch, preview=True)
+    except TemplateDoesNotExist:  # a form removed after the dispatch was made
+        raise Http404 from None
     read_log_record(
         user=request.user, subject=subject, action="view", detail=f"dispatch {dispatch.pk} preview"
     )
-    return _private(HttpResponse(dispatch_html(dispatch, preview=True)))
+    return _private(HttpResponse(html))
 
 
 @login_required
