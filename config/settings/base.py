@@ -69,6 +69,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "cases.context_processors.notifications",
             ],
         },
     },
@@ -190,3 +191,7 @@ LOGGING = {
 
 # The case engine asks the one access layer through this function (see cases/access.py).
 CASES_SUBJECT_ACCESS = "mottak.access.access_subject"
+CASES_CENTRES_VISIBLE = "mottak.access.centres_visible_to"
+CASES_RESIDENTS_VISIBLE = "mottak.access.residents_visible_to"
+# Deadline alerts also go out by e-mail (no personal data: a count, a place and a link).
+CASES_EMAIL_NOTIFICATIONS = env_bool("CASES_EMAIL_NOTIFICATIONS", True)
