@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from cases.models import Deadline, TimelineEvent
 from cases.services import deadline_meet, deadline_meet_for, deadline_open, deadline_waive
@@ -12,6 +12,14 @@ from cases.services.deadlines import reminder_points
 from mottak.models import Role
 
 State = Deadline.State
+
+
+@pytest.fixture(autouse=True)
+def english(settings):
+    """Assert on the English msgids whatever translations exist."""
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

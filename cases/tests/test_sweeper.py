@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from cases.models import Deadline, DeadlineAlert, Notification, TimelineEvent
 from cases.services import deadline_meet, deadline_open, deadlines_sweep
@@ -14,6 +14,14 @@ from mottak.models import Centre, Region, Role
 
 State = Deadline.State
 T0 = timezone.now().replace(microsecond=0) - timedelta(days=3)
+
+
+@pytest.fixture(autouse=True)
+def english(settings):
+    """Assert on the English msgids whatever translations exist."""
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
