@@ -317,16 +317,25 @@ def _place(deadline: Deadline) -> str:
 
 
 def _alert(
-    deadline: Deadline, *, stage: str, kind: str, recipients: list, emails: list[EmailEntry]
+    deadline: Deadline,
+    *,
+    stage: str,
+    kind: str,
+    recipients: list,
+    emails: list[EmailEntry],
+    sent: set[tuple[int, str]],
 ) -> int:
-    """Record the alert for this stage once; fan out one notification per recipient."""
+    """Record the alert for this stage once; fan out one notification per recipient.
+
+    `sent` holds the batch's existing (deadline, stage) alerts, read once per batch. The
+    unique constraint stays the last guard: a duplicate insert fails this row only, and the
+    next sweep sees the alert and moves on.
+    """
     if not recipients:
         raise NoRecipientError("no active user to notify")
-    alert, created = DeadlineAlert.objects.get_or_create(
-        deadline=deadline, stage=stage, defaults={"kind": kind}
-    )
-    if not created:
+    if (deadline.pk, stage) in sent:
         return 0  # Already told by an earlier or overlapping sweep.
+    alert = DeadlineAlert.objects.create(deadline=deadline, stage=stage, kind=kind)
     Notification.objects.bulk_create(
         [Notification(recipient=u, alert=alert, deadline=deadline, kind=kind) for u in recipients]
     )
@@ -350,6 +359,7 @@ def _sweep_one(
     result: SweepResult,
     recipients: _Recipients,
     emails: list[EmailEntry],
+    sent: set[tuple[int, str]],
 ) -> None:
     if now >= deadline.due_at:
         result.notifications += _alert(
@@ -358,6 +368,7 @@ def _sweep_one(
             kind=DeadlineAlert.Kind.ESCALATION,
             recipients=recipients.escalation(deadline),
             emails=emails,
+            sent=sent,
         )
         result.escalations += 1
         deadline.state = State.MISSED
@@ -380,6 +391,7 @@ def _sweep_one(
                 kind=DeadlineAlert.Kind.REMINDER,
                 recipients=recipients.reminder(deadline),
                 emails=emails,
+                sent=sent,
             )
             result.reminders += 1
             deadline.reminders_sent = index + 1
@@ -419,11 +431,21 @@ def deadlines_sweep(*, now: datetime | None = None, batch_size: int | None = Non
                 .select_related("centre", "region")
                 .select_for_update(skip_locked=True, of=("self",))[:batch_size]
             )
+            sent = set(
+                DeadlineAlert.objects.filter(deadline__in=[d.pk for d in batch]).values_list(
+                    "deadline_id", "stage"
+                )
+            )
             for deadline in batch:
                 try:
                     with transaction.atomic():
                         _sweep_one(
-                            deadline, now=now, result=result, recipients=recipients, emails=emails
+                            deadline,
+                            now=now,
+                            result=result,
+                            recipients=recipients,
+                            emails=emails,
+                            sent=sent,
                         )
                 except Exception as error:  # noqa: BLE001 - one bad row must not stop the others
                     _record_failure(deadline, now=now, error=error)
