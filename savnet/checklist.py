@@ -42,9 +42,8 @@ MISSING_STEPS: tuple[StepSpec, ...] = (
     StepSpec(CHILD_WELFARE, _("Concern report to child welfare"), "SAV-4", LIMIT_HOURS),
     StepSpec(REPRESENTATIVE, _("Representative told by phone"), "SAV-5", LIMIT_HOURS),
     StepSpec(LAWYER, _("Lawyer told by phone"), "SAV-5", LIMIT_HOURS),
-    StepSpec(
-        APPOINTMENTS, _("Appointments with UDI cancelled (KOR/BFE)"), "SAV-6", LIMIT_HOURS, True
-    ),
+    # Done by itself at the start when there is no appointment to cancel.
+    StepSpec(APPOINTMENTS, _("Appointments with UDI cancelled (KOR/BFE)"), "SAV-6", LIMIT_HOURS),
     StepSpec(SESAM, _("Registered in Sesam"), "SAV-7", LIMIT_HOURS),
     StepSpec(
         REGIONAL_COPIES,
@@ -89,3 +88,34 @@ def step_spec(code: str) -> StepSpec:
         if spec.code == code:
             return spec
     raise KeyError(code)
+
+
+def _definition(name: str, label, specs: tuple[StepSpec, ...]):
+    from cases.checklists import ChecklistDefinition, DeadlineSpec, Step
+
+    return ChecklistDefinition(
+        name=name,
+        label=label,
+        steps=tuple(
+            Step(
+                code=spec.code,
+                label=spec.label,
+                rule_id=spec.rule_id,
+                required=not spec.conditional,
+                deadline=DeadlineSpec(
+                    kind=f"savnet_{spec.code}", period=f"{spec.hours}h", anchor="reason_to_believe"
+                )
+                if spec.hours
+                else None,
+            )
+            for spec in specs
+        ),
+    )
+
+
+def register_checklists() -> None:
+    """Called from the app's ready(): the case engine then knows the steps of both checklists."""
+    from cases.checklists import register
+
+    register(_definition(MISSING_CHECKLIST, _("Missing minor: within 24 hours"), MISSING_STEPS))
+    register(_definition(RETURN_CHECKLIST, _("Missing minor: after the return"), RETURN_STEPS))

@@ -1,15 +1,10 @@
 """What the Norwegian forms of the routine print: plain strings, ready to be stored with a dispatch.
 
 The forms are official Norwegian documents, so their labels are Norwegian here rather than
-translated interface text. Times are printed in Europe/Oslo.
+translated interface text. Dates and times are ISO strings; the forms print them in Europe/Oslo.
 """
 
-from datetime import datetime
-from zoneinfo import ZoneInfo
-
 from . import rules
-
-OSLO = ZoneInfo("Europe/Oslo")
 
 GENDER_NB = {"female": "Kvinne", "male": "Mann", "other": "Annet / ukjent"}
 OPERATOR_NB = {rules.MUNICIPAL: "kommunalt mottak", rules.PRIVATE: "privat mottak"}
@@ -28,29 +23,28 @@ APPOINTMENT_NB = {
     rules.AGE_ASSESSMENT: "Aldersundersøkelse",
     rules.ASYLUM_INTERVIEW: "Asylintervju",
 }
-CHANNEL_NB = {
-    "by_hand": "Ved personlig frammøte",
-    "post": "Etter avtale med politiet, per post",
-    "encrypted_email": "Som vedlegg til kryptert e-post",
-    "phone": "Per telefon",
+PARTY_NB = {"representative": "Representant/verge", "lawyer": "Advokat"}
+RECIPIENT_KIND_NB = {
+    "police": "politiet",
+    "child_welfare": "barneverntjenesten",
+    "udi_region": "UDIs regionkontor",
+    "kor": "UDI Asylavdelingen, KOR",
+    "bfe": "UDI Asylavdelingen, BFE",
+    "representative": "representanten",
+    "lawyer": "advokaten",
 }
 
 
-def when(moment: datetime | None) -> str:
-    if moment is None:
-        return ""
-    return moment.astimezone(OSLO).strftime("%d.%m.%Y kl. %H:%M")
-
-
-def day(value) -> str:
-    return value.strftime("%d.%m.%Y") if value else ""
+def iso(value) -> str:
+    """Dates and times are stored as ISO strings; the forms print them with `dato`."""
+    return value.isoformat() if value else ""
 
 
 def resident_context(resident) -> dict:
     return {
         "name": resident.full_name,
         "identifier": resident.identifier,
-        "date_of_birth": day(resident.date_of_birth),
+        "date_of_birth": iso(resident.date_of_birth),
         "date_of_birth_uncertain": resident.date_of_birth_uncertain,
         "presumed_adult": resident.presumed_adult,
         "gender": GENDER_NB.get(resident.gender, ""),
@@ -75,9 +69,9 @@ def centre_context(centre) -> dict:
 
 def report_context(report) -> dict:
     return {
-        "noticed_at": when(report.noticed_at),
-        "last_seen_at": when(report.last_seen_at),
-        "reason_to_believe_at": when(report.reason_to_believe_at),
+        "noticed_at": iso(report.noticed_at),
+        "last_seen_at": iso(report.last_seen_at),
+        "reason_to_believe_at": iso(report.reason_to_believe_at),
         "source": SOURCE_NB.get(report.source, ""),
         "circumstances": report.circumstances,
         "description": report.description,
@@ -88,7 +82,7 @@ def report_context(report) -> dict:
 
 def found_context(report) -> dict:
     return {
-        "found_at": when(report.found_at),
+        "found_at": iso(report.found_at),
         "how": FOUND_HOW_NB.get(report.found_how, ""),
         "where_they_were": report.where_they_were,
     }
@@ -96,7 +90,7 @@ def found_context(report) -> dict:
 
 def conversation_context(conversation) -> dict:
     return {
-        "held_at": when(conversation.held_at),
+        "held_at": iso(conversation.held_at),
         "neglect_grounds": conversation.neglect_grounds,
         "trafficking_suspected": conversation.trafficking_suspected,
         "domestic_violence_suspected": conversation.domestic_violence_suspected,
@@ -104,15 +98,15 @@ def conversation_context(conversation) -> dict:
     }
 
 
-def base_context(report, *, by_name: str, at: datetime) -> dict:
-    """What every form of the routine prints about the minor, the centre and the sender."""
+def base_context(report) -> dict:
+    """What every form of the routine prints about the minor, the centre and the report.
+
+    The dispatch engine adds the letterhead, recipient, date, channel and legal basis.
+    """
     return {
         "resident": resident_context(report.resident),
         "centre": centre_context(report.centre),
         "report": report_context(report),
-        "legal_basis": rules.disclosure_basis(report.centre.operator),
-        "sent_by": by_name,
-        "sent_at": when(at),
     }
 
 
@@ -120,8 +114,18 @@ def appointment_rows(plans: list[rules.CancellationPlan]) -> list[dict]:
     return [
         {
             "kind": APPOINTMENT_NB.get(plan.appointment.kind, plan.appointment.kind),
-            "starts_at": when(plan.appointment.starts_at),
+            "starts_at": iso(plan.appointment.starts_at),
             "high_priority": plan.high_priority,
         }
         for plan in plans
     ]
+
+
+def call_context(call) -> dict:
+    return {
+        "party": PARTY_NB.get(call.party, ""),
+        "party_name": call.party_name,
+        "phone_number": call.phone_number,
+        "called_at": iso(call.called_at),
+        "what_they_knew": call.what_they_knew,
+    }

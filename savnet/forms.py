@@ -97,7 +97,37 @@ class SesamForm(forms.Form):
 class PoliceReportForm(forms.Form):
     channel = forms.ChoiceField(
         label=_("How the report is given"),
-        choices=[("by_hand", _("In person")), ("post", _("As agreed with the police (by post)"))],
+        choices=[
+            ("by_hand", _("In person")),
+            ("post", _("As agreed with the police: by post")),
+            ("encrypted_email", _("As agreed with the police: encrypted e-mail")),
+        ],
+    )
+
+
+class ChildWelfareReportForm(forms.Form):
+    channel = forms.ChoiceField(
+        label=_("How the report is sent"),
+        choices=[
+            ("post", _("By post")),
+            ("by_hand", _("By hand")),
+            ("encrypted_email", _("Encrypted e-mail")),
+        ],
+    )
+    recipient_name = forms.CharField(
+        label=_("Child-welfare service"),
+        max_length=160,
+        required=False,
+        help_text=_("Only when the service is not in the directory of recipients."),
+    )
+    recipient_address = forms.CharField(
+        label=_("Its postal address"), max_length=300, required=False
+    )
+
+
+class NoteForm(forms.Form):
+    note = forms.CharField(
+        label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), max_length=1000
     )
 
 
@@ -135,31 +165,43 @@ class InvestigationEndForm(forms.Form):
     )
 
 
-class FollowUpForm(forms.ModelForm):
+FOLLOW_UP_FIELDS = [
+    "why_left",
+    "where_stayed",
+    "what_did",
+    "feels_safe",
+    "threatened",
+    "pressured",
+    "interpreter_used",
+    "interpreter_language",
+    "trafficking_suspected",
+    "domestic_violence_suspected",
+    "serious_neglect_suspected",
+    "neglect_grounds",
+    "asylum_relevant_info",
+]
+
+
+class FollowUpForm(forms.Form):
+    """The fields of the conversation, without binding a model: the service checks the rules."""
+
     held_at = when_field(_("Held"))
 
-    class Meta:
-        model = FollowUpConversation
-        fields = [
-            "held_at",
-            "why_left",
-            "where_stayed",
-            "what_did",
-            "feels_safe",
-            "threatened",
-            "pressured",
-            "interpreter_used",
-            "interpreter_language",
-            "trafficking_suspected",
-            "domestic_violence_suspected",
-            "serious_neglect_suspected",
-            "neglect_grounds",
-            "asylum_relevant_info",
-        ]
-        widgets = {
-            "why_left": forms.Textarea(attrs={"rows": 3}),
-            "where_stayed": forms.Textarea(attrs={"rows": 3}),
-            "what_did": forms.Textarea(attrs={"rows": 3}),
-            "neglect_grounds": forms.Textarea(attrs={"rows": 3}),
-            "asylum_relevant_info": forms.Textarea(attrs={"rows": 3}),
-        }
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields.update(
+            forms.fields_for_model(
+                FollowUpConversation,
+                fields=FOLLOW_UP_FIELDS,
+                widgets={
+                    name: forms.Textarea(attrs={"rows": 3})
+                    for name in (
+                        "why_left",
+                        "where_stayed",
+                        "what_did",
+                        "neglect_grounds",
+                        "asylum_relevant_info",
+                    )
+                },
+            )
+        )
