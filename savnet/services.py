@@ -10,7 +10,8 @@ from datetime import datetime
 from uuid import UUID
 
 from cases.periods import elapsed_hours
-from django.core.exceptions import ValidationError
+from cases.services.deadlines import can_waive
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -626,7 +627,7 @@ def regional_copies_send(*, report: MissingReport, by, channel: str = "post"):
         sesam = SesamRegistration.objects.filter(report=locked).first()
         context = documents.base_context(locked)
         context.update(
-            copies=[
+            enclosed=[
                 {
                     "title": "melding om savnet person"
                     if d.purpose == POLICE_PURPOSE
@@ -656,10 +657,15 @@ def regional_copies_send(*, report: MissingReport, by, channel: str = "post"):
 
 
 def missing_step_waive(*, report: MissingReport, step_code: str, reason: str, by):
-    """A leader decides a step does not apply (e.g. no lawyer appointed yet)."""
+    """A leader decides a step does not apply (e.g. no lawyer appointed yet, or the minor came
+    back before it was done): its deadline is waived and the step shows the reason."""
+    spec = next(s for s in checklist.MISSING_STEPS if s.code == step_code)  # else StopIteration
+    if not can_waive(by):
+        raise PermissionDenied(_("Only a centre leader or an administrator may waive a step."))
+    if not (reason or "").strip():
+        raise ValidationError(_("Give the reason for waiving the step."))
     with transaction.atomic():
-        locked = _lock(report, State.OPEN)
-        spec = checklist.step_spec(step_code)
+        locked = _lock(report, State.OPEN, State.FOUND, State.CLOSED)
         for deadline in pending_deadlines_by_report([locked.pk]).get(locked.pk, []):
             if deadline.kind == deadline_kind(spec.code):
                 deadline_waive(deadline=deadline, by=by, reason=reason)
@@ -695,8 +701,13 @@ def _identity(dispatch) -> str:
     return str(dispatch.recipient_id) if dispatch.recipient_id else dispatch.recipient_name
 
 
-def _occupied(centre) -> int:
-    return Stay.objects.filter(centre=centre, ended_at__isnull=True).count()
+def _occupied_by_others(report: MissingReport) -> int:
+    """Places taken at the centre by others: a minor whose stay is still open keeps their own."""
+    return (
+        Stay.objects.filter(centre=report.centre, ended_at__isnull=True)
+        .exclude(resident_id=report.resident_id)
+        .count()
+    )
 
 
 def missing_report_found(
@@ -734,7 +745,7 @@ def missing_report_found(
         )
         was_open = locked.state == State.OPEN
         warnings = rules.return_warnings(
-            capacity=locked.centre.capacity, occupied=_occupied(locked.centre)
+            capacity=locked.centre.capacity, occupied=_occupied_by_others(locked)
         )
         locked.found_at = found_at
         locked.found_how = found_how
@@ -751,7 +762,8 @@ def missing_report_found(
         locked.save()
         notices = []
         if was_open:
-            _close_missing_deadlines(locked, by=by)
+            if _close_missing_deadlines(locked, by=by):
+                warnings.append("steps_left_open")
             notices = _send_found_notices(locked, by=by)
             _step_done(
                 locked,
@@ -771,11 +783,19 @@ def missing_report_found(
     return FoundResult(report=locked, notices=notices, warnings=warnings)
 
 
-def _close_missing_deadlines(report: MissingReport, *, by) -> None:
-    """The minor is back: steps not yet done no longer fall due (their checklist shows them open)."""
-    from cases.services import deadline_close_for_owner
-
-    deadline_close_for_owner(owner=report, by=by, reason=_english(_("The resident was found.")))
+def _close_missing_deadlines(report: MissingReport, *, by) -> int:
+    """The minor is back: steps not done no longer fall due. A leader's return waives them at
+    once; otherwise they stay pending for a leader to waive, and the count is returned."""
+    pending = pending_deadlines_by_report([report.pk]).get(report.pk, [])
+    if not can_waive(by):
+        return len(pending)
+    for deadline in pending:
+        deadline_waive(
+            deadline=deadline,
+            by=by,
+            reason=_english(_("The resident was found before this step was done.")),
+        )
+    return 0
 
 
 def _send_found_notices(report: MissingReport, *, by) -> list:

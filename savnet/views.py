@@ -3,6 +3,7 @@
 import uuid
 from collections.abc import Callable
 
+from cases.services.deadlines import can_waive
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -199,6 +200,7 @@ def report_detail(request, report_id: int):
         if report.state == MissingReport.State.OPEN
         else [],
         "can_change": can_change,
+        "can_waive": can_change and can_waive(request.user) and report.state != "investigating",
     }
     if can_change:
         context.update(_action_forms(report))
@@ -366,7 +368,7 @@ def step_waive(request, report_id: int, step_code: str):
         services.missing_step_waive(
             report=report, step_code=step_code, reason=data["note"], by=request.user
         )
-    except KeyError:
+    except StopIteration:
         raise Http404 from None
     except ValidationError as error:
         _errors(request, error)
@@ -393,6 +395,13 @@ def found(request, report_id: int):
     except ValidationError as error:
         _errors(request, error)
         return _detail(report)
+    if "steps_left_open" in result.warnings:
+        messages.warning(
+            request,
+            _(
+                "Some steps of the missing routine were not done. A centre leader should waive them on this page."
+            ),
+        )
     if "centre_full" in result.warnings:
         messages.warning(
             request,

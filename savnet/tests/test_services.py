@@ -5,7 +5,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from cases.models import Deadline, Dispatch
@@ -309,7 +309,7 @@ def test_sav_7_copies_to_the_regional_office_need_both_reports_first(report, sta
     letter = services.regional_copies_send(report=report, by=staff, channel="encrypted_email")
     assert letter.recipient == directory["udi_region"]
     assert letter.purpose == "missing_report_copy"
-    assert len(letter.context["copies"]) == 2
+    assert len(letter.context["enclosed"]) == 2
     assert deadline(report, checklist.REGIONAL_COPIES).state == Deadline.State.MET
 
 
@@ -383,19 +383,52 @@ def test_sav_8_found_twice_is_refused(report, staff):
         )
 
 
-def test_sav_8_found_closes_the_deadlines_of_steps_not_done(report, staff):
-    services.missing_report_found(
+def pending(report):
+    return [d for d in deadlines_of(report) if d.state in Deadline.PENDING]
+
+
+def test_sav_8_found_by_a_leader_waives_the_deadlines_of_steps_not_done(report, leader):
+    result = services.missing_report_found(
+        report=report, found_at=timezone.now(), found_how="came_back", by=leader
+    )
+    assert "steps_left_open" not in result.warnings
+    assert pending(report) == []
+    assert {d.state for d in deadlines_of(report)} <= {Deadline.State.MET, Deadline.State.WAIVED}
+
+
+def test_sav_8_found_by_staff_leaves_undone_steps_for_a_leader_to_waive(report, staff, leader):
+    result = services.missing_report_found(
         report=report, found_at=timezone.now(), found_how="came_back", by=staff
     )
-    assert not [d for d in deadlines_of(report) if d.state in Deadline.PENDING]
+    assert "steps_left_open" in result.warnings
+    assert pending(report)
+    with pytest.raises(PermissionDenied):
+        services.missing_step_waive(
+            report=report, step_code=checklist.SESAM, reason="Back", by=staff
+        )
+    for deadline in pending(report):
+        code = deadline.kind.removeprefix("savnet_")
+        services.missing_step_waive(report=report, step_code=code, reason="Came back", by=leader)
+    assert pending(report) == []
 
 
 # ---- SAV-9 -----------------------------------------------------------------------------------
 
 
-def test_sav_9_full_centre_takes_the_minor_in_with_a_warning(report, staff):
-    centre = report.centre
-    centre.capacity = 1  # the resident's own open stay fills it
+def test_sav_9_centre_with_room_gives_no_warning(report, staff, centre):
+    make_resident(centre)
+    centre.capacity = 2  # the other resident and the returning minor's own place
+    centre.save()
+    result = services.missing_report_found(
+        report=report, found_at=timezone.now(), found_how="came_back", by=staff
+    )
+    assert "centre_full" not in result.warnings
+    assert not result.report.taken_in_while_full
+
+
+def test_sav_9_full_centre_takes_the_minor_in_with_a_warning(report, staff, centre):
+    make_resident(centre)
+    centre.capacity = 1  # taken by the other resident
     centre.save()
     result = services.missing_report_found(
         report=report,
@@ -406,7 +439,7 @@ def test_sav_9_full_centre_takes_the_minor_in_with_a_warning(report, staff):
         transport_requested_by="child_welfare",
         refund_claimed=True,
     )
-    assert result.warnings == ["centre_full"]
+    assert "centre_full" in result.warnings
     assert result.report.state == MissingReport.State.FOUND
     assert result.report.taken_in_while_full
     assert result.report.transport_outside_office_hours and result.report.refund_claimed
@@ -483,8 +516,14 @@ def test_sav_10_conversation_before_the_return_is_refused(report, staff):
         )
 
 
-def test_sav_10_asylum_information_goes_to_the_region_only_with_consent(report, staff):
+def test_sav_10_asylum_information_goes_to_the_region_only_with_consent(
+    report, staff, settings, tmp_path
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
     from cases.services import consent_record
+
+    settings.MEDIA_ROOT = tmp_path
 
     report = found_report(report, staff)
     services.follow_up_conversation_record(
@@ -502,6 +541,9 @@ def test_sav_10_asylum_information_goes_to_the_region_only_with_consent(report, 
         purpose="asylum_information",
         recipient_kinds=["udi_region"],
         given_on=timezone.localdate(),
+        declaration_file=SimpleUploadedFile(
+            "samtykke.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf"
+        ),
         by=staff,
     )
     dispatch = services.asylum_info_send(report=report, by=staff)
