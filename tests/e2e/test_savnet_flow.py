@@ -8,45 +8,12 @@ from django.utils import timezone
 
 from cases.models import Dispatch
 from conftest import make_resident
+from mottak.models import ExternalRecipient
 from savnet.models import MissingReport
 
+from .conftest import log_in
+
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-@pytest.fixture
-def staff_page(live_server, client, staff):
-    """A Chromium page logged in as centre staff (the session cookie of a forced login)."""
-    from playwright.sync_api import sync_playwright
-
-    client.force_login(staff)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
-        )
-        context = browser.new_context(locale="en-GB")
-        context.add_cookies(
-            [
-                {
-                    "name": "sessionid",
-                    "value": client.cookies["sessionid"].value,
-                    "url": live_server.url,
-                }
-            ]
-        )
-        page = context.new_page()
-        page.set_default_timeout(15_000)
-        yield page
-        context.close()
-        browser.close()
 
 
 def render_queued() -> None:
@@ -61,10 +28,8 @@ def local(moment) -> str:
     return timezone.localtime(moment).strftime("%Y-%m-%dT%H:%M")
 
 
-def test_sav_2_to_sav_8_whole_flow_in_the_browser(staff_page, live_server, centre, tmp_path):
-    page = staff_page
-    from mottak.models import ExternalRecipient
-
+def test_sav_2_to_sav_8_whole_flow_in_the_browser(browser_page, staff, centre, tmp_path):
+    page = browser_page
     ExternalRecipient.objects.create(
         kind=ExternalRecipient.Kind.POLICE,
         name="Innlandet politidistrikt",
@@ -76,7 +41,8 @@ def test_sav_2_to_sav_8_whole_flow_in_the_browser(staff_page, live_server, centr
     )
     now = timezone.now()
 
-    page.goto(f"{live_server.url}/savnet/ny/?resident={resident.pk}")
+    log_in(page, staff.username)
+    page.goto(f"{page.base_url}/savnet/ny/?resident={resident.pk}")
     page.fill("#id_open-reason_to_believe_at", local(now - timedelta(hours=1)))
     page.fill("#id_open-noticed_at", local(now - timedelta(hours=2)))
     page.fill("#id_open-last_seen_at", local(now - timedelta(hours=5)))
@@ -95,7 +61,7 @@ def test_sav_2_to_sav_8_whole_flow_in_the_browser(staff_page, live_server, centr
     assert page.locator("#step-police.done").count() == 1
     render_queued()
     pdf_url = page.locator("tr.dispatch-missing_report a.pdf-link").get_attribute("href")
-    response = page.request.get(f"{live_server.url}{pdf_url}")
+    response = page.request.get(f"{page.base_url}{pdf_url}")
     assert response.ok, response.status
     assert response.body()[:5] == b"%PDF-"
     pdf = tmp_path / "politi.pdf"
