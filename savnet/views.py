@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from cases.rules import purpose_label
 from cases.services import checklist_status, read_log_record
 from mottak.access import Action, access_resident, residents_visible_to
 from mottak.models import Role
@@ -74,7 +75,12 @@ def report_list(request):
 @require_GET
 def overview(request):
     data = selectors.overview(request.user)
-    return render(request, "savnet/overview.html", {"overview": data, "bars": _bars(data)})
+    bars = _bars(data)
+    return render(
+        request,
+        "savnet/overview.html",
+        {"overview": data, "bars": bars, "chart_width": max(240, len(bars) * 48 + 24)},
+    )
 
 
 def _bars(data) -> list[dict]:
@@ -172,10 +178,11 @@ def report_detail(request, report_id: int):
     deadlines = {d.kind: d for d in selectors.deadlines_of(report)}
     done = {s.step.code: s for s in checklist_status(report, MISSING_CHECKLIST)}
     done_return = {s.step.code: s for s in checklist_status(report, RETURN_CHECKLIST)}
+    done_codes = [code for code, status in done.items() if status.done]
     steps = [
         {
             "spec": spec,
-            "completion": done[spec.code].completion if spec.code in done else None,
+            "completion": done[spec.code].completion,
             "deadline": deadlines.get(services.deadline_kind(spec.code)),
         }
         for spec in MISSING_STEPS
@@ -192,7 +199,8 @@ def report_detail(request, report_id: int):
         "hours_left": rules.hours_left(limit=report.limit_at, now=now)
         if report.limit_at and report.state == MissingReport.State.OPEN
         else None,
-        "dispatches": selectors.dispatches_of(report),
+        "dispatches": [(d, purpose_label(d.purpose)) for d in selectors.dispatches_of(report)],
+        "done_codes": set(done_codes),
         "calls": list(report.calls.select_related("called_by")),
         "sesam": getattr(report, "sesam_registration", None),
         "conversation": getattr(report, "follow_up", None),

@@ -154,7 +154,7 @@ def test_sav_3_detail_page_query_count(client, report, staff, django_assert_max_
     with django_assert_max_num_queries(30):
         response = client.get(reverse("savnet:detail", args=[report.pk]))
     assert response.status_code == 200
-    assert "/pdf/" in response.content.decode()
+    assert "/forhandsvis/" in response.content.decode()
 
 
 def test_sav_3_police_report_through_the_page(client, report, staff):

@@ -60,6 +60,7 @@ def test_sav_2_to_sav_8_whole_flow_in_the_browser(browser_page, staff, centre, t
     page.wait_for_selector("tr.dispatch-missing_report")
     assert page.locator("#step-police.done").count() == 1
     render_queued()
+    page.reload()
     pdf_url = page.locator("tr.dispatch-missing_report a.pdf-link").get_attribute("href")
     response = page.request.get(f"{page.base_url}{pdf_url}")
     assert response.ok, response.status
