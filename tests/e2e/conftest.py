@@ -34,20 +34,6 @@ def browser_context_args(browser_context_args):
     return {**browser_context_args, "locale": "en-GB"}
 
 
-@pytest.fixture(scope="session")
-def live_server(_media_url_for_live_server, live_server):
-    return live_server
-
-
-@pytest.fixture(scope="session")
-def _media_url_for_live_server():
-    """The live server's file handlers need a URL prefix; media is never served by URL here."""
-    from django.conf import settings
-
-    if not settings.MEDIA_URL:
-        settings.MEDIA_URL = "/media-is-not-served/"
-
-
 @pytest.fixture
 def browser_page(page, live_server):
     """A fresh browser tab against the live server; `browser_page.base_url` is the server."""
