@@ -72,6 +72,23 @@ def test_sav_2_limit_across_the_autumn_dst_change_is_24_elapsed_hours(minor, sta
     assert rules.hours_between(reason, due) == 24
 
 
+def test_sav_2_missed_step_is_escalated_by_the_sweep_and_met_late_by_the_work(
+    report, staff, leader, caseworker
+):
+    from cases.services import deadlines_sweep
+
+    police = deadline(report, checklist.POLICE)
+    open_steps = len([d for d in deadlines_of(report) if d.state == Deadline.State.OPEN])
+    result = deadlines_sweep(now=police.due_at - timedelta(seconds=1))
+    assert deadline(report, checklist.POLICE).state == Deadline.State.OPEN
+    result = deadlines_sweep(now=police.due_at)
+    assert result.escalations == open_steps and result.failures == 0
+    assert deadline(report, checklist.POLICE).state == Deadline.State.MISSED
+    services.police_report_send(report=report, by=staff)
+    met = deadline(report, checklist.POLICE)
+    assert met.state == Deadline.State.MET and met.was_missed
+
+
 def test_sav_2_investigation_becomes_the_open_report(minor, staff, directory):
     now = timezone.now()
     investigating = services.missing_report_start_investigation(
