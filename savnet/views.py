@@ -394,7 +394,7 @@ def found(request, report_id: int):
     if data is None:
         return _detail(report)
     data.pop("submission_key")
-    if report.state == MissingReport.State.FOUND:
+    if report.found_at is not None:
         # The same form sent twice: the first did the work.
         messages.info(request, _("The return was already recorded."))
         return _detail(report)
