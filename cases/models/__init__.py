@@ -3,5 +3,6 @@
 from .audit import ReadLog, TimelineEvent
 from .checklists import ChecklistStepCompletion
 from .consents import Consent
+from .dispatches import Dispatch
 
-__all__ = ["ChecklistStepCompletion", "Consent", "ReadLog", "TimelineEvent"]
+__all__ = ["ChecklistStepCompletion", "Consent", "Dispatch", "ReadLog", "TimelineEvent"]

@@ -15,6 +15,14 @@ from .consents import (
     consent_withdraw,
     consents_valid_for,
 )
+from .dispatches import (
+    dispatch_create,
+    dispatch_mark_sent,
+    dispatch_queue,
+    dispatch_render,
+    dispatch_retry_render,
+    dispatches_requeue_stale,
+)
 
 __all__ = [
     "StepStatus",
@@ -27,6 +35,12 @@ __all__ = [
     "consent_withdraw",
     "consents_valid_for",
     "open_required_steps",
+    "dispatch_create",
+    "dispatch_mark_sent",
+    "dispatch_queue",
+    "dispatch_render",
+    "dispatch_retry_render",
+    "dispatches_requeue_stale",
     "read_log_record",
     "timeline_event_record",
 ]

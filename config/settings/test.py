@@ -20,3 +20,5 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+# WhiteNoise warns on every request when the collected-static folder is missing.
+os.makedirs(BASE_DIR / "var" / "static", exist_ok=True)
