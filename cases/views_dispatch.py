@@ -7,13 +7,14 @@ the user may not see answers exactly like a missing one (404).
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template import TemplateDoesNotExist
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from .access import access_subject
+from .downloads import private_file_response
 from .models import Dispatch
 from .services import dispatch_mark_sent, dispatch_retry_render, read_log_record
 from .services.dispatches import dispatch_html
@@ -81,22 +82,14 @@ def dispatch_preview(request, pk: int):
 @require_GET
 def dispatch_pdf(request, pk: int):
     dispatch, subject = _access_dispatch(user=request.user, pk=pk)
-    if not dispatch.pdf:
-        raise Http404
-    try:
-        handle = dispatch.pdf.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    read_log_record(
-        user=request.user, subject=subject, action="download", detail=f"dispatch {dispatch.pk}"
-    )
-    response = FileResponse(
-        handle,
-        as_attachment=True,
+    return private_file_response(
+        user=request.user,
+        stored_file=dispatch.pdf,
+        log_subject=subject,
+        log_detail=f"dispatch {dispatch.pk}",
         filename=f"utsendelse-{dispatch.pk}.pdf",
         content_type="application/pdf",
     )
-    return _private(response)
 
 
 @login_required

@@ -5,7 +5,8 @@ from itertools import pairwise
 
 from django.db.models import Count, Q, QuerySet
 
-from cases.selectors import timeline_for
+from cases.selectors import dispatches_for_subject, timeline_for
+from cases.selectors_deadlines import deadlines_for_resident
 
 from . import rules
 from .access import (
@@ -13,6 +14,7 @@ from .access import (
     access_resident,
     centres_visible_to,
     member_centres,
+    member_regions,
     residents_visible_to,
 )
 from .models import CENTRE_ROLES, RETURN_STAGES, AsylumStage, Centre, Resident, Role, Stay, User
@@ -67,6 +69,8 @@ class ResidentPage:
     stays: list[Stay]
     appointments: list
     timeline: list
+    deadlines: list
+    dispatches: list
 
 
 def resident_page(*, user: User, resident_id: int) -> ResidentPage:
@@ -78,6 +82,8 @@ def resident_page(*, user: User, resident_id: int) -> ResidentPage:
         stays=list(resident.stays.select_related("centre").order_by("-started_at")),
         appointments=list(resident.appointments.order_by("starts_at")),
         timeline=list(timeline_for(resident)),
+        deadlines=list(deadlines_for_resident(resident)),
+        dispatches=list(dispatches_for_subject(resident)),
     )
 
 
@@ -155,7 +161,10 @@ def home_for_centre_roles(*, user: User) -> dict:
 
 
 def home_for_region(*, user: User) -> dict:
-    return {"centres": list(centres_with_counts(centres_visible_to(user)))}
+    return {
+        "centres": list(centres_with_counts(centres_visible_to(user))),
+        "regions": list(member_regions(user)),
+    }
 
 
 def home_for_asa(*, user: User, limit: int = 50) -> dict:

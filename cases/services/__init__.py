@@ -15,6 +15,14 @@ from .consents import (
     consent_withdraw,
     consents_valid_for,
 )
+from .deadlines import (
+    SweepResult,
+    deadline_meet,
+    deadline_meet_for,
+    deadline_open,
+    deadline_waive,
+    deadlines_sweep,
+)
 from .dispatches import (
     dispatch_create,
     dispatch_mark_sent,
@@ -23,6 +31,7 @@ from .dispatches import (
     dispatch_retry_render,
     dispatches_requeue_stale,
 )
+from .notifications import notification_mark_read, notifications_mark_all_read
 
 __all__ = [
     "StepStatus",
@@ -41,6 +50,14 @@ __all__ = [
     "dispatch_render",
     "dispatch_retry_render",
     "dispatches_requeue_stale",
+    "SweepResult",
+    "deadline_meet",
+    "deadline_meet_for",
+    "deadline_open",
+    "deadline_waive",
+    "deadlines_sweep",
+    "notification_mark_read",
+    "notifications_mark_all_read",
     "read_log_record",
     "timeline_event_record",
 ]
