@@ -3,7 +3,6 @@
 import uuid
 from collections.abc import Callable
 
-from cases.services.deadlines import can_waive
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from cases.rules import purpose_label
 from cases.services import checklist_status, read_log_record
+from cases.services.deadlines import can_waive
 from mottak.access import Action, access_resident, residents_visible_to
 from mottak.models import Role
 
