@@ -211,3 +211,33 @@ def test_sav_2_overview_counts_per_centre_and_month_and_median_hours(
     assert "<rect" in text and "style=" not in text
     month = timezone.localtime().strftime("%Y-%m")
     assert f"<td>{centre.name}</td><td>{month}</td><td>3</td>" in text
+
+
+def test_sav_10_report_page_after_the_return_shows_what_is_left_and_the_consents(
+    client, report, staff, django_assert_max_num_queries
+):
+    result = services.missing_report_found(
+        report=report, found_at=timezone.now(), found_how="came_back", by=staff
+    )
+    services.follow_up_conversation_record(
+        report=result.report,
+        data=services.FollowUpData(
+            held_at=timezone.now(),
+            why_left="x",
+            where_stayed="y",
+            what_did="z",
+            feels_safe=True,
+            domestic_violence_suspected=True,
+            asylum_relevant_info="Father killed.",
+        ),
+        by=staff,
+    )
+    client.force_login(staff)
+    with django_assert_max_num_queries(40):
+        response = client.get(reverse("savnet:detail", args=[report.pk]))
+    text = response.content.decode()
+    assert 'id="return-left"' in text
+    assert "procedure of the general requirements" in text or "6.2" in text
+    assert 'id="consents-heading"' in text
+    assert 'id="send-asylum-info"' in text
+    assert 'id="timeline-heading"' in text
