@@ -10,6 +10,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from cases.rules import purpose_label
@@ -252,118 +253,101 @@ def _post_form(request, report_id, form_class, **form_kwargs):
     return report, form.cleaned_data
 
 
-@login_required
-@require_POST
-def report_open(request, report_id: int):
-    report, data = _post_form(request, report_id, forms.OpenReportForm, prefix="open")
-    if data is None:
-        return _detail(report)
-    return _run(
-        request,
-        report,
-        lambda: services.missing_report_open(
-            resident=report.resident, by=request.user, source=report.source, **data
-        ),
-        _("Reported missing. The 24-hour limit runs on the steps below."),
-    )
+def _form_step(form_class, work: Callable, done, **form_kwargs):
+    """A step with a form: access (change) → form → one service → back to the report."""
+
+    @login_required
+    @require_POST
+    def view(request, report_id: int):
+        report, data = _post_form(request, report_id, form_class, **form_kwargs)
+        if data is None:
+            return _detail(report)
+        return _run(request, report, lambda: work(report, request.user, data), str(done))
+
+    return view
 
 
-@login_required
-@require_POST
-def investigation_end(request, report_id: int):
-    report, data = _post_form(request, report_id, forms.InvestigationEndForm)
-    if data is None:
-        return _detail(report)
-    return _run(
-        request,
-        report,
-        lambda: services.missing_report_investigation_end(
-            report=report, note=data["note"], by=request.user
-        ),
-        _("The absence is recorded as explained."),
-    )
+def _button_step(work: Callable, done):
+    """A step that is one button: access (change) → one service → back to the report."""
+
+    @login_required
+    @require_POST
+    def view(request, report_id: int):
+        report = _changeable(request, report_id)
+        return _run(request, report, lambda: work(report, request.user), str(done))
+
+    return view
 
 
-@login_required
-@require_POST
-def police_send(request, report_id: int):
-    report, data = _post_form(request, report_id, forms.PoliceReportForm)
-    if data is None:
-        return _detail(report)
-    return _run(
-        request,
-        report,
-        lambda: services.police_report_send(
-            report=report, by=request.user, channel=data["channel"]
-        ),
-        _("The missing-person report to the police is made. Download it below."),
-    )
-
-
-@login_required
-@require_POST
-def child_welfare_send(request, report_id: int):
-    report, data = _post_form(request, report_id, forms.ChildWelfareReportForm)
-    if data is None:
-        return _detail(report)
-    return _run(
-        request,
-        report,
-        lambda: services.child_welfare_report_send(report=report, by=request.user, **data),
-        _("The concern report to child welfare is made."),
-    )
-
-
-@login_required
-@require_POST
-def call_log(request, report_id: int):
-    report, data = _post_form(request, report_id, forms.PhoneCallForm)
-    if data is None:
-        return _detail(report)
-    return _run(
-        request,
-        report,
-        lambda: services.phone_call_log(report=report, by=request.user, **data),
-        _("The call is logged."),
-    )
-
-
-@login_required
-@require_POST
-def appointments_cancel(request, report_id: int):
-    report = _changeable(request, report_id)
-    return _run(
-        request,
-        report,
-        lambda: services.appointments_cancel(report=report, by=request.user),
-        _("The cancellation notices to UDI's asylum department are made."),
-    )
-
-
-@login_required
-@require_POST
-def sesam_record(request, report_id: int):
-    report, data = _post_form(request, report_id, forms.SesamForm)
-    if data is None:
-        return _detail(report)
-    return _run(
-        request,
-        report,
-        lambda: services.sesam_registration_record(report=report, by=request.user, **data),
-        _("The Sesam registration is recorded."),
-    )
-
-
-@login_required
-@require_POST
-def regional_copies(request, report_id: int):
-    report = _changeable(request, report_id)
-    return _run(
-        request,
-        report,
-        lambda: services.regional_copies_send(report=report, by=request.user),
-        _("The copies to the regional office are made."),
-    )
+report_open = _form_step(
+    forms.OpenReportForm,
+    lambda report, by, data: services.missing_report_open(
+        resident=report.resident, by=by, source=report.source, **data
+    ),
+    gettext_lazy("Reported missing. The 24-hour limit runs on the steps below."),
+    prefix="open",
+)
+investigation_end = _form_step(
+    forms.InvestigationEndForm,
+    lambda report, by, data: services.missing_report_investigation_end(
+        report=report, note=data["note"], by=by
+    ),
+    gettext_lazy("The absence is recorded as explained."),
+)
+police_send = _form_step(
+    forms.PoliceReportForm,
+    lambda report, by, data: services.police_report_send(report=report, by=by, **data),
+    gettext_lazy("The missing-person report to the police is made. Download it below."),
+)
+child_welfare_send = _form_step(
+    forms.ChildWelfareReportForm,
+    lambda report, by, data: services.child_welfare_report_send(report=report, by=by, **data),
+    gettext_lazy("The concern report to child welfare is made."),
+)
+call_log = _form_step(
+    forms.PhoneCallForm,
+    lambda report, by, data: services.phone_call_log(report=report, by=by, **data),
+    gettext_lazy("The call is logged."),
+)
+sesam_record = _form_step(
+    forms.SesamForm,
+    lambda report, by, data: services.sesam_registration_record(report=report, by=by, **data),
+    gettext_lazy("The Sesam registration is recorded."),
+)
+follow_up = _form_step(
+    forms.FollowUpForm,
+    lambda report, by, data: services.follow_up_conversation_record(
+        report=report, data=services.FollowUpData(**data), by=by
+    ),
+    gettext_lazy("The follow-up conversation is recorded."),
+)
+general_procedure = _form_step(
+    forms.NoteForm,
+    lambda report, by, data: services.general_procedure_record(
+        report=report, note=data["note"], by=by
+    ),
+    gettext_lazy("Recorded."),
+)
+appointments_cancel = _button_step(
+    lambda report, by: services.appointments_cancel(report=report, by=by),
+    gettext_lazy("The cancellation notices to UDI's asylum department are made."),
+)
+regional_copies = _button_step(
+    lambda report, by: services.regional_copies_send(report=report, by=by),
+    gettext_lazy("The copies to the regional office are made."),
+)
+neglect_reports = _button_step(
+    lambda report, by: services.neglect_reports_send(report=report, by=by),
+    gettext_lazy("The concern reports to child welfare and the regional office are made."),
+)
+asylum_info = _button_step(
+    lambda report, by: services.asylum_info_send(report=report, by=by),
+    gettext_lazy("The information for the asylum case is made ready for the regional office."),
+)
+close = _button_step(
+    lambda report, by: services.missing_report_close(report=report, by=by),
+    gettext_lazy("The report is closed."),
+)
 
 
 @login_required
@@ -423,71 +407,3 @@ def found(request, report_id: int):
         % {"count": len(result.notices)},
     )
     return _detail(report)
-
-
-@login_required
-@require_POST
-def follow_up(request, report_id: int):
-    report, data = _post_form(request, report_id, forms.FollowUpForm)
-    if data is None:
-        return _detail(report)
-    return _run(
-        request,
-        report,
-        lambda: services.follow_up_conversation_record(
-            report=report, data=services.FollowUpData(**data), by=request.user
-        ),
-        _("The follow-up conversation is recorded."),
-    )
-
-
-@login_required
-@require_POST
-def general_procedure(request, report_id: int):
-    report, data = _post_form(request, report_id, forms.NoteForm)
-    if data is None:
-        return _detail(report)
-    return _run(
-        request,
-        report,
-        lambda: services.general_procedure_record(
-            report=report, note=data["note"], by=request.user
-        ),
-        _("Recorded."),
-    )
-
-
-@login_required
-@require_POST
-def neglect_reports(request, report_id: int):
-    report = _changeable(request, report_id)
-    return _run(
-        request,
-        report,
-        lambda: services.neglect_reports_send(report=report, by=request.user),
-        _("The concern reports to child welfare and the regional office are made."),
-    )
-
-
-@login_required
-@require_POST
-def asylum_info(request, report_id: int):
-    report = _changeable(request, report_id)
-    return _run(
-        request,
-        report,
-        lambda: services.asylum_info_send(report=report, by=request.user),
-        _("The information for the asylum case is made ready for the regional office."),
-    )
-
-
-@login_required
-@require_POST
-def close(request, report_id: int):
-    report = _changeable(request, report_id)
-    return _run(
-        request,
-        report,
-        lambda: services.missing_report_close(report=report, by=request.user),
-        _("The report is closed."),
-    )
