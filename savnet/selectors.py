@@ -1,0 +1,165 @@
+"""Every read the pages of the routine need; access always through mottak.access (X-3)."""
+
+import statistics
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from cases.models import Deadline, Dispatch
+from mottak.access import Action, centres_visible_to, residents_visible_to
+from mottak.models import Role
+
+from . import checklist, rules
+from .models import MissingReport
+
+OSLO = ZoneInfo("Europe/Oslo")
+
+
+def reports_visible_to(user, action: Action = Action.LIST) -> QuerySet[MissingReport]:
+    return MissingReport.objects.filter(
+        resident__in=residents_visible_to(user, action).values("pk")
+    ).select_related("resident", "centre")
+
+
+def access_report(*, user, report_id, action: Action = Action.VIEW) -> MissingReport:
+    """The report if the user may see (or change) its resident; else 404, as if it did not exist."""
+    try:
+        return (
+            reports_visible_to(user, action).select_related("centre__region").get(pk=int(report_id))
+        )
+    except (MissingReport.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def _owner_filter(report_ids) -> dict:
+    return {
+        "content_type": ContentType.objects.get_for_model(MissingReport),
+        "object_id__in": list(report_ids),
+    }
+
+
+def dispatches_of(report: MissingReport) -> list[Dispatch]:
+    return list(
+        Dispatch.objects.filter(
+            owner_ct=ContentType.objects.get_for_model(MissingReport), owner_id=report.pk
+        )
+        .select_related("recipient")
+        .order_by("created_at", "pk")
+    )
+
+
+def deadlines_of(report: MissingReport) -> list[Deadline]:
+    return list(Deadline.objects.filter(**_owner_filter([report.pk])).order_by("due_at", "pk"))
+
+
+def pending_deadlines_by_report(report_ids) -> dict[int, list[Deadline]]:
+    """Open (or missed and not yet met) deadlines of many reports in one query."""
+    grouped = defaultdict(list)
+    for deadline in Deadline.objects.filter(
+        **_owner_filter(report_ids), state__in=Deadline.PENDING
+    ).order_by("due_at", "pk"):
+        grouped[deadline.object_id].append(deadline)
+    return grouped
+
+
+@dataclass(frozen=True)
+class ReportRow:
+    report: MissingReport
+    hours_since_opened: float | None
+    hours_left: float | None
+    open_steps: list[Deadline]
+
+
+def report_rows(user, *, active_only: bool = False, now: datetime | None = None) -> list[ReportRow]:
+    """The list page: for a regional office every open report of its region, for a centre its own."""
+    now = now or timezone.now()
+    reports = reports_visible_to(user)
+    if active_only or user.role == Role.REGION_CASEWORKER:
+        reports = reports.filter(state__in=MissingReport.ACTIVE_STATES)
+    reports = list(reports.order_by("limit_at", "-noticed_at", "pk")[:500])
+    pending = pending_deadlines_by_report(r.pk for r in reports)
+    rows = []
+    for report in reports:
+        started = report.reason_to_believe_at
+        rows.append(
+            ReportRow(
+                report=report,
+                hours_since_opened=rules.hours_between(started, now) if started else None,
+                hours_left=rules.hours_left(limit=report.limit_at, now=now)
+                if report.limit_at and report.state == MissingReport.State.OPEN
+                else None,
+                open_steps=pending.get(report.pk, []),
+            )
+        )
+    return rows
+
+
+# ---- the overview ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CentreMonth:
+    centre: str
+    month: str  # YYYY-MM in Oslo time
+    count: int
+
+
+@dataclass(frozen=True)
+class Overview:
+    rows: list[CentreMonth]
+    months: list[str]
+    by_month: list[tuple[str, int]]
+    median_hours_to_police: float | None
+    reports_with_police: int
+    max_count: int
+
+
+def overview(user) -> Overview:
+    """Counts per centre and month of reports, and the median hours from reason to believe to
+    the police report (SAV-2) — aggregates only, so RMA may see it too."""
+    centres = centres_visible_to(user)
+    reports = list(
+        MissingReport.objects.filter(centre__in=centres, reason_to_believe_at__isnull=False)
+        .values_list("pk", "centre__name", "reason_to_believe_at")
+        .order_by()
+    )
+    counts: dict[tuple[str, str], int] = defaultdict(int)
+    per_month: dict[str, int] = defaultdict(int)
+    started = {}
+    for pk, centre_name, reason_at in reports:
+        month = reason_at.astimezone(OSLO).strftime("%Y-%m")
+        counts[(centre_name, month)] += 1
+        per_month[month] += 1
+        started[pk] = reason_at
+    first_police = {}
+    if started:
+        for owner_id, created_at in (
+            Dispatch.objects.filter(
+                owner_ct=ContentType.objects.get_for_model(MissingReport),
+                owner_id__in=list(started),
+                purpose="missing_report",
+            )
+            .order_by("created_at")
+            .values_list("owner_id", "created_at")
+        ):
+            first_police.setdefault(owner_id, created_at)
+    hours = [rules.hours_between(started[pk], at) for pk, at in first_police.items()]
+    months = sorted(per_month)
+    return Overview(
+        rows=[CentreMonth(c, m, n) for (c, m), n in sorted(counts.items())],
+        months=months,
+        by_month=[(m, per_month[m]) for m in months],
+        median_hours_to_police=round(statistics.median(hours), 1) if hours else None,
+        reports_with_police=len(hours),
+        max_count=max(per_month.values(), default=0),
+    )
+
+
+def missing_step_specs() -> tuple[checklist.StepSpec, ...]:
+    return checklist.MISSING_STEPS

@@ -1,0 +1,409 @@
+"""Pages of the missing-minors routine: access → form → one service → redirect."""
+
+import uuid
+from collections.abc import Callable
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
+
+from cases.rules import purpose_label
+from cases.services import checklist_status, read_log_record
+from cases.services.deadlines import can_waive
+from mottak.access import Action, access_resident, residents_visible_to
+from mottak.models import Role
+
+from . import forms, rules, selectors, services
+from .checklist import MISSING_CHECKLIST, MISSING_STEPS, RETURN_CHECKLIST
+from .models import MissingReport
+
+AGGREGATE_ROLES = frozenset({Role.RMA})
+
+
+def _errors(request, error: ValidationError) -> None:
+    for message in error.messages:
+        messages.error(request, message)
+
+
+def _detail(report: MissingReport):
+    return redirect("savnet:detail", report_id=report.pk)
+
+
+def _run(request, report: MissingReport, action: Callable[[], object], done: str):
+    """Call one service; a refusal is shown on the report page and nothing is changed."""
+    try:
+        action()
+    except ValidationError as error:
+        _errors(request, error)
+    except PermissionDenied as error:
+        messages.error(request, str(error) or _("You may not do this."))
+    else:
+        messages.success(request, done)
+    return _detail(report)
+
+
+def _changeable(request, report_id) -> MissingReport:
+    return selectors.access_report(user=request.user, report_id=report_id, action=Action.CHANGE)
+
+
+# ---- lists -------------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def report_list(request):
+    if request.user.role in AGGREGATE_ROLES:
+        return redirect("savnet:overview")
+    rows = selectors.report_rows(request.user, active_only=request.GET.get("state") == "active")
+    return render(
+        request,
+        "savnet/list.html",
+        {
+            "rows": rows,
+            "region_view": request.user.role == Role.REGION_CASEWORKER,
+            "can_report": residents_visible_to(request.user, Action.CHANGE).exists(),
+        },
+    )
+
+
+@login_required
+@require_GET
+def overview(request):
+    data = selectors.overview(request.user)
+    bars = _bars(data)
+    return render(
+        request,
+        "savnet/overview.html",
+        {"overview": data, "bars": bars, "chart_width": max(240, len(bars) * 48 + 24)},
+    )
+
+
+def _bars(data) -> list[dict]:
+    """The chart as SVG geometry computed here: CSP forbids inline styles and scripts."""
+    width, height, gap = 36, 160, 12
+    scale = height / data.max_count if data.max_count else 0
+    bars = []
+    for index, (month, count) in enumerate(data.by_month):
+        bar_height = round(count * scale)
+        bars.append(
+            {
+                "month": month,
+                "count": count,
+                "x": index * (width + gap) + gap,
+                "y": height - bar_height + 20,
+                "width": width,
+                "height": bar_height,
+                "label_x": index * (width + gap) + gap + width // 2,
+            }
+        )
+    return bars
+
+
+# ---- starting a report ---------------------------------------------------------------------------
+
+
+def _resident_choices(user):
+    active = MissingReport.objects.filter(state__in=MissingReport.ACTIVE_STATES).values(
+        "resident_id"
+    )
+    return residents_visible_to(user, Action.CHANGE).exclude(pk__in=active)
+
+
+@login_required
+def report_start(request):
+    """Record an absence being looked into, or report missing straight away."""
+    resident = None
+    resident_id = request.POST.get("resident") or request.GET.get("resident")
+    if resident_id:
+        resident = access_resident(user=request.user, resident_id=resident_id, action=Action.CHANGE)
+    action = request.POST.get("action")
+    investigation_form = forms.InvestigationForm(
+        request.POST if action == "investigate" else None, prefix="inv"
+    )
+    open_form = forms.OpenReportForm(request.POST if action == "open" else None, prefix="open")
+    if request.method == "POST":
+        if resident is None:
+            messages.error(request, _("Choose the resident."))
+        else:
+            form = investigation_form if action == "investigate" else open_form
+            if form.is_valid():
+                try:
+                    report = _start(
+                        action, resident=resident, data=form.cleaned_data, by=request.user
+                    )
+                except ValidationError as error:
+                    form.add_error(None, error)
+                else:
+                    messages.success(
+                        request,
+                        _("Reported missing. The 24-hour limit runs from now on the steps below.")
+                        if report.state == MissingReport.State.OPEN
+                        else _("The absence is recorded as being looked into."),
+                    )
+                    return _detail(report)
+    return render(
+        request,
+        "savnet/start.html",
+        {
+            "resident": resident,
+            "residents": _resident_choices(request.user).select_related("centre")[:500],
+            "investigation_form": investigation_form,
+            "open_form": open_form,
+        },
+    )
+
+
+def _start(action: str, *, resident, data: dict, by) -> MissingReport:
+    if action == "investigate":
+        return services.missing_report_start_investigation(resident=resident, by=by, **data)
+    return services.missing_report_open(resident=resident, by=by, **data)
+
+
+# ---- the report page -------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def report_detail(request, report_id: int):
+    report = selectors.access_report(user=request.user, report_id=report_id)
+    read_log_record(
+        user=request.user, subject=report.resident, action="view", detail="missing report"
+    )
+    now = timezone.now()
+    deadlines = {d.kind: d for d in selectors.deadlines_of(report)}
+    done = {s.step.code: s for s in checklist_status(report, MISSING_CHECKLIST)}
+    done_return = {s.step.code: s for s in checklist_status(report, RETURN_CHECKLIST)}
+    done_codes = [code for code, status in done.items() if status.done]
+    steps = [
+        {
+            "spec": spec,
+            "completion": done[spec.code].completion,
+            "deadline": deadlines.get(services.deadline_kind(spec.code)),
+        }
+        for spec in MISSING_STEPS
+    ]
+    can_change = (
+        residents_visible_to(request.user, Action.CHANGE).filter(pk=report.resident_id).exists()
+    )
+    context = {
+        "report": report,
+        "steps": steps,
+        "steps_left": [s for s in steps if s["completion"] is None],
+        "return_done": [s for s in done_return.values() if s.done],
+        "return_left": services.open_return_steps(report) if report.state != "open" else [],
+        "hours_left": rules.hours_left(limit=report.limit_at, now=now)
+        if report.limit_at and report.state == MissingReport.State.OPEN
+        else None,
+        "dispatches": [(d, purpose_label(d.purpose)) for d in selectors.dispatches_of(report)],
+        "done_codes": set(done_codes),
+        "calls": list(report.calls.select_related("called_by")),
+        "sesam": getattr(report, "sesam_registration", None),
+        "conversation": getattr(report, "follow_up", None),
+        "appointments": services.appointments_to_cancel(report, now=now)
+        if report.state == MissingReport.State.OPEN
+        else [],
+        "can_change": can_change,
+        "can_waive": can_change and can_waive(request.user) and report.state != "investigating",
+    }
+    if can_change:
+        context.update(_action_forms(report))
+    return render(request, "savnet/detail.html", context)
+
+
+def _action_forms(report: MissingReport) -> dict:
+    key = uuid.uuid4()
+    return {
+        "open_form": forms.OpenReportForm(
+            prefix="open",
+            initial={
+                "noticed_at": report.noticed_at and timezone.localtime(report.noticed_at),
+                "last_seen_at": report.last_seen_at and timezone.localtime(report.last_seen_at),
+                "circumstances": report.circumstances,
+            },
+        ),
+        "police_form": forms.PoliceReportForm(),
+        "child_welfare_form": forms.ChildWelfareReportForm(),
+        "call_form": forms.PhoneCallForm(initial={"submission_key": key}),
+        "sesam_form": forms.SesamForm(),
+        "found_form": forms.FoundForm(initial={"submission_key": key}),
+        "follow_up_form": forms.FollowUpForm(),
+        "end_form": forms.InvestigationEndForm(),
+        "note_form": forms.NoteForm(),
+    }
+
+
+# ---- the steps: each a POST that calls one service ---------------------------------------------------
+
+
+def _post_form(request, report_id, form_class, **form_kwargs):
+    report = _changeable(request, report_id)
+    form = form_class(request.POST, **form_kwargs)
+    if not form.is_valid():
+        for field, errors in form.errors.items():
+            label = form.fields[field].label if field in form.fields else ""
+            for error in errors:
+                messages.error(request, f"{label}: {error}" if label else error)
+        return report, None
+    return report, form.cleaned_data
+
+
+def _form_step(form_class, work: Callable, done, **form_kwargs):
+    """A step with a form: access (change) → form → one service → back to the report."""
+
+    @login_required
+    @require_POST
+    def view(request, report_id: int):
+        report, data = _post_form(request, report_id, form_class, **form_kwargs)
+        if data is None:
+            return _detail(report)
+        return _run(request, report, lambda: work(report, request.user, data), str(done))
+
+    return view
+
+
+def _button_step(work: Callable, done):
+    """A step that is one button: access (change) → one service → back to the report."""
+
+    @login_required
+    @require_POST
+    def view(request, report_id: int):
+        report = _changeable(request, report_id)
+        return _run(request, report, lambda: work(report, request.user), str(done))
+
+    return view
+
+
+report_open = _form_step(
+    forms.OpenReportForm,
+    lambda report, by, data: services.missing_report_open(
+        resident=report.resident, by=by, source=report.source, **data
+    ),
+    gettext_lazy("Reported missing. The 24-hour limit runs on the steps below."),
+    prefix="open",
+)
+investigation_end = _form_step(
+    forms.InvestigationEndForm,
+    lambda report, by, data: services.missing_report_investigation_end(
+        report=report, note=data["note"], by=by
+    ),
+    gettext_lazy("The absence is recorded as explained."),
+)
+police_send = _form_step(
+    forms.PoliceReportForm,
+    lambda report, by, data: services.police_report_send(report=report, by=by, **data),
+    gettext_lazy("The missing-person report to the police is made. Download it below."),
+)
+child_welfare_send = _form_step(
+    forms.ChildWelfareReportForm,
+    lambda report, by, data: services.child_welfare_report_send(report=report, by=by, **data),
+    gettext_lazy("The concern report to child welfare is made."),
+)
+call_log = _form_step(
+    forms.PhoneCallForm,
+    lambda report, by, data: services.phone_call_log(report=report, by=by, **data),
+    gettext_lazy("The call is logged."),
+)
+sesam_record = _form_step(
+    forms.SesamForm,
+    lambda report, by, data: services.sesam_registration_record(report=report, by=by, **data),
+    gettext_lazy("The Sesam registration is recorded."),
+)
+follow_up = _form_step(
+    forms.FollowUpForm,
+    lambda report, by, data: services.follow_up_conversation_record(
+        report=report, data=services.FollowUpData(**data), by=by
+    ),
+    gettext_lazy("The follow-up conversation is recorded."),
+)
+general_procedure = _form_step(
+    forms.NoteForm,
+    lambda report, by, data: services.general_procedure_record(
+        report=report, note=data["note"], by=by
+    ),
+    gettext_lazy("Recorded."),
+)
+appointments_cancel = _button_step(
+    lambda report, by: services.appointments_cancel(report=report, by=by),
+    gettext_lazy("The cancellation notices to UDI's asylum department are made."),
+)
+regional_copies = _button_step(
+    lambda report, by: services.regional_copies_send(report=report, by=by),
+    gettext_lazy("The copies to the regional office are made."),
+)
+neglect_reports = _button_step(
+    lambda report, by: services.neglect_reports_send(report=report, by=by),
+    gettext_lazy("The concern reports to child welfare and the regional office are made."),
+)
+asylum_info = _button_step(
+    lambda report, by: services.asylum_info_send(report=report, by=by),
+    gettext_lazy("The information for the asylum case is made ready for the regional office."),
+)
+close = _button_step(
+    lambda report, by: services.missing_report_close(report=report, by=by),
+    gettext_lazy("The report is closed."),
+)
+
+
+@login_required
+@require_POST
+def step_waive(request, report_id: int, step_code: str):
+    report, data = _post_form(request, report_id, forms.NoteForm)
+    if data is None:
+        return _detail(report)
+    try:
+        services.missing_step_waive(
+            report=report, step_code=step_code, reason=data["note"], by=request.user
+        )
+    except StopIteration:
+        raise Http404 from None
+    except ValidationError as error:
+        _errors(request, error)
+    except PermissionDenied as error:
+        messages.error(request, str(error) or _("You may not do this."))
+    else:
+        messages.success(request, _("The step is waived."))
+    return _detail(report)
+
+
+@login_required
+@require_POST
+def found(request, report_id: int):
+    report, data = _post_form(request, report_id, forms.FoundForm)
+    if data is None:
+        return _detail(report)
+    data.pop("submission_key")
+    if report.found_at is not None:
+        # The same form sent twice: the first did the work.
+        messages.info(request, _("The return was already recorded."))
+        return _detail(report)
+    try:
+        result = services.missing_report_found(report=report, by=request.user, **data)
+    except ValidationError as error:
+        _errors(request, error)
+        return _detail(report)
+    if "steps_left_open" in result.warnings:
+        messages.warning(
+            request,
+            _(
+                "Some steps of the missing routine were not done. A centre leader should waive them on this page."
+            ),
+        )
+    if "centre_full" in result.warnings:
+        messages.warning(
+            request,
+            _(
+                "The centre is full. The resident is taken in all the same until UDI has clarified the placement."
+            ),
+        )
+    messages.success(
+        request,
+        _("The return is recorded; %(count)s written notices are made.")
+        % {"count": len(result.notices)},
+    )
+    return _detail(report)
