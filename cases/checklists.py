@@ -44,6 +44,10 @@ class Step:
     rule_id: str = ""
     required: bool = True
     deadline: DeadlineSpec | None = None
+    # False when only the routine's own work records the step (sending the police report
+    # completes "police" and meets its deadline): the checklist page then neither ticks it
+    # off nor undoes it by hand, so a step and its deadline cannot drift apart.
+    manual: bool = True
 
 
 @dataclass(frozen=True)

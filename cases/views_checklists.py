@@ -82,6 +82,7 @@ def checklist_step_complete(request, ct_id: int, obj_id: int, name: str, step_co
                 by=request.user,
                 note=form.cleaned_data["note"],
                 attachment=form.cleaned_data["attachment"],
+                by_hand=True,
             )
         except ValidationError as error:
             errors_into(form, error)
@@ -105,7 +106,10 @@ def checklist_step_undo(request, completion_id: int):
         return redirect(safe_next(request, fallback))
     try:
         services.checklist_step_undo(
-            completion=completion, by=request.user, reason=form.cleaned_data["reason"]
+            completion=completion,
+            by=request.user,
+            reason=form.cleaned_data["reason"],
+            by_hand=True,
         )
     except ValidationError as error:
         for message in error.messages:

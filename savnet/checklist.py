@@ -102,6 +102,7 @@ def _definition(name: str, label, specs: tuple[StepSpec, ...]):
                 label=spec.label,
                 rule_id=spec.rule_id,
                 required=not spec.conditional,
+                manual=False,  # every step is met by the routine's own forms and notices
                 deadline=DeadlineSpec(
                     kind=f"savnet_{spec.code}", period=f"{spec.hours}h", anchor="reason_to_believe"
                 )

@@ -9,13 +9,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from uuid import UUID
 
-from cases.periods import elapsed_hours
-from cases.services.deadlines import can_waive
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from cases.periods import elapsed_hours
 from cases.services import (
     checklist_status,
     checklist_step_complete,
@@ -26,6 +25,7 @@ from cases.services import (
     dispatch_create,
     timeline_event_record,
 )
+from cases.services.deadlines import can_waive
 from mottak.models import Appointment, ExternalRecipient, Resident, Stay
 
 from . import checklist, documents, rules

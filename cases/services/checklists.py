@@ -73,12 +73,18 @@ def checklist_step_complete(
     note: str = "",
     attachment=None,
     at: datetime | None = None,
+    by_hand: bool = False,
 ) -> ChecklistStepCompletion:
-    """Record that a step was done, once; a second completion (or a double submit) is refused."""
+    """Record that a step was done, once; a second completion (or a double submit) is refused.
+
+    `by_hand`: ticked off on the checklist page rather than by the routine's own service.
+    """
     definition = _definition(checklist)
     step = definition.step(step_code)
     if step is None:
         raise ValidationError(_("This checklist has no such step."))
+    if by_hand and not step.manual:
+        raise _not_by_hand()
     at = at or timezone.now()
     if at > timezone.now():
         raise ValidationError(_("A step cannot be recorded as done in the future."))
@@ -123,8 +129,17 @@ def checklist_step_complete(
     return completion
 
 
+def _not_by_hand() -> ValidationError:
+    return ValidationError(_("This step is recorded by doing the work itself, not by hand."))
+
+
 def checklist_step_undo(
-    *, completion: ChecklistStepCompletion, by, reason: str, at: datetime | None = None
+    *,
+    completion: ChecklistStepCompletion,
+    by,
+    reason: str,
+    at: datetime | None = None,
+    by_hand: bool = False,
 ) -> ChecklistStepCompletion:
     """Correct a step recorded by mistake; the row and its history are kept, the step is open again."""
     reason = (reason or "").strip()
@@ -135,6 +150,10 @@ def checklist_step_undo(
         locked = ChecklistStepCompletion.objects.select_for_update().get(pk=completion.pk)
         if locked.undone_at is not None:
             raise ValidationError(_("This step has already been undone."))
+        known = checklists.get(locked.checklist) if _known(locked.checklist) else None
+        known_step = known.step(locked.step_code) if known else None
+        if by_hand and known_step is not None and not known_step.manual:
+            raise _not_by_hand()
         locked.undone_at = at
         locked.undone_by = by
         locked.undo_reason = reason[:300]

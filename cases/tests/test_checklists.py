@@ -371,3 +371,28 @@ def test_undo_through_the_page(client, moving_out, resident, staff, leader):
     assert client.post(url, {"reason": "Recorded on the wrong case"}).status_code == 302
     completion.refresh_from_db()
     assert completion.undone_by == leader
+
+
+def test_a_routine_step_cannot_be_ticked_off_or_undone_by_hand(resident, staff):
+    """A step the routine records by doing the work keeps its deadline in step."""
+    definition = ChecklistDefinition(
+        name="test_routine_only",
+        label="Routine only",
+        steps=(Step("police", "Police report", "SAV-3", manual=False),),
+    )
+    checklists.register(definition)
+    try:
+        with pytest.raises(ValidationError, match="not by hand"):
+            checklist_step_complete(
+                owner=resident, checklist=definition, step_code="police", by=staff, by_hand=True
+            )
+        assert not ChecklistStepCompletion.objects.exists()
+        done = checklist_step_complete(
+            owner=resident, checklist=definition, step_code="police", by=staff
+        )
+        with pytest.raises(ValidationError, match="not by hand"):
+            checklist_step_undo(completion=done, by=staff, reason="mistake", by_hand=True)
+        done.refresh_from_db()
+        assert done.undone_at is None
+    finally:
+        checklists.unregister(definition.name)
