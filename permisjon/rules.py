@@ -392,6 +392,16 @@ def assess(facts: LeaveFacts) -> Outcome:
 
 # --- bad input ---------------------------------------------------------------------------
 
+INPUT_MESSAGES = {
+    "return_before_departure": _("The return must be after the departure."),
+    "no_contact_person": _("Give at least one contact person at the destination."),
+    "contact_person_child": _(
+        "A contact person must be an adult: this date of birth makes them a child."
+    ),
+    "contact_birth_in_future": _("A date of birth cannot be in the future."),
+    "overlap": _("The resident already has a leave in this period."),
+}
+
 
 def application_input_problems(
     *, departure_at: datetime, return_at: datetime, contact_birth_dates: Iterable[date], today: date
