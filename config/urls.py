@@ -5,5 +5,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("saker/", include("cases.urls")),
+    path("permisjon/", include("permisjon.urls")),
     path("", include("mottak.urls")),
 ]

@@ -202,3 +202,8 @@ def overlapping_leave_exists(
     if exclude_id:
         qs = qs.exclude(pk=exclude_id)
     return qs.exists()
+
+
+def user_may_change(user, application: LeaveApplication) -> bool:
+    """Centre work on the application: the resident's centre staff (and admins)."""
+    return residents_visible_to(user, Action.CHANGE).filter(pk=application.resident_id).exists()
