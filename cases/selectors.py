@@ -3,7 +3,7 @@
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
-from .models import ReadLog, TimelineEvent
+from .models import Consent, ReadLog, TimelineEvent
 
 
 def timeline_for(subject: models.Model, *, limit: int = 50):
@@ -18,3 +18,11 @@ def read_log_for(subject: models.Model, *, limit: int = 100):
     return ReadLog.objects.filter(content_type=ct, object_id=subject.pk).select_related("user")[
         :limit
     ]
+
+
+def consents_for(subject: models.Model):
+    """A subject's consents, newest first, with the users shown beside them."""
+    ct = ContentType.objects.get_for_model(subject)
+    return Consent.objects.filter(subject_ct=ct, subject_id=subject.pk).select_related(
+        "created_by", "withdrawn_by"
+    )
