@@ -4,7 +4,9 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
-PREPARATION = "permisjon.preparation"
+from cases.checklists import ChecklistDefinition, Step, register
+
+PREPARATION_NAME = "perm_4_preparation"
 
 
 @dataclass(frozen=True)
@@ -74,3 +76,15 @@ PREPARATION_STEPS: tuple[PreparationStep, ...] = (
 
 REQUIRED_STEP_CODES = frozenset(s.code for s in PREPARATION_STEPS if s.required)
 STEPS_BY_CODE = {s.code: s for s in PREPARATION_STEPS}
+
+
+PREPARATION = ChecklistDefinition(
+    name=PREPARATION_NAME,
+    label=_("Preparing the leave (PERM-4)"),
+    steps=tuple(Step(s.code, s.label, s.rule_id, required=s.required) for s in PREPARATION_STEPS),
+)
+ATTACHMENT_STEP_CODES = frozenset(s.code for s in PREPARATION_STEPS if s.needs_attachment)
+
+
+def register_checklists() -> None:
+    register(PREPARATION)

@@ -15,10 +15,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases.services import timeline_event_record
+from cases.services import checklist_status, checklist_step_complete, timeline_event_record
 from mottak.models import Resident
 
 from . import rules, selectors
+from .checklists import ATTACHMENT_STEP_CODES, PREPARATION, STEPS_BY_CODE
 from .models import ContactPerson, FollowUpCall, LeaveApplication
 
 State = LeaveApplication.State
@@ -161,6 +162,54 @@ def leave_application_record_pu_view(
             if locked.resident.asylum_stage == rules.FINAL_REJECTION
             else "PERM-9",
         )
+        _refresh_prepared(locked, by=by)
+    return locked
+
+
+def _refresh_prepared(locked: LeaveApplication, *, by) -> None:
+    """Keep the stored decider in step with the facts; mark prepared when nothing is open."""
+    outcome = selectors.leave_outcome(locked)
+    locked.decider = outcome.decider
+    if locked.state == State.DRAFT and not preparation_open_steps(locked, outcome):
+        locked.state = State.PREPARED
+        _event(
+            locked,
+            "leave_prepared",
+            _("The preparation of leave %(number)s is done") % {"number": locked},
+            by=by,
+            rule_id="PERM-4",
+        )
+    locked.save()
+
+
+def leave_application_prepare_step(
+    *,
+    application: LeaveApplication,
+    step_code: str,
+    by,
+    note: str = "",
+    attachment=None,
+    at: datetime | None = None,
+) -> LeaveApplication:
+    """Record one documented preparation step (PERM-4 a–g); the ID copy needs the document."""
+    step = STEPS_BY_CODE.get(step_code)
+    if step is None:
+        raise ValidationError(_("This checklist has no such step."))
+    if step.code in ATTACHMENT_STEP_CODES and not attachment:
+        raise ValidationError(_("Upload the copy of the contact person's ID document."))
+    with transaction.atomic():
+        locked = _lock(application)
+        _require_state(locked, State.DRAFT, State.PREPARED)
+        checklist_step_complete(
+            owner=locked,
+            checklist=PREPARATION,
+            step_code=step.code,
+            by=by,
+            note=note,
+            attachment=attachment,
+            at=at,
+        )
+        _refresh_prepared(locked, by=by)
     return locked
 
 
@@ -217,20 +266,28 @@ def preparation_open_steps(application: LeaveApplication, outcome: rules.Outcome
 
 
 def _open_checklist_steps(application: LeaveApplication) -> list[str]:
-    """Hook for the case engine's checklist; see integration below."""
-    return []
+    """Required PERM-4 steps not done; a step that needs a document counts as open without it."""
+    return [
+        row.step.label
+        for row in checklist_status(application, PREPARATION)
+        if row.step.required
+        and (
+            not row.done
+            or (row.step.code in ATTACHMENT_STEP_CODES and not row.completion.attachment)
+        )
+    ]
 
 
 def _check_may_decide(locked: LeaveApplication, by, *, refusing: bool = False) -> rules.Outcome:
     outcome = selectors.leave_outcome(locked)
+    # Whether the preparation is done is checked live (_check_nothing_open): steps can be undone.
     if locked.decider == LeaveApplication.Decider.CENTRE:
-        # A leave that may never be granted is refused at once, without the preparation.
-        allowed = {State.PREPARED, State.DRAFT} if refusing and outcome.blocks else {State.PREPARED}
+        allowed = {State.DRAFT, State.PREPARED}
     else:
         allowed = {State.FORWARDED}
     if locked.state not in allowed:
-        if locked.state == State.DRAFT:
-            raise ValidationError(_("Finish the preparation before deciding."))
+        if locked.state in {State.DRAFT, State.PREPARED}:
+            raise ValidationError(_("The regional office decides: forward the application."))
         _require_state(locked, *allowed)
     if not selectors.user_may_decide(by, locked):
         raise PermissionDenied

@@ -9,6 +9,7 @@ urlpatterns = [
     path("ny/<int:resident_id>/", views.application_create, name="create"),
     path("<int:pk>/", views.application_detail, name="detail"),
     path("<int:pk>/vedtak/", views.decide, name="decide"),
+    path("<int:pk>/forberedelse/", views.prepare_step, name="prepare_step"),
     path("<int:pk>/pu/", views.record_pu_view, name="pu_view"),
     path("<int:pk>/anbefal-avslag/", views.recommend_refusal, name="recommend_refusal"),
     path("<int:pk>/trekk/", views.withdraw, name="withdraw"),

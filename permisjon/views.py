@@ -11,11 +11,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from cases.services import read_log_record
+from cases.services import checklist_status, read_log_record
 from mottak.access import Action, access_resident, centres_visible_to
 from mottak.models import Role
 
 from . import forms, selectors, services
+from .checklists import ATTACHMENT_STEP_CODES, PREPARATION, STEPS_BY_CODE
 from .models import LeaveApplication
 
 State = LeaveApplication.State
@@ -122,6 +123,14 @@ def application_detail(request, pk):
             "resident": application.resident,
             "outcome": outcome,
             "open_steps": services.preparation_open_steps(application, outcome),
+            "preparation": [
+                {
+                    "row": row,
+                    "spec": STEPS_BY_CODE[row.step.code],
+                    "needs_attachment": row.step.code in ATTACHMENT_STEP_CODES,
+                }
+                for row in checklist_status(application, PREPARATION)
+            ],
             "may_change": may_change,
             "may_decide": may_decide,
             "decision_form": forms.DecisionForm(warnings=outcome.warnings) if may_decide else None,
@@ -167,6 +176,16 @@ def _post_action(form_class, service_call):
     return view
 
 
+prepare_step = _post_action(
+    forms.PreparationStepForm,
+    lambda *, application, data, by: services.leave_application_prepare_step(
+        application=application,
+        step_code=data["step"],
+        note=data["note"],
+        attachment=data["attachment"],
+        by=by,
+    ),
+)
 record_pu_view = _post_action(
     forms.PUViewForm,
     lambda *, application, data, by: services.leave_application_record_pu_view(

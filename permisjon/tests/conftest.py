@@ -48,3 +48,32 @@ def submit(staff):
         )
 
     return make
+
+
+ID_COPY = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+
+
+def id_copy():
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile("id.pdf", ID_COPY, content_type="application/pdf")
+
+
+def prepare(application, by, *, skip=()):
+    """Record every required PERM-4 step (the ID copy with a document)."""
+    from permisjon.checklists import ATTACHMENT_STEP_CODES, REQUIRED_STEP_CODES
+
+    for code in sorted(REQUIRED_STEP_CODES - set(skip)):
+        application = services.leave_application_prepare_step(
+            application=application,
+            step_code=code,
+            by=by,
+            note="Ok",
+            attachment=id_copy() if code in ATTACHMENT_STEP_CODES else None,
+        )
+    return application
+
+
+@pytest.fixture(autouse=True)
+def _private_media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from mottak.models import Role
-from permisjon.models import LeaveApplication
+from permisjon.tests.conftest import prepare
 
 # who: (role, where) — where is "own" centre/region, "near" (other centre, same region) or "far".
 MATRIX = [
@@ -22,11 +22,8 @@ MATRIX = [
 
 
 @pytest.fixture
-def application(submit, resident):
-    application = submit(resident)
-    application.state = LeaveApplication.State.PREPARED
-    application.save()
-    return application
+def application(submit, resident, staff):
+    return prepare(submit(resident), staff)
 
 
 def _user(user_factory, role, where, centre, neighbour_centre, region, other_region):

@@ -11,15 +11,13 @@ from conftest import make_resident
 from mottak.models import Centre, Role
 from permisjon import services
 from permisjon.models import ContactPerson, LeaveApplication
-from permisjon.tests.conftest import contact
+from permisjon.tests.conftest import contact, id_copy, leave_data, prepare
 
 State = LeaveApplication.State
 
 
 def _prepared(application):
-    application.state = State.PREPARED
-    application.save()
-    return application
+    return prepare(application, application.created_by)
 
 
 # --- submit (PERM-2) and bad input ------------------------------------------------------
@@ -126,18 +124,75 @@ def test_perm_1_regional_caseworker_may_not_decide_a_centre_leave(submit, reside
         services.leave_application_grant(application=application, by=caseworker)
 
 
-def test_decision_needs_the_preparation_done(submit, resident, leader):
-    application = submit(resident)
-    with pytest.raises(ValidationError, match="Finish the preparation"):
+def test_perm_4_decision_needs_every_required_step_done(submit, resident, leader, staff):
+    application = prepare(submit(resident), staff, skip={"f_police"})
+    assert application.state == State.DRAFT
+    with pytest.raises(ValidationError, match="police"):
         services.leave_application_grant(application=application, by=leader)
+    with pytest.raises(ValidationError, match="police"):
+        services.leave_application_refuse(application=application, by=leader, reason="Nei")
+    services.leave_application_prepare_step(
+        application=application, step_code="f_police", by=staff, note="Ingen innvendinger"
+    )
+    application.refresh_from_db()
+    assert application.state == State.PREPARED
+    assert services.leave_application_grant(application=application, by=leader).state == (
+        State.GRANTED
+    )
+
+
+def test_perm_4_id_copy_needs_the_document(submit, resident, staff):
+    application = submit(resident)
+    with pytest.raises(ValidationError, match="ID document"):
+        services.leave_application_prepare_step(
+            application=application, step_code="d_id_copy", by=staff, note="Sett"
+        )
+    services.leave_application_prepare_step(
+        application=application, step_code="d_id_copy", by=staff, attachment=id_copy()
+    )
+    with pytest.raises(ValidationError, match="already"):
+        services.leave_application_prepare_step(
+            application=application, step_code="d_id_copy", by=staff, attachment=id_copy()
+        )
+
+
+def test_perm_4_optional_steps_do_not_hold_the_decision(submit, resident, staff):
+    application = prepare(submit(resident), staff)
+    assert application.state == State.PREPARED
+    services.leave_application_prepare_step(
+        application=application, step_code="g_child_welfare", by=staff, note="Ikke aktuelt"
+    )
+
+
+def test_perm_4_undone_step_blocks_the_decision_again(submit, resident, staff, leader):
+    from cases.models import ChecklistStepCompletion
+    from cases.services import checklist_step_undo
+
+    application = prepare(submit(resident), staff)
+    completion = ChecklistStepCompletion.objects.get(step_code="b_own_wish")
+    checklist_step_undo(completion=completion, by=staff, reason="Feil sak")
+    with pytest.raises(ValidationError, match="wants to stay"):
+        services.leave_application_grant(application=application, by=leader)
+
+
+def test_perm_9_10_pu_view_is_needed_before_the_preparation_is_done(user_factory, centre, staff):
+    resident = make_resident(centre, asylum_stage="final_rejection")
+    application = services.leave_application_submit(
+        resident=resident, data=leave_data(), contact_persons=[contact()], by=staff
+    )
+    application = prepare(application, staff)
+    assert application.state == State.DRAFT
+    application = services.leave_application_record_pu_view(
+        application=application, view="no_clash", note="", by=staff
+    )
+    assert application.state == State.PREPARED
+    assert application.decider == LeaveApplication.Decider.REGION
 
 
 def test_perm_1_abroad_cannot_be_granted_but_is_refused_at_once(submit, resident, leader):
     application = submit(resident, abroad=True)
-    with pytest.raises(ValidationError):
-        services.leave_application_grant(application=_prepared(application), by=leader)
-    application.state = State.DRAFT
-    application.save()
+    with pytest.raises(ValidationError, match="out of Norway"):
+        services.leave_application_grant(application=application, by=leader)
     refused = services.leave_application_refuse(
         application=application, by=leader, reason="Reise ut av Norge"
     )

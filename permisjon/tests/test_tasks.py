@@ -4,12 +4,11 @@ from datetime import timedelta
 
 from permisjon import services, tasks
 from permisjon.models import LeaveApplication
+from permisjon.tests.conftest import prepare
 
 
 def test_perm_6_task_marks_overdue_leaves_late_once(submit, resident, leader, staff):
-    application = submit(resident, starts_in_days=-3, length_days=1)
-    application.state = LeaveApplication.State.PREPARED
-    application.save()
+    application = prepare(submit(resident, starts_in_days=-3, length_days=1), staff)
     services.leave_application_grant(application=application, by=leader)
     services.leave_application_mark_departed(
         application=application, at=application.departure_at, by=staff

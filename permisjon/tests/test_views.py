@@ -137,3 +137,26 @@ def test_list_and_detail_query_counts_do_not_grow(
     assert len(response.context["applications"]) == 6
     with django_assert_max_num_queries(30):
         assert client.get(reverse("permisjon:detail", args=[application.pk])).status_code == 200
+
+
+def test_perm_4_preparation_through_the_page_with_the_id_copy(client, staff, resident):
+    from permisjon.checklists import REQUIRED_STEP_CODES
+    from permisjon.tests.conftest import id_copy
+
+    client.force_login(staff)
+    client.post(reverse("permisjon:create", args=[resident.pk]), _form_data(*_times()))
+    application = LeaveApplication.objects.get()
+    url = reverse("permisjon:prepare_step", args=[application.pk])
+    response = client.post(url, {"step": "d_id_copy", "note": "Pass"}, follow=True)
+    assert "Upload the copy" in response.content.decode()
+    response = client.post(url, {"step": "nonsense"}, follow=True)
+    assert response.status_code == 200
+    for code in sorted(REQUIRED_STEP_CODES):
+        data = {"step": code, "note": "Ok"}
+        if code == "d_id_copy":
+            data["attachment"] = id_copy()
+        assert client.post(url, data).status_code == 302
+    application.refresh_from_db()
+    assert application.state == State.PREPARED
+    page = client.get(reverse("permisjon:detail", args=[application.pk])).content.decode()
+    assert reverse("cases:checklist_attachment", args=[1]).rsplit("/", 3)[0] in page
