@@ -1,8 +1,10 @@
-"""Plain, JSON-friendly contexts of the leave routine's Norwegian forms (templates/forms/permisjon_*)."""
+"""Plain, JSON-friendly contents of the leave routine's Norwegian forms (templates/forms/permisjon_*).
+
+Dates and times go in as they are; the dispatch stores them as ISO strings and the forms
+print them with the `dato` filter.
+"""
 
 from __future__ import annotations
-
-from datetime import date, datetime
 
 from . import rules
 from .models import LeaveApplication
@@ -12,37 +14,35 @@ TEMPLATE_AGREEMENT = "permisjon_avtale.html"
 TEMPLATE_REPRESENTATIVE = "permisjon_melding_representant.html"
 
 PU_VIEW_NB = {
-    LeaveApplication.PUView.NO_CLASH: "Permisjonen kommer ikke i konflikt med planer om uttransportering.",
+    LeaveApplication.PUView.NO_CLASH: (
+        "Permisjonen kommer ikke i konflikt med planer om uttransportering."
+    ),
     LeaveApplication.PUView.CLASHES: "Permisjonen kommer i konflikt med planer om uttransportering.",
 }
 DECIDER_NB = {
-    LeaveApplication.Decider.CENTRE: "asylmottaket",
+    LeaveApplication.Decider.CENTRE: "Asylmottaket",
     LeaveApplication.Decider.REGION: "UDIs regionkontor",
 }
 
 
-def _moment(value: datetime | None) -> str:
-    if value is None:
-        return ""
-    return value.astimezone(rules.OSLO).strftime("%d.%m.%Y kl. %H:%M")
-
-
-def _day(value: date | None) -> str:
-    return value.strftime("%d.%m.%Y") if value else ""
+def person(resident) -> dict:
+    return {
+        "name": resident.full_name,
+        "duf_number": resident.duf_number or "",
+        "registration_number": resident.registration_number or "",
+        "date_of_birth": resident.date_of_birth,
+        "date_of_birth_uncertain": resident.date_of_birth_uncertain,
+        "nationality": resident.nationality,
+    }
 
 
 def base_context(application: LeaveApplication) -> dict:
-    resident, centre = application.resident, application.centre
     return {
+        "person": person(application.resident),
         "number": str(application),
-        "resident_name": resident.full_name,
-        "resident_identifier": resident.identifier,
-        "resident_born": _day(resident.date_of_birth),
-        "centre_name": centre.name,
-        "centre_address": centre.address,
-        "centre_phone": centre.phone,
-        "departure": _moment(application.departure_at),
-        "return": _moment(application.return_at),
+        "centre_name": application.centre.name,
+        "departure_at": application.departure_at,
+        "return_at": application.return_at,
         "length_days": rules.perm_1_length_days(
             rules.local_date(application.departure_at), rules.local_date(application.return_at)
         ),
@@ -53,7 +53,7 @@ def base_context(application: LeaveApplication) -> dict:
             {
                 "name": c.name,
                 "address": c.address,
-                "date_of_birth": _day(c.date_of_birth),
+                "date_of_birth": c.date_of_birth,
                 "relation": c.relation,
                 "phone": c.phone,
             }
@@ -66,14 +66,16 @@ def application_context(
     application: LeaveApplication,
     *,
     preparation: list[dict],
+    assessment: list[str],
     attachments: list[str],
     broken_agreements: int,
 ) -> dict:
-    """The application form as forwarded to the regional office (PERM-2, PERM-3, PERM-8..10)."""
+    """The application as forwarded to the regional office (PERM-2, PERM-3, PERM-8..10)."""
     return base_context(application) | {
         "reason": application.reason,
         "filled_in_by_staff": application.filled_in_by_staff,
         "preparation": preparation,
+        "assessment": assessment,
         "attachments": attachments,
         "pu_view": PU_VIEW_NB.get(application.pu_view, ""),
         "pu_view_note": application.pu_view_note,
@@ -88,6 +90,6 @@ def decision_context(application: LeaveApplication) -> dict:
     """The agreement and the representative's notice (PERM-5)."""
     return base_context(application) | {
         "decided_by_text": DECIDER_NB[application.decider],
-        "decided_at": _moment(application.decided_at),
+        "decided_at": application.decided_at,
         "agreement_note": application.agreement_note,
     }
