@@ -93,3 +93,54 @@ def decision_context(application: LeaveApplication) -> dict:
         "decided_at": application.decided_at,
         "agreement_note": application.agreement_note,
     }
+
+
+# The forms are Norwegian documents: the preparation steps and the rules' findings in Bokmål.
+STEP_LABELS_NB = {
+    "a_clash": "a) Vurdert om fraværet kommer i konflikt med mottaksprogram, driftsoppgaver eller skole",
+    "b_own_wish": "b) Forvisset oss om at den mindreårige selv ønsker permisjonen",
+    "c_contact_details": "c) Kontaktopplysninger og personalia til kontaktpersonen innhentet",
+    "d_met": "d) Kontaktpersonen invitert til og møtt på asylmottaket",
+    "d_id_copy": "d) Kopi av kontaktpersonens identitetspapirer tatt",
+    "d_references": "d) Referanser innhentet",
+    "e_representative": "e) Representantens støtte eller innvendinger innhentet",
+    "f_police": "f) Lokalt politi spurt om innvendinger",
+    "g_child_welfare": "g) Barneverntjenesten bedt om å undersøke forholdene / bekymringsmelding sendt",
+}
+FINDING_NB = {
+    "over_14_days": "Permisjon over 14 dager avgjøres av UDIs regionkontor.",
+    "from_transit": "Permisjon fra transittmottak avgjøres av UDIs regionkontor.",
+    "unknown_centre_kind": "Bare ordinære asylmottak kan selv innvilge permisjon.",
+    "dublin": "Permisjon under dublinprosedyre innvilges bare av UDIs regionkontor.",
+    "final_rejection": "Permisjon etter endelig avslag innvilges bare av UDIs regionkontor.",
+    "centre_may_decide": "Ordinære asylmottak kan selv innvilge permisjon i inntil 14 dager.",
+    "abroad": "Asylsøkere kan ikke få permisjon for reise ut av landet.",
+    "no_contact_person": "Det er ikke oppgitt kontaktperson.",
+    "contact_person_under_25": "Kontaktpersonen har ikke fylt 25 år første dag i permisjonen.",
+    "transit_under_3_months": (
+        "Enslige mindreårige skal normalt ikke gis permisjon under opphold i transittmottak; "
+        "botiden i transitt overskrider ikke 3 måneder."
+    ),
+    "transit_before_interview": (
+        "Det skal normalt ikke gis permisjon før asylintervju eller aldersundersøkelse."
+    ),
+    "dublin_under_3_weeks": (
+        "Den mindreårige har ikke bodd på asylmottaket i mer enn 3 uker (dublinprosedyre)."
+    ),
+    "dublin_pu_clash": "PU opplyser at permisjonen kommer i konflikt med planene for overføring.",
+    "pu_view_missing": "PUs vurdering er ikke innhentet.",
+    "final_rejection_pu_clash": (
+        "PU opplyser at permisjonen kommer i konflikt med planer om uttransportering."
+    ),
+    "earlier_broken_agreements": "Den mindreårige har brutt tidligere permisjonsavtaler.",
+}
+
+
+def assessment_lines(outcome: rules.Outcome, overrides: dict[str, str]) -> list[str]:
+    """The rules' findings in Norwegian, with the centre's remarks on "normally not" warnings."""
+    lines = []
+    for finding in outcome.reasons:
+        line = FINDING_NB.get(finding.code, finding.code)
+        remark = (overrides or {}).get(finding.code)
+        lines.append(f"{line} ({finding.rule_id}){' Begrunnelse: ' + remark if remark else ''}")
+    return lines

@@ -433,3 +433,15 @@ def test_bad_input_overlapping_periods_are_half_open():
     assert not rules.periods_overlap(a, b, b, b + timedelta(days=1))
     assert not rules.periods_overlap(a, b, a - timedelta(days=2), a)
     assert rules.periods_overlap(a, b, a - timedelta(days=2), b + timedelta(days=2))
+
+
+def test_every_finding_and_step_has_its_norwegian_form_text():
+    import inspect
+    import re
+
+    from permisjon import documents
+    from permisjon.checklists import PREPARATION_STEPS
+
+    codes_in_rules = set(re.findall(r'Finding\(\s*"(\w+)"', inspect.getsource(rules)))
+    assert codes_in_rules and codes_in_rules <= documents.FINDING_NB.keys()
+    assert {s.code for s in PREPARATION_STEPS} == documents.STEP_LABELS_NB.keys()
