@@ -24,7 +24,7 @@ class RecipientKind(models.TextChoices):
     CHILD_WELFARE = "child_welfare", _("Child-welfare service")
     IMDI = "imdi", _("IMDi regional office")
     IOM = "iom", _("IOM")
-    CORRECTIONAL = "correctional", _("Correctional service")
+    CORRECTIONAL = "correctional_service", _("Correctional service")
     DUBLIN_CARE_AUTHORITY = "dublin_care_authority", _("Care authority of the first asylum country")
 
 

@@ -3,7 +3,7 @@
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
-from .models import Consent, ReadLog, TimelineEvent
+from .models import Consent, Dispatch, ReadLog, TimelineEvent
 
 
 def timeline_for(subject: models.Model, *, limit: int = 50):
@@ -25,4 +25,12 @@ def consents_for(subject: models.Model):
     ct = ContentType.objects.get_for_model(subject)
     return Consent.objects.filter(subject_ct=ct, subject_id=subject.pk).select_related(
         "created_by", "withdrawn_by"
+    )
+
+
+def dispatches_for_subject(subject: models.Model):
+    """Notices about one resident (or case), newest first, for the resident page."""
+    ct = ContentType.objects.get_for_model(subject)
+    return Dispatch.objects.filter(subject_ct=ct, subject_id=subject.pk).select_related(
+        "created_by", "sent_by"
     )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views_checklists, views_consents
+from . import views_checklists, views_consents, views_deadlines, views_dispatch
 
 app_name = "cases"
 urlpatterns: list = [
@@ -45,5 +45,38 @@ urlpatterns: list = [
         "sjekkliste/steg/<int:completion_id>/vedlegg/",
         views_checklists.checklist_attachment,
         name="checklist_attachment",
+    ),
+    path("utsendelser/<int:pk>/", views_dispatch.dispatch_detail, name="dispatch_detail"),
+    path(
+        "utsendelser/<int:pk>/forhandsvis/",
+        views_dispatch.dispatch_preview,
+        name="dispatch_preview",
+    ),
+    path("utsendelser/<int:pk>/pdf/", views_dispatch.dispatch_pdf, name="dispatch_pdf"),
+    path("utsendelser/<int:pk>/prov-igjen/", views_dispatch.dispatch_retry, name="dispatch_retry"),
+    path("utsendelser/<int:pk>/sendt/", views_dispatch.dispatch_sent, name="dispatch_sent"),
+    path(
+        "frister/mottak/<int:centre_id>/",
+        views_deadlines.deadlines_centre,
+        name="deadlines_centre",
+    ),
+    path(
+        "frister/region/<int:region_id>/",
+        views_deadlines.deadlines_region,
+        name="deadlines_region",
+    ),
+    path(
+        "frister/<int:deadline_id>/frafall/",
+        views_deadlines.deadline_waive_view,
+        name="deadline_waive",
+    ),
+    path("varsler/", views_deadlines.notifications_list, name="notifications"),
+    path(
+        "varsler/<int:notification_id>/lest/",
+        views_deadlines.notification_read,
+        name="notification_read",
+    ),
+    path(
+        "varsler/alle-lest/", views_deadlines.notifications_read_all, name="notifications_read_all"
     ),
 ]

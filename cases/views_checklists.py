@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from . import checklists, services
 from .access import access_subject
+from .downloads import private_file_response
 from .forms import ChecklistStepForm, ChecklistUndoForm, errors_into
 from .models import ChecklistStepCompletion
 from .services.consents import resident_for
@@ -117,24 +118,12 @@ def checklist_step_undo(request, completion_id: int):
 @login_required
 def checklist_attachment(request, completion_id: int):
     completion = _completion_or_404(user=request.user, completion_id=completion_id, action="view")
-    if not completion.attachment:
-        raise Http404
-    try:
-        handle = completion.attachment.open("rb")
-    except (FileNotFoundError, ValueError):
-        raise Http404 from None
-    services.read_log_record(
-        user=request.user,
-        subject=resident_for(completion.owner),
-        action="download",
-        detail=f"checklist attachment {completion.pk}",
-    )
     extension = completion.attachment.name.rsplit(".", 1)[-1]
-    response = FileResponse(
-        handle,
-        as_attachment=True,
+    return private_file_response(
+        user=request.user,
+        stored_file=completion.attachment,
+        log_subject=resident_for(completion.owner),
+        log_detail=f"checklist attachment {completion.pk}",
         filename=f"attachment-{completion.pk}.{extension}",
         content_type=completion.attachment_mime,
     )
-    response["Cache-Control"] = "private, no-store"
-    return response

@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from . import services
 from .access import access_subject
+from .downloads import private_file_response
 from .forms import ConsentForm, errors_into
 from .models import Consent
 from .selectors import consents_for
@@ -118,22 +119,12 @@ def consent_withdraw(request, consent_id: int):
 @login_required
 def consent_download(request, consent_id: int):
     consent = _consent_or_404(user=request.user, consent_id=consent_id, action="view")
-    try:
-        handle = consent.declaration.open("rb")
-    except (FileNotFoundError, ValueError):
-        raise Http404 from None
-    services.read_log_record(
-        user=request.user,
-        subject=resident_for(consent.subject),
-        action="download",
-        detail=f"consent {consent.pk}",
-    )
     extension = consent.declaration.name.rsplit(".", 1)[-1]
-    response = FileResponse(
-        handle,
-        as_attachment=True,
+    return private_file_response(
+        user=request.user,
+        stored_file=consent.declaration,
+        log_subject=resident_for(consent.subject),
+        log_detail=f"consent {consent.pk}",
         filename=f"consent-{consent.pk}.{extension}",
         content_type=consent.declaration_mime,
     )
-    response["Cache-Control"] = "private, no-store"
-    return response

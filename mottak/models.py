@@ -3,6 +3,7 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
@@ -195,6 +196,9 @@ class Resident(models.Model):
     def __str__(self) -> str:
         # No names in logs: the string form is the identifier staff already use.
         return self.identifier
+
+    def get_absolute_url(self) -> str:
+        return reverse("mottak:resident_detail", args=[self.pk])
 
     @property
     def full_name(self) -> str:

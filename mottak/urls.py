@@ -1,2 +1,34 @@
-app_name = "mottak"
-urlpatterns: list = []
+"""Login, the start page and the core records' pages.
+
+"home", "login" and "logout" are top-level names (the settings point at them); the record
+pages live in the "mottak" namespace.
+"""
+
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from . import views
+
+record_patterns = [
+    path("beboere/", views.resident_list, name="resident_list"),
+    path("beboere/ny/", views.resident_register, name="resident_register"),
+    path("beboere/<int:resident_id>/", views.resident_detail, name="resident_detail"),
+    path("beboere/<int:resident_id>/historikk/", views.resident_history, name="resident_history"),
+    path("beboere/<int:resident_id>/ankomst/", views.stay_arrival, name="stay_arrival"),
+    path(
+        "beboere/<int:resident_id>/opphold/<int:stay_id>/avslutt/",
+        views.stay_end,
+        name="stay_end",
+    ),
+]
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path(
+        "login/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", include((record_patterns, "mottak"))),
+]

@@ -3,5 +3,17 @@
 from .audit import ReadLog, TimelineEvent
 from .checklists import ChecklistStepCompletion
 from .consents import Consent
+from .deadlines import Deadline, DeadlineAlert
+from .dispatches import Dispatch
+from .notifications import Notification
 
-__all__ = ["ChecklistStepCompletion", "Consent", "ReadLog", "TimelineEvent"]
+__all__ = [
+    "ChecklistStepCompletion",
+    "Consent",
+    "Deadline",
+    "DeadlineAlert",
+    "Dispatch",
+    "Notification",
+    "ReadLog",
+    "TimelineEvent",
+]

@@ -15,6 +15,23 @@ from .consents import (
     consent_withdraw,
     consents_valid_for,
 )
+from .deadlines import (
+    SweepResult,
+    deadline_meet,
+    deadline_meet_for,
+    deadline_open,
+    deadline_waive,
+    deadlines_sweep,
+)
+from .dispatches import (
+    dispatch_create,
+    dispatch_mark_sent,
+    dispatch_queue,
+    dispatch_render,
+    dispatch_retry_render,
+    dispatches_requeue_stale,
+)
+from .notifications import notification_mark_read, notifications_mark_all_read
 
 __all__ = [
     "StepStatus",
@@ -27,6 +44,20 @@ __all__ = [
     "consent_withdraw",
     "consents_valid_for",
     "open_required_steps",
+    "dispatch_create",
+    "dispatch_mark_sent",
+    "dispatch_queue",
+    "dispatch_render",
+    "dispatch_retry_render",
+    "dispatches_requeue_stale",
+    "SweepResult",
+    "deadline_meet",
+    "deadline_meet_for",
+    "deadline_open",
+    "deadline_waive",
+    "deadlines_sweep",
+    "notification_mark_read",
+    "notifications_mark_all_read",
     "read_log_record",
     "timeline_event_record",
 ]

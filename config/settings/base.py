@@ -69,6 +69,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "cases.context_processors.notifications",
             ],
         },
     },
@@ -158,6 +159,7 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "data_folder_in": str(CELERY_BROKER_FILESYSTEM_DIR / "out"),
         "data_folder_out": str(CELERY_BROKER_FILESYSTEM_DIR / "out"),
         "processed_folder": str(CELERY_BROKER_FILESYSTEM_DIR / "processed"),
+        "control_folder": str(CELERY_BROKER_FILESYSTEM_DIR / "control"),
         "store_processed": False,
         "polling_interval": 0.1,
     }
@@ -185,8 +187,13 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    # WeasyPrint's progress messages at INFO drown the worker log.
+    "loggers": {"axes": {"level": "WARNING"}, "weasyprint": {"level": "WARNING"}},
 }
 
 # The case engine asks the one access layer through this function (see cases/access.py).
 CASES_SUBJECT_ACCESS = "mottak.access.access_subject"
+CASES_CENTRES_VISIBLE = "mottak.access.centres_visible_to"
+CASES_RESIDENTS_VISIBLE = "mottak.access.residents_visible_to"
+# Deadline alerts also go out by e-mail (no personal data: a count, a place and a link).
+CASES_EMAIL_NOTIFICATIONS = env_bool("CASES_EMAIL_NOTIFICATIONS", True)

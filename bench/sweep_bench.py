@@ -1,0 +1,236 @@
+"""Sweep cost with 1,000,000 open deadlines of which 1,000 are due (issue 3, X-5).
+
+Compares, in one run, the sweep (deadlines_sweep: lock, alert, notify, mark missed, history,
+timeline) with the bare SQL that selects the same due rows with the same conditions
+(FOR UPDATE SKIP LOCKED), prints the ratio, the cost of a sweep with nothing due, and the
+plan of the sweep's select — which must use the partial index, so the cost grows with the
+due rows and not with all rows.
+
+Run against PostgreSQL only, in a database of its own:
+
+    python bench/sweep_bench.py [--rows 1000000] [--due 1000] [--repeat 3] [--fresh]
+
+Seeding uses COPY straight into the table: it bypasses simple-history (no historical rows
+for the seeded deadlines) and points the generic owner at made-up ids. Each timed sweep runs
+inside a transaction that is rolled back, so every repetition sees the same due rows.
+"""
+
+import argparse
+import io
+import os
+import random
+import statistics
+import sys
+import time
+from datetime import timedelta
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(BASE_DIR))
+DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/em_deadlines_bench"
+os.environ.setdefault("DATABASE_URL", DEFAULT_DB)
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
+os.environ["CASES_EMAIL_NOTIFICATIONS"] = "0"
+
+CENTRES = 50
+COLUMNS = (
+    "content_type_id, object_id, subject_ct_id, subject_id, centre_id, region_id, kind, rule_id,"
+    " label, due_at, state, opened_at, was_missed, waive_reason, reminders_sent, next_alert_at,"
+    " failure_count, last_error"
+)
+
+
+def ensure_database(url: str, *, fresh: bool) -> None:
+    import dj_database_url
+    import psycopg2
+
+    cfg = dj_database_url.parse(url)
+    admin = psycopg2.connect(
+        dbname="postgres", user=cfg["USER"], host=cfg["HOST"], port=cfg["PORT"] or 5432
+    )
+    admin.autocommit = True
+    with admin.cursor() as cur:
+        if fresh:
+            cur.execute(f'DROP DATABASE IF EXISTS "{cfg["NAME"]}"')
+        cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", [cfg["NAME"]])
+        if cur.fetchone() is None:
+            cur.execute(f'CREATE DATABASE "{cfg["NAME"]}"')
+    admin.close()
+
+
+def seed(rows: int, due: int) -> None:
+    from django.contrib.contenttypes.models import ContentType
+    from django.db import connection
+    from django.utils import timezone
+
+    from cases.models import Deadline
+    from mottak.access import centre_membership_grant, region_membership_grant
+    from mottak.models import Centre, Region, Resident, Role, User
+
+    if Deadline.objects.count() == rows:
+        print(f"reusing {rows:,} seeded deadlines")
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "TRUNCATE cases_notification, cases_deadlinealert, cases_historicaldeadline,"
+            " cases_deadline, cases_timelineevent CASCADE"
+        )
+    region, _ = Region.objects.get_or_create(name="Bench region")
+    centres = []
+    for i in range(CENTRES):
+        centre, _ = Centre.objects.get_or_create(
+            name=f"Bench centre {i:02d}",
+            defaults=dict(
+                kind=Centre.Kind.ORDINARY_MINORS,
+                operator=Centre.Operator.MUNICIPAL,
+                municipality="Bench",
+                region=region,
+                capacity=30,
+            ),
+        )
+        centres.append(centre)
+        leader, created = User.objects.get_or_create(
+            username=f"bench-leader-{i}", defaults={"role": Role.CENTRE_LEADER}
+        )
+        if created:
+            centre_membership_grant(user=leader, centre=centre)
+    caseworker, created = User.objects.get_or_create(
+        username="bench-caseworker", defaults={"role": Role.REGION_CASEWORKER}
+    )
+    if created:
+        region_membership_grant(user=caseworker, region=region)
+
+    ct = ContentType.objects.get_for_model(Resident).pk
+    now = timezone.now()
+    opened = now - timedelta(days=1)
+    due_every = rows // due
+    rng = random.Random(7)
+    started = time.perf_counter()
+    with connection.cursor() as cursor:
+        raw = cursor.cursor
+        chunk = io.StringIO()
+        for i in range(rows):
+            centre = centres[(i + i // due_every) % CENTRES]  # due rows spread over centres
+            if i % due_every == 0 and i // due_every < due:
+                due_at = now - timedelta(minutes=rng.randint(1, 600))
+                next_alert = due_at
+            else:
+                due_at = now + timedelta(hours=rng.randint(3, 24 * 90))
+                next_alert = opened + (due_at - opened) / 2
+                if next_alert <= now:
+                    next_alert = due_at - timedelta(hours=2)
+            chunk.write(
+                f"{ct},{i + 1},{ct},{i + 1},{centre.pk},{region.pk},bench_{i % 7},SAV-2,"
+                f"Bench deadline,{due_at.isoformat()},open,{opened.isoformat()},f,,0,"
+                f"{next_alert.isoformat()},0,\n"
+            )
+            if (i + 1) % 100_000 == 0 or i + 1 == rows:
+                chunk.seek(0)
+                raw.copy_expert(
+                    f"COPY cases_deadline ({COLUMNS}) FROM STDIN WITH (FORMAT csv, FORCE_NOT_NULL (waive_reason, last_error))",
+                    chunk,
+                )
+                chunk = io.StringIO()
+    print(f"seeded {rows:,} deadlines ({due:,} due) in {time.perf_counter() - started:.1f} s")
+
+
+def vacuum_analyze() -> None:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE cases_deadline")
+
+
+def time_sweep(now) -> tuple[float, object]:
+    from django.db import transaction
+
+    from cases.services.deadlines import deadlines_sweep
+
+    with transaction.atomic():
+        started = time.perf_counter()
+        result = deadlines_sweep(now=now)
+        elapsed = time.perf_counter() - started
+        transaction.set_rollback(True)
+    return elapsed, result
+
+
+def time_raw_select(now) -> tuple[float, int]:
+    from django.db import connection, transaction
+
+    with transaction.atomic():
+        started = time.perf_counter()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT * FROM cases_deadline WHERE state = 'open' AND next_alert_at <= %s"
+                " ORDER BY next_alert_at FOR UPDATE SKIP LOCKED",
+                [now],
+            )
+            count = len(cursor.fetchall())
+        elapsed = time.perf_counter() - started
+        transaction.set_rollback(True)
+    return elapsed, count
+
+
+def sweep_plan(now) -> str:
+    from django.db import transaction
+
+    from cases.services.deadlines import SWEEP_BATCH_SIZE, due_for_sweep
+
+    with transaction.atomic():
+        qs = (
+            due_for_sweep(now)
+            .select_related("centre", "region")
+            .select_for_update(skip_locked=True, of=("self",))[:SWEEP_BATCH_SIZE]
+        )
+        plan = qs.explain(analyze=True, buffers=True)
+        transaction.set_rollback(True)
+    return plan
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--due", type=int, default=1_000)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--fresh", action="store_true", help="drop and recreate the database")
+    args = parser.parse_args()
+
+    if not os.environ["DATABASE_URL"].startswith("postgres"):
+        sys.exit("This benchmark needs PostgreSQL (DATABASE_URL=postgres://…).")
+    ensure_database(os.environ["DATABASE_URL"], fresh=args.fresh)
+
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    call_command("migrate", verbosity=0)
+    seed(args.rows, args.due)
+    vacuum_analyze()
+
+    now = timezone.now()
+    # Warm up caches (content types, permissions, the plan cache) once, outside the figures.
+    time_sweep(now)
+    sweeps, raws = [], []
+    for _ in range(args.repeat):
+        elapsed, result = time_sweep(now)
+        sweeps.append(elapsed)
+        raw_elapsed, count = time_raw_select(now)
+        raws.append(raw_elapsed)
+    empty = min(time_sweep(now - timedelta(days=400))[0] for _ in range(args.repeat))
+
+    sweep, raw = statistics.median(sweeps), statistics.median(raws)
+    print(f"rows: {args.rows:,}, due: {count:,} (escalated per sweep: {result.escalations:,})")
+    print(
+        f"sweep (median of {args.repeat}): {sweep * 1000:.1f} ms = {sweep / count * 1000:.2f} ms per due row"
+    )
+    print(f"raw SELECT … FOR UPDATE SKIP LOCKED of the due rows: {raw * 1000:.2f} ms")
+    print(f"ratio sweep / raw select: {sweep / raw:.0f}x")
+    print(f"sweep with nothing due ({args.rows:,} open rows): {empty * 1000:.2f} ms")
+    print("\nEXPLAIN (ANALYZE, BUFFERS) of the sweep's select:")
+    print(sweep_plan(now))
+
+
+if __name__ == "__main__":
+    main()

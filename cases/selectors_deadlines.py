@@ -1,0 +1,101 @@
+"""Reads of deadlines and notifications that the pages need; every list is scoped by access."""
+
+from datetime import datetime
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from . import access
+from .models import Deadline, Notification
+
+PENDING = list(Deadline.PENDING)
+
+
+def deadlines_visible_to(user) -> models.QuerySet[Deadline]:
+    """Deadlines at centres (or regional offices) the user may see; those about a resident
+    only if the user may see that resident (X-3)."""
+    centres = access.centres_visible_to(user)
+    residents = access.residents_visible_to(user)
+    resident_ct = ContentType.objects.get_for_model(residents.model)
+    in_scope = Q(centre__in=centres.values("pk")) | Q(
+        centre__isnull=True, region__in=centres.values("region_id")
+    )
+    about_visible = ~Q(subject_ct=resident_ct) | Q(subject_id__in=residents.values("pk"))
+    return Deadline.objects.filter(in_scope, about_visible)
+
+
+def _with_hours(rows, now: datetime) -> list[Deadline]:
+    """Whole hours left, or whole hours over once due, for the pages."""
+    rows = list(rows)
+    for row in rows:
+        seconds = (row.due_at - now).total_seconds()
+        row.is_overdue = seconds <= 0
+        row.hours_left = int(max(seconds, 0) // 3600)
+        row.hours_over = int(max(-seconds, 0) // 3600)
+    return rows
+
+
+def centre_deadlines(*, user, centre, now: datetime | None = None) -> list[Deadline]:
+    """Pending deadlines at a centre by due time: the overdue ones come first."""
+    now = now or timezone.now()
+    rows = (
+        deadlines_visible_to(user)
+        .filter(centre=centre, state__in=PENDING)
+        .prefetch_related("subject")
+        .order_by("due_at", "id")
+    )
+    return _with_hours(rows, now)
+
+
+def region_centre_counts(*, user, region_id, now: datetime | None = None):
+    """Every centre of the region the user may see, with its pending and overdue counts
+    (aggregated over all of the centre's deadlines: counts hold no personal data)."""
+    now = now or timezone.now()
+    pending = Q(deadlines__state__in=PENDING)
+    overdue = Q(deadlines__state=Deadline.State.MISSED) | Q(
+        deadlines__state=Deadline.State.OPEN, deadlines__due_at__lte=now
+    )
+    return list(
+        access.centres_visible_to(user)
+        .filter(region_id=region_id)
+        .select_related("region")
+        .annotate(
+            open_count=Count("deadlines", filter=pending),
+            overdue_count=Count("deadlines", filter=overdue),
+        )
+        .order_by("-overdue_count", "name")
+    )
+
+
+def deadlines_for_owner(owner: models.Model) -> models.QuerySet[Deadline]:
+    return Deadline.objects.filter(
+        content_type=ContentType.objects.get_for_model(owner), object_id=owner.pk
+    ).order_by("due_at", "id")
+
+
+def deadlines_for_subject(subject: models.Model, *, now: datetime | None = None) -> list[Deadline]:
+    """A resident's deadlines (the caller has checked access to the resident): pending ones
+    first by due time, then the closed ones, newest first."""
+    now = now or timezone.now()
+    rows = Deadline.objects.filter(
+        subject_ct=ContentType.objects.get_for_model(subject), subject_id=subject.pk
+    ).select_related("met_by", "waived_by")
+    rows = _with_hours(rows, now)
+    pending = sorted((r for r in rows if r.is_pending), key=lambda r: (r.due_at, r.pk))
+    closed = sorted(
+        (r for r in rows if not r.is_pending),
+        key=lambda r: r.met_at or r.waived_at or r.due_at,
+        reverse=True,
+    )
+    return pending + closed
+
+
+deadlines_for_resident = deadlines_for_subject
+
+
+def notifications_for(user) -> models.QuerySet[Notification]:
+    return Notification.objects.filter(recipient=user).select_related(
+        "deadline__centre", "deadline__region"
+    )

@@ -1,0 +1,463 @@
+"""Writes of deadlines (X-5): open, meet, waive, and the sweep that reminds and escalates.
+
+A deadline is never lost: the sweep selects every open row whose next alert time has passed,
+so whatever fell due while workers, beat or the broker were down is caught up on the next run.
+Each reminder and escalation is a DeadlineAlert row unique per (deadline, stage), written in the
+transaction that holds the row lock; two sweeps at once, a retried task or a second beat
+therefore never alert twice.
+"""
+
+import logging
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, models, transaction
+from django.db.models import Q
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from guardian.shortcuts import get_users_with_perms
+
+from ..models import Deadline, DeadlineAlert, Notification, TimelineEvent
+from .notifications import EmailEntry, notification_emails_queue
+
+logger = logging.getLogger(__name__)
+
+State = Deadline.State
+
+# Reminder points per deadline kind: a float is a share of the time from opening to due,
+# a timedelta is that long before due. Settings may override per kind or the default.
+DEFAULT_REMINDERS: tuple = (0.5, timedelta(hours=2))
+SWEEP_BATCH_SIZE = 200
+
+# Roles and memberships, named by string: `cases` imports no other project app.
+CENTRE_ROLES = ("centre_staff", "child_welfare_lead", "centre_leader")
+CENTRE_LEADER = "centre_leader"
+REGION_CASEWORKER = "region_caseworker"
+ADMIN = "admin"
+WAIVER_ROLES = frozenset({CENTRE_LEADER, ADMIN})
+MEMBER_OF_CENTRE = "member_of_centre"
+MEMBER_OF_REGION = "member_of_region"
+
+
+class NoRecipientError(RuntimeError):
+    """No active user could be told: the row is kept and retried, never silently dropped."""
+
+
+# --- open, meet, waive -------------------------------------------------------------------
+
+
+def _pending(content_type: ContentType, object_id: int, kind: str) -> models.QuerySet[Deadline]:
+    return Deadline.objects.filter(
+        content_type=content_type, object_id=object_id, kind=kind, state__in=Deadline.PENDING
+    )
+
+
+def _timeline(deadline: Deadline, *, kind: str, summary: str, actor=None, at=None) -> None:
+    """A timeline event on the deadline's subject, without loading the subject itself."""
+    if deadline.subject_ct_id is None:
+        return
+    TimelineEvent.objects.create(
+        content_type_id=deadline.subject_ct_id,
+        object_id=deadline.subject_id,
+        kind=kind,
+        rule_id=deadline.rule_id,
+        summary=summary[:300],
+        actor=actor,
+        at=at or timezone.now(),
+    )
+
+
+def _short(moment: datetime) -> str:
+    return formats.date_format(timezone.localtime(moment), "SHORT_DATETIME_FORMAT")
+
+
+def reminder_points(*, kind: str, opened_at: datetime, due_at: datetime) -> list[datetime]:
+    """When to remind, strictly between opening and due, earliest first (pure)."""
+    configured = getattr(settings, "CASES_DEADLINE_REMINDERS", {})
+    offsets = configured.get(kind, configured.get("default", DEFAULT_REMINDERS))
+    points = set()
+    for offset in offsets:
+        if isinstance(offset, timedelta):
+            point = due_at - offset
+        else:
+            point = opened_at + (due_at - opened_at) * float(offset)
+        if opened_at < point < due_at:
+            points.add(point)
+    return sorted(points)
+
+
+def deadline_open(
+    *,
+    owner: models.Model,
+    kind: str,
+    due_at: datetime,
+    label: str,
+    rule_id: str = "",
+    centre: models.Model | None = None,
+    region: models.Model | None = None,
+    subject: models.Model | None = None,
+    by=None,
+    opened_at: datetime | None = None,
+) -> Deadline:
+    """Open a deadline, or give back the pending one of this kind for this owner.
+
+    `centre`/`region` say who is responsible (the region defaults to the centre's).
+    `subject` is whom it is about; by default the owner's `resident`, else the owner.
+    """
+    if timezone.is_naive(due_at):
+        raise ValidationError(_("A deadline needs a time with a time zone."), code="naive")
+    if centre is None and region is None:
+        raise ValidationError(
+            _("A deadline needs a responsible centre or regional office."), code="no_owner"
+        )
+    content_type = ContentType.objects.get_for_model(owner)
+    existing = _pending(content_type, owner.pk, kind).first()
+    if existing is not None:
+        return existing
+    if subject is None:
+        subject = getattr(owner, "resident", None) or owner
+    opened_at = opened_at or timezone.now()
+    deadline = Deadline(
+        content_type=content_type,
+        object_id=owner.pk,
+        subject_ct=ContentType.objects.get_for_model(subject),
+        subject_id=subject.pk,
+        centre=centre,
+        region_id=region.pk if region is not None else getattr(centre, "region_id", None),
+        kind=kind,
+        rule_id=rule_id,
+        label=label[:200],
+        due_at=due_at,
+        opened_at=opened_at,
+        opened_by=by,
+    )
+    points = reminder_points(kind=kind, opened_at=opened_at, due_at=due_at)
+    deadline.next_alert_at = points[0] if points else due_at
+    try:
+        with transaction.atomic():
+            deadline.save()
+            _timeline(
+                deadline,
+                kind="deadline_opened",
+                summary=f"Deadline opened: {deadline.label}, due {_short(due_at)}",
+                actor=by,
+                at=opened_at,
+            )
+    except IntegrityError:
+        # A concurrent open of the same kind won; give back its row.
+        return _pending(content_type, owner.pk, kind).get()
+    return deadline
+
+
+def _meet_locked(deadline: Deadline, *, by, at: datetime) -> Deadline:
+    deadline.was_missed = deadline.state == State.MISSED or at > deadline.due_at
+    deadline.state = State.MET
+    deadline.met_at = at
+    deadline.met_by = by
+    deadline.next_alert_at = None
+    deadline.save()
+    late = " (late)" if deadline.was_missed else ""
+    _timeline(
+        deadline,
+        kind="deadline_met",
+        summary=f"Deadline met{late}: {deadline.label}",
+        actor=by,
+        at=at,
+    )
+    return deadline
+
+
+def _refuse_closed(deadline: Deadline) -> None:
+    if deadline.state == State.MET:
+        raise ValidationError(
+            _("This deadline was already met on %(when)s."),
+            code="already_met",
+            params={"when": _short(deadline.met_at)},
+        )
+    if deadline.state == State.WAIVED:
+        raise ValidationError(
+            _("This deadline was waived on %(when)s."),
+            code="already_waived",
+            params={"when": _short(deadline.waived_at)},
+        )
+
+
+def deadline_meet(*, deadline: Deadline, by, at: datetime | None = None) -> Deadline:
+    """Record that the work was done. A missed deadline is recorded as met late."""
+    at = at or timezone.now()
+    with transaction.atomic():
+        locked = Deadline.objects.select_for_update().get(pk=deadline.pk)
+        _refuse_closed(locked)
+        return _meet_locked(locked, by=by, at=at)
+
+
+def deadline_meet_for(
+    *, owner: models.Model, kind: str, by, at: datetime | None = None
+) -> Deadline | None:
+    """Meeting as a side effect of the work (sending the police report meets SAV-2's
+    deadline). Does nothing when no deadline of that kind is pending."""
+    at = at or timezone.now()
+    content_type = ContentType.objects.get_for_model(owner)
+    with transaction.atomic():
+        locked = _pending(content_type, owner.pk, kind).select_for_update().first()
+        if locked is None:
+            return None
+        return _meet_locked(locked, by=by, at=at)
+
+
+def can_waive(user) -> bool:
+    return bool(
+        user
+        and user.is_authenticated
+        and (user.is_superuser or getattr(user, "role", None) in WAIVER_ROLES)
+    )
+
+
+def deadline_waive(*, deadline: Deadline, by, reason: str, at: datetime | None = None) -> Deadline:
+    """A centre leader or an administrator decides the time limit no longer applies."""
+    if not can_waive(by):
+        raise PermissionDenied(_("Only a centre leader or an administrator may waive a deadline."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(
+            _("Give the reason for waiving the deadline."), code="reason_required"
+        )
+    at = at or timezone.now()
+    with transaction.atomic():
+        locked = Deadline.objects.select_for_update().get(pk=deadline.pk)
+        _refuse_closed(locked)
+        locked.state = State.WAIVED
+        locked.waived_at = at
+        locked.waived_by = by
+        locked.waive_reason = reason
+        locked.next_alert_at = None
+        locked.save()
+        _timeline(
+            locked,
+            kind="deadline_waived",
+            summary=f"Deadline waived: {locked.label}",
+            actor=by,
+            at=at,
+        )
+        return locked
+
+
+# --- the sweep ---------------------------------------------------------------------------
+
+
+@dataclass
+class SweepResult:
+    reminders: int = 0
+    escalations: int = 0
+    notifications: int = 0
+    failures: int = 0
+    failed_ids: list[int] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def _members(obj: models.Model, perm: str, roles) -> list:
+    """Active users holding the membership permission on `obj` (directly or via a group)."""
+    users = get_users_with_perms(obj, only_with_perms_in=[perm], with_group_users=True)
+    return list(users.filter(role__in=roles, is_active=True).order_by("pk"))
+
+
+def _admins() -> list:
+    from django.contrib.auth import get_user_model
+
+    users = get_user_model().objects.filter(Q(role=ADMIN) | Q(is_superuser=True), is_active=True)
+    return list(users.order_by("pk"))
+
+
+class _Recipients:
+    """Who is told, looked up once per centre/region and stage within one sweep."""
+
+    def __init__(self):
+        self._cache: dict = {}
+
+    def _get(self, key, compute):
+        if key not in self._cache:
+            self._cache[key] = compute()
+        return self._cache[key]
+
+    def escalation(self, deadline: Deadline) -> list:
+        def compute():
+            users = {}
+            if deadline.centre_id:
+                users.update(
+                    (u.pk, u) for u in _members(deadline.centre, MEMBER_OF_CENTRE, [CENTRE_LEADER])
+                )
+            if deadline.region_id:
+                users.update(
+                    (u.pk, u)
+                    for u in _members(deadline.region, MEMBER_OF_REGION, [REGION_CASEWORKER])
+                )
+            return list(users.values()) or _admins()
+
+        return self._get(("escalation", deadline.centre_id, deadline.region_id), compute)
+
+    def reminder(self, deadline: Deadline) -> list:
+        def compute():
+            roles = getattr(settings, "CASES_REMINDER_ROLES", CENTRE_ROLES)
+            if deadline.centre_id:
+                users = _members(deadline.centre, MEMBER_OF_CENTRE, roles)
+            else:
+                users = _members(deadline.region, MEMBER_OF_REGION, [REGION_CASEWORKER])
+            return users or self.escalation(deadline)
+
+        return self._get(("reminder", deadline.centre_id, deadline.region_id), compute)
+
+
+def _place(deadline: Deadline) -> str:
+    return deadline.centre.name if deadline.centre_id else deadline.region.name
+
+
+def _alert(
+    deadline: Deadline,
+    *,
+    stage: str,
+    kind: str,
+    recipients: list,
+    emails: list[EmailEntry],
+    sent: set[tuple[int, str]],
+) -> int:
+    """Record the alert for this stage once; fan out one notification per recipient.
+
+    `sent` holds the batch's existing (deadline, stage) alerts, read once per batch. The
+    unique constraint stays the last guard: a duplicate insert fails this row only, and the
+    next sweep sees the alert and moves on.
+    """
+    if not recipients:
+        raise NoRecipientError("no active user to notify")
+    if (deadline.pk, stage) in sent:
+        return 0  # Already told by an earlier or overlapping sweep.
+    alert = DeadlineAlert.objects.create(deadline=deadline, stage=stage, kind=kind)
+    Notification.objects.bulk_create(
+        [Notification(recipient=u, alert=alert, deadline=deadline, kind=kind) for u in recipients]
+    )
+    path = deadline_place_path(deadline)
+    emails.extend(EmailEntry(u.email, kind, _place(deadline), path) for u in recipients if u.email)
+    return len(recipients)
+
+
+def deadline_place_path(deadline: Deadline) -> str:
+    from django.urls import reverse
+
+    if deadline.centre_id:
+        return reverse("cases:deadlines_centre", args=[deadline.centre_id])
+    return reverse("cases:deadlines_region", args=[deadline.region_id])
+
+
+def _sweep_one(
+    deadline: Deadline,
+    *,
+    now: datetime,
+    result: SweepResult,
+    recipients: _Recipients,
+    emails: list[EmailEntry],
+    sent: set[tuple[int, str]],
+) -> None:
+    if now >= deadline.due_at:
+        result.notifications += _alert(
+            deadline,
+            stage="escalation",
+            kind=DeadlineAlert.Kind.ESCALATION,
+            recipients=recipients.escalation(deadline),
+            emails=emails,
+            sent=sent,
+        )
+        result.escalations += 1
+        deadline.state = State.MISSED
+        deadline.escalated_at = now
+        deadline.next_alert_at = None
+        _timeline(
+            deadline, kind="deadline_missed", summary=f"Deadline missed: {deadline.label}", at=now
+        )
+    else:
+        points = reminder_points(
+            kind=deadline.kind, opened_at=deadline.opened_at, due_at=deadline.due_at
+        )
+        passed = [i for i, point in enumerate(points) if point <= now]
+        # After an outage only the latest passed reminder is sent, not every one missed.
+        if passed and passed[-1] >= deadline.reminders_sent:
+            index = passed[-1]
+            result.notifications += _alert(
+                deadline,
+                stage=f"reminder-{index + 1}",
+                kind=DeadlineAlert.Kind.REMINDER,
+                recipients=recipients.reminder(deadline),
+                emails=emails,
+                sent=sent,
+            )
+            result.reminders += 1
+            deadline.reminders_sent = index + 1
+            deadline.reminded_at = now
+        upcoming = [point for point in points[deadline.reminders_sent :] if point > now]
+        deadline.next_alert_at = upcoming[0] if upcoming else deadline.due_at
+    deadline.last_error = ""
+    deadline.save()
+
+
+def _record_failure(deadline: Deadline, *, now: datetime, error: Exception) -> None:
+    """Keep the row open and look again later, backing off up to an hour."""
+    deadline.refresh_from_db()
+    deadline.failure_count += 1
+    deadline.last_error = f"{type(error).__name__}: {error}"[:2000]
+    deadline.next_alert_at = now + timedelta(minutes=min(2**deadline.failure_count, 60))
+    deadline.save(update_fields=["failure_count", "last_error", "next_alert_at"])
+    logger.warning("Deadline %s failed in the sweep (%s)", deadline.pk, type(error).__name__)
+
+
+def deadlines_sweep(*, now: datetime | None = None, batch_size: int | None = None) -> SweepResult:
+    """Remind and escalate every open deadline whose next alert time has passed.
+
+    Works in batches, each its own transaction holding row locks taken with SKIP LOCKED, so
+    overlapping sweeps share the work instead of waiting for or repeating each other.
+    A row that fails is recorded (failure_count, last_error) and the others go on.
+    """
+    now = now or timezone.now()
+    batch_size = batch_size or getattr(settings, "CASES_SWEEP_BATCH_SIZE", SWEEP_BATCH_SIZE)
+    result = SweepResult()
+    recipients = _Recipients()
+    while True:
+        emails: list[EmailEntry] = []
+        with transaction.atomic():
+            batch = list(
+                due_for_sweep(now)
+                .select_related("centre", "region")
+                .select_for_update(skip_locked=True, of=("self",))[:batch_size]
+            )
+            sent = set(
+                DeadlineAlert.objects.filter(deadline__in=[d.pk for d in batch]).values_list(
+                    "deadline_id", "stage"
+                )
+            )
+            for deadline in batch:
+                try:
+                    with transaction.atomic():
+                        _sweep_one(
+                            deadline,
+                            now=now,
+                            result=result,
+                            recipients=recipients,
+                            emails=emails,
+                            sent=sent,
+                        )
+                except Exception as error:  # noqa: BLE001 - one bad row must not stop the others
+                    _record_failure(deadline, now=now, error=error)
+                    result.failures += 1
+                    result.failed_ids.append(deadline.pk)
+            notification_emails_queue(emails)
+        if len(batch) < batch_size:
+            return result
+
+
+def due_for_sweep(now: datetime) -> models.QuerySet[Deadline]:
+    """The rows the sweep looks at; served by the partial index deadline_sweep_idx."""
+    return Deadline.objects.filter(state=State.OPEN, next_alert_at__lte=now).order_by(
+        "next_alert_at"
+    )

@@ -1,0 +1,447 @@
+"""Dispatches (X-1, X-2): recorded once, rendered once, sent once, never changed after.
+
+A dispatch freezes everything its form shows (content, sender, recipient, date) when it is
+created, so rendering is a pure function of the row: a retried or redelivered render gives
+the same bytes, and a render that already happened is not repeated.
+"""
+
+import hashlib
+import json
+import logging
+import os
+import tempfile
+import time
+from datetime import datetime, timedelta
+from functools import partial
+from pathlib import Path
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import IntegrityError, models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .. import rendering, rules
+from ..models import Dispatch
+from .audit import timeline_event_record
+
+logger = logging.getLogger(__name__)
+
+RENDERABLE = frozenset({Dispatch.State.QUEUED, Dispatch.State.RENDER_FAILED})
+
+PROBLEM_MESSAGES = {
+    rules.Problem.UNKNOWN_PURPOSE: lambda: _("Unknown purpose of the notice."),
+    rules.Problem.UNKNOWN_RECIPIENT_KIND: lambda: _("Unknown kind of recipient."),
+    rules.Problem.RECIPIENT_NOT_ALLOWED: lambda: _(
+        "A notice of this kind may not be sent to this recipient."
+    ),
+    rules.Problem.CHANNEL_NOT_ALLOWED: lambda: _(
+        "A notice of this kind may not be sent by this channel."
+    ),
+}
+
+
+class DispatchRenderError(Exception):
+    """A render failed. The failure is recorded on the row; the task retries."""
+
+
+# --- creating -------------------------------------------------------------------------------
+
+
+def dispatch_key(
+    *, owner_ct_id: int, owner_id: int, recipient_identity: str, purpose: str, version: int
+) -> str:
+    """The idempotency key: one dispatch per (case, recipient, purpose, version)."""
+    raw = f"{owner_ct_id}|{owner_id}|{recipient_identity}|{purpose}|{version}"
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def _recipient_identity(*, recipient, recipient_kind: str, recipient_name: str) -> str:
+    if recipient is not None:
+        return f"directory:{recipient.pk}"
+    return f"{recipient_kind}:{' '.join(recipient_name.split()).casefold()}"
+
+
+def consent_is_valid(*, subject: models.Model, recipient_kind: str, purpose: str, at: datetime):
+    """KART-13: asks the consent register. Imported here so this module loads on its own."""
+    from .consents import consent_is_valid_for
+
+    return consent_is_valid_for(
+        subject=subject, recipient_kind=recipient_kind, purpose=purpose, at=at
+    )
+
+
+def letterhead_for(subject: models.Model, *, by) -> dict:
+    """Sender data from the subject's centre (a resident's, or a case's resident's)."""
+    centre = getattr(subject, "centre", None)
+    if centre is None:
+        centre = getattr(getattr(subject, "resident", None), "centre", None)
+    head = {"signer": by.get_full_name()}
+    if centre is not None:
+        head.update(
+            name=centre.name,
+            address=getattr(centre, "address", ""),
+            phone=getattr(centre, "phone", ""),
+        )
+    return head
+
+
+def _frozen(value: dict, message: str) -> dict:
+    """The JSON the row will hold, so the returned object renders exactly like a re-read one."""
+    if not isinstance(value, dict):
+        raise ValidationError(message)
+    try:
+        return json.loads(json.dumps(value, cls=DjangoJSONEncoder))
+    except (TypeError, ValueError):
+        raise ValidationError(message) from None
+
+
+def _resolve_recipient(*, recipient, recipient_kind, recipient_name, recipient_address):
+    """(kind, name, address) of a directory entry or of a named recipient."""
+    if recipient is not None:
+        if recipient_name:
+            raise ValidationError(_("Choose a recipient from the directory or name one, not both."))
+        if recipient_kind and recipient_kind != recipient.kind:
+            raise ValidationError(_("The kind of recipient does not match the directory entry."))
+        return recipient.kind, recipient.name, recipient.address
+    name = " ".join((recipient_name or "").split())
+    if not name:
+        raise ValidationError(_("Choose a recipient from the directory or name one."))
+    if not recipient_kind:
+        raise ValidationError(_("Say what kind of recipient this is."))
+    return recipient_kind, name, (recipient_address or "").strip()
+
+
+def _check(*, purpose, recipient_kind, channel, template, legal_basis, address, version):
+    problems = rules.dispatch_problems(
+        purpose=purpose, recipient_kind=recipient_kind, channel=channel
+    )
+    errors = [PROBLEM_MESSAGES[p]() for p in problems]
+    if channel not in Dispatch.Channel.values:
+        errors.append(_("Unknown channel."))
+    if channel == Dispatch.Channel.POST and not address:
+        errors.append(_("A notice by post needs the recipient's address."))
+    if template not in rendering.form_names():
+        errors.append(_("Unknown form."))
+    if not (legal_basis or "").strip():
+        errors.append(_("State the legal basis for giving out the information."))
+    if not isinstance(version, int) or version < 1:
+        errors.append(_("The version must be a whole number from 1."))
+    if errors:
+        raise ValidationError(errors)
+
+
+def dispatch_create(
+    *,
+    owner: models.Model,
+    subject: models.Model,
+    channel: str,
+    legal_basis: str,
+    template: str,
+    purpose: str,
+    context: dict,
+    by,
+    recipient=None,
+    recipient_name: str = "",
+    recipient_address: str = "",
+    recipient_kind: str = "",
+    version: int = 1,
+    letterhead: dict | None = None,
+    queue: bool = True,
+) -> Dispatch:
+    """Record a notice and queue its render. The same (case, recipient, purpose, version)
+    again gives the existing dispatch: a double click or a retried task makes one."""
+    kind, name, address = _resolve_recipient(
+        recipient=recipient,
+        recipient_kind=recipient_kind,
+        recipient_name=recipient_name,
+        recipient_address=recipient_address,
+    )
+    _check(
+        purpose=purpose,
+        recipient_kind=kind,
+        channel=channel,
+        template=template,
+        legal_basis=legal_basis,
+        address=address,
+        version=version,
+    )
+    content = _frozen(context, _("The content of the notice cannot be stored."))
+    if rendering.RESERVED_KEYS & content.keys():
+        raise ValidationError(_("The content of the notice uses a reserved name."))
+    head = _frozen(
+        letterhead if letterhead is not None else letterhead_for(subject, by=by),
+        _("The sender cannot be stored."),
+    )
+    owner_ct = ContentType.objects.get_for_model(owner)
+    key = dispatch_key(
+        owner_ct_id=owner_ct.pk,
+        owner_id=owner.pk,
+        recipient_identity=_recipient_identity(
+            recipient=recipient, recipient_kind=kind, recipient_name=name
+        ),
+        purpose=purpose,
+        version=version,
+    )
+    existing = Dispatch.objects.filter(idempotency_key=key).first()
+    if existing is not None:
+        return existing
+    now = timezone.now()
+    if rules.consent_needed(purpose=purpose, recipient_kind=kind) and not consent_is_valid(
+        subject=subject, recipient_kind=kind, purpose=purpose, at=now
+    ):
+        raise ValidationError(
+            _("There is no valid consent for giving this information to this recipient.")
+        )
+    try:
+        with transaction.atomic():
+            dispatch = Dispatch.objects.create(
+                owner_ct=owner_ct,
+                owner_id=owner.pk,
+                subject_ct=ContentType.objects.get_for_model(subject),
+                subject_id=subject.pk,
+                recipient=recipient,
+                recipient_name=name,
+                recipient_address=address,
+                recipient_kind=kind,
+                channel=channel,
+                legal_basis=legal_basis.strip(),
+                template=template,
+                purpose=purpose,
+                version=version,
+                context=content,
+                letterhead=head,
+                idempotency_key=key,
+                state=Dispatch.State.QUEUED if queue else Dispatch.State.DRAFT,
+                created_by=by,
+            )
+            timeline_event_record(
+                subject=subject,
+                kind="dispatch_created",
+                actor=by,
+                at=now,
+                rule_id=_first_rule_id(purpose),
+                summary=_("%(purpose)s to %(recipient)s prepared")
+                % {"purpose": rules.purpose_label(purpose), "recipient": name},
+            )
+            if queue:
+                _queue_render_on_commit(dispatch.pk)
+    except IntegrityError:
+        # A concurrent double submit won the race on the idempotency key.
+        existing = Dispatch.objects.filter(idempotency_key=key).first()
+        if existing is None:
+            raise
+        return existing
+    return dispatch
+
+
+def _first_rule_id(purpose: str) -> str:
+    rule = rules.RULES.get(purpose)
+    return rule.rule_ids[0] if rule and rule.rule_ids else ""
+
+
+def _queue_render(dispatch_id: int) -> None:
+    from ..tasks_dispatch import render_dispatch
+
+    render_dispatch.delay(dispatch_id)
+
+
+def _queue_render_on_commit(dispatch_id: int) -> None:
+    # robust: a broker that is down must not fail the request after the commit; the row
+    # stays queued and dispatches_requeue_stale picks it up.
+    transaction.on_commit(partial(_queue_render, dispatch_id), robust=True)
+
+
+def dispatch_queue(*, dispatch: Dispatch, by) -> Dispatch:
+    """A draft is approved: queue its render."""
+    with transaction.atomic():
+        locked = Dispatch.objects.select_for_update().get(pk=dispatch.pk)
+        if locked.state != Dispatch.State.DRAFT:
+            raise ValidationError(_("Only a draft can be queued."))
+        locked.state = Dispatch.State.QUEUED
+        locked.save()
+        _queue_render_on_commit(locked.pk)
+    return locked
+
+
+# --- rendering ------------------------------------------------------------------------------
+
+
+def dispatch_reference(dispatch: Dispatch) -> str:
+    return f"{timezone.localdate(dispatch.created_at):%Y}/{dispatch.pk}"
+
+
+def dispatch_html(dispatch: Dispatch, *, preview: bool = False) -> str:
+    """The form as HTML, from the row alone."""
+    context = rendering.form_context(
+        data=dispatch.context,
+        letterhead=dispatch.letterhead,
+        recipient_name=dispatch.recipient_name,
+        recipient_address=dispatch.recipient_address,
+        reference=dispatch_reference(dispatch),
+        dated=timezone.localdate(dispatch.created_at),
+        channel=dispatch.channel,
+        legal_basis=dispatch.legal_basis,
+    )
+    return rendering.render_form_html(dispatch.template, context, preview=preview)
+
+
+def _file_name(dispatch_id: int, sha256: str) -> str:
+    # Numbers only: no personal data in file names. A thousand dispatches per folder.
+    return f"{dispatch_id // 1000:06d}/{dispatch_id}-{sha256[:16]}.pdf"
+
+
+def _storage():
+    return Dispatch._meta.get_field("pdf").storage
+
+
+def _remove_unrecorded_files(dispatch_id: int) -> None:
+    """Files of an attempt that died before its commit (the row lock is ours now)."""
+    folder = Path(_storage().path(_file_name(dispatch_id, "0" * 16))).parent
+    if not folder.is_dir():
+        return
+    for stale in [*folder.glob(f"{dispatch_id}-*.pdf"), *folder.glob(f".{dispatch_id}-*.tmp")]:
+        stale.unlink(missing_ok=True)
+
+
+def _write_atomically(name: str, content: bytes) -> None:
+    """Temp file in the same folder, fsync, rename: the final name never holds half a PDF."""
+    path = Path(_storage().path(name))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    prefix = "." + path.name.split("-", 1)[0] + "-"
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=prefix, suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(content)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _test_delay() -> None:
+    # Test hook: CASES_RENDER_TEST_DELAY (seconds) holds a render after its file is written
+    # and before the commit, so a test can kill the worker mid-render. Never set otherwise.
+    delay = float(os.environ.get("CASES_RENDER_TEST_DELAY") or 0)
+    if delay > 0:
+        time.sleep(delay)
+
+
+def _safe_error(exc: BaseException) -> str:
+    """The kind of failure without its message: messages can quote the notice's content."""
+    if isinstance(exc, OSError) and exc.strerror:
+        return f"{type(exc).__name__}: {exc.strerror}"[:300]
+    return type(exc).__name__[:300]
+
+
+def dispatch_render(*, dispatch_id: int) -> Dispatch | None:
+    """Render the PDF once. A rendered or sent dispatch is left alone, so a retried or
+    redelivered task is harmless; two renders of one dispatch wait for each other's lock."""
+    written = None
+    try:
+        with transaction.atomic():
+            dispatch = Dispatch.objects.select_for_update().filter(pk=dispatch_id).first()
+            if dispatch is None or dispatch.state not in RENDERABLE:
+                return dispatch
+            _remove_unrecorded_files(dispatch.pk)
+            pdf = rendering.html_to_pdf(dispatch_html(dispatch))
+            sha256 = hashlib.sha256(pdf).hexdigest()
+            written = _file_name(dispatch.pk, sha256)
+            _write_atomically(written, pdf)
+            _test_delay()
+            dispatch.pdf.name = written
+            dispatch.sha256 = sha256
+            dispatch.state = Dispatch.State.RENDERED
+            dispatch.rendered_at = timezone.now()
+            dispatch.render_count += 1
+            dispatch.attempts += 1
+            dispatch.last_error = ""
+            dispatch.save()
+    except Exception as exc:
+        if written:
+            Path(_storage().path(written)).unlink(missing_ok=True)
+        _record_failure(dispatch_id=dispatch_id, error=_safe_error(exc))
+        raise DispatchRenderError(f"dispatch {dispatch_id}: {_safe_error(exc)}") from exc
+    return dispatch
+
+
+def _record_failure(*, dispatch_id: int, error: str) -> None:
+    logger.warning("dispatch %s: render failed: %s", dispatch_id, error)
+    try:
+        with transaction.atomic():
+            dispatch = Dispatch.objects.select_for_update().filter(pk=dispatch_id).first()
+            if dispatch is None or dispatch.state not in RENDERABLE:
+                return
+            dispatch.state = Dispatch.State.RENDER_FAILED
+            dispatch.attempts += 1
+            dispatch.last_error = error
+            dispatch.save()
+    except Exception as exc:  # the database itself may be what failed
+        logger.warning(
+            "dispatch %s: could not record the failure: %s", dispatch_id, _safe_error(exc)
+        )
+
+
+def dispatch_retry_render(*, dispatch: Dispatch, by) -> Dispatch:
+    """Staff ask again for a render that failed."""
+    with transaction.atomic():
+        locked = Dispatch.objects.select_for_update().get(pk=dispatch.pk)
+        if locked.state != Dispatch.State.RENDER_FAILED:
+            raise ValidationError(_("Only a dispatch whose rendering failed can be retried."))
+        locked.state = Dispatch.State.QUEUED
+        locked.save()
+        _queue_render_on_commit(locked.pk)
+    return locked
+
+
+def dispatches_requeue_stale(*, older_than: timedelta = timedelta(minutes=10)) -> int:
+    """Queue again the renders whose message was lost (broker down at the commit)."""
+    cutoff = timezone.now() - older_than
+    ids = list(
+        Dispatch.objects.filter(state=Dispatch.State.QUEUED, created_at__lt=cutoff)
+        .order_by("pk")
+        .values_list("pk", flat=True)[:500]
+    )
+    for dispatch_id in ids:
+        _queue_render(dispatch_id)
+    return len(ids)
+
+
+# --- sending --------------------------------------------------------------------------------
+
+
+def dispatch_mark_sent(*, dispatch: Dispatch, by, at: datetime | None = None) -> Dispatch:
+    """Record that the rendered notice went out. After this nothing about it changes.
+
+    Routines that meet a deadline by sending call the deadline service in their own service.
+    """
+    at = at or timezone.now()
+    with transaction.atomic():
+        locked = Dispatch.objects.select_for_update().get(pk=dispatch.pk)
+        if locked.state == Dispatch.State.SENT:
+            raise ValidationError(_("This notice has already been recorded as sent."))
+        if locked.state != Dispatch.State.RENDERED:
+            raise ValidationError(_("The notice can be sent once its PDF has been made."))
+        if at > timezone.now() + timedelta(minutes=1):
+            raise ValidationError(_("The time it was sent cannot be in the future."))
+        locked.state = Dispatch.State.SENT
+        locked.sent_at = at
+        locked.sent_by = by
+        locked.save()
+        timeline_event_record(
+            subject=locked.subject,
+            kind="dispatch_sent",
+            actor=by,
+            at=at,
+            rule_id=_first_rule_id(locked.purpose),
+            summary=_("%(purpose)s sent to %(recipient)s (%(channel)s)")
+            % {
+                "purpose": rules.purpose_label(locked.purpose),
+                "recipient": locked.recipient_name,
+                "channel": locked.get_channel_display(),
+            },
+        )
+    return locked

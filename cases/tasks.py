@@ -1,0 +1,19 @@
+"""Celery tasks of the case engine: thin, ids in, a service call."""
+
+from celery import shared_task
+
+from .services.deadlines import deadlines_sweep
+from .tasks_dispatch import render_dispatch, requeue_stale_dispatches  # noqa: F401
+from .uploads import orphan_files_delete
+
+
+@shared_task(name="cases.sweep_deadlines", ignore_result=True, soft_time_limit=240, time_limit=300)
+def sweep_deadlines() -> dict:
+    """Run every minute by beat. Safe to run twice at once or to retry (see deadlines_sweep)."""
+    return deadlines_sweep().as_dict()
+
+
+@shared_task(name="cases.delete_orphan_files", ignore_result=True, time_limit=600)
+def delete_orphan_files() -> int:
+    """Hourly: stored uploads that no row refers to (their transaction rolled back)."""
+    return orphan_files_delete()

@@ -1,0 +1,108 @@
+"""Django admin for the core records. Memberships are object permissions on centres and regions."""
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
+from guardian.admin import GuardedModelAdmin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import Appointment, Centre, ExternalRecipient, Region, Resident, Stay, User
+
+
+@admin.register(User)
+class UserAdmin(SimpleHistoryAdmin, DjangoUserAdmin):
+    list_display = ["username", "first_name", "last_name", "role", "is_active", "is_superuser"]
+    list_filter = ["role", "is_active", "is_staff", "is_superuser"]
+    search_fields = ["username", "first_name", "last_name", "email"]
+    fieldsets = [
+        *DjangoUserAdmin.fieldsets[:1],
+        (_("Role"), {"fields": ["role"]}),
+        *DjangoUserAdmin.fieldsets[1:],
+    ]
+    add_fieldsets = [
+        (None, {"classes": ["wide"], "fields": ["username", "role", "password1", "password2"]}),
+    ]
+
+
+@admin.register(Region)
+class RegionAdmin(GuardedModelAdmin, SimpleHistoryAdmin):
+    list_display = ["name", "phone", "centre_count"]
+    search_fields = ["name"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(centre_total=Count("centres"))
+
+    @admin.display(description=_("centres"), ordering="centre_total")
+    def centre_count(self, obj):
+        return obj.centre_total
+
+
+@admin.register(Centre)
+class CentreAdmin(GuardedModelAdmin, SimpleHistoryAdmin):
+    list_display = ["name", "kind", "operator", "municipality", "region", "capacity"]
+    list_filter = ["kind", "operator", "region"]
+    list_select_related = ["region"]
+    search_fields = ["name", "municipality"]
+
+
+class StayInline(admin.TabularInline):
+    model = Stay
+    extra = 0
+    fields = ["centre", "started_at", "ended_at", "end_reason"]
+    autocomplete_fields = ["centre"]
+
+
+class AppointmentInline(admin.TabularInline):
+    model = Appointment
+    extra = 0
+    fields = ["kind", "starts_at", "held", "cancelled_at"]
+
+
+@admin.register(Resident)
+class ResidentAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "identifier",
+        "family_name",
+        "given_names",
+        "date_of_birth",
+        "centre",
+        "asylum_stage",
+    ]
+    list_filter = ["asylum_stage", "centre__region", "centre", "gender", "presumed_adult"]
+    list_select_related = ["centre"]
+    search_fields = ["duf_number", "registration_number", "family_name", "given_names"]
+    autocomplete_fields = ["centre"]
+    readonly_fields = ["created_at"]
+    inlines = [StayInline, AppointmentInline]
+
+    @admin.display(description=_("DUF or registration number"), ordering="duf_number")
+    def identifier(self, obj):
+        return obj.identifier
+
+
+@admin.register(Stay)
+class StayAdmin(SimpleHistoryAdmin):
+    list_display = ["resident", "centre", "started_at", "ended_at", "end_reason"]
+    list_filter = ["centre", "end_reason"]
+    list_select_related = ["resident", "centre"]
+    search_fields = ["resident__duf_number", "resident__registration_number", "centre__name"]
+    autocomplete_fields = ["resident", "centre"]
+    date_hierarchy = "started_at"
+
+
+@admin.register(Appointment)
+class AppointmentAdmin(SimpleHistoryAdmin):
+    list_display = ["resident", "kind", "starts_at", "held", "cancelled_at"]
+    list_filter = ["kind", "held"]
+    list_select_related = ["resident"]
+    search_fields = ["resident__duf_number", "resident__registration_number"]
+    autocomplete_fields = ["resident"]
+    date_hierarchy = "starts_at"
+
+
+@admin.register(ExternalRecipient)
+class ExternalRecipientAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "kind", "municipality", "phone"]
+    list_filter = ["kind"]
+    search_fields = ["name", "municipality", "address"]

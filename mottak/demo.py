@@ -1,0 +1,449 @@
+"""Demo data for `make run`: clearly fictional people in realistic Norwegian surroundings.
+
+Deterministic (one seeded random generator, drawn in the same order on every run) and
+idempotent: every row is looked up by its natural key first, so a second run creates
+nothing. Residents go through the same services as the arrival form.
+"""
+
+import random
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from .access import centre_membership_grant, region_membership_grant
+from .models import (
+    Appointment,
+    AsylumStage,
+    Centre,
+    ExternalRecipient,
+    Region,
+    Resident,
+    Role,
+    Stay,
+    User,
+)
+from .services import ResidentData, resident_register_with_arrival, stay_close, stay_open
+
+DEMO_PASSWORD = "mottak-demo-2025"
+SEED = 20250101
+RESIDENT_COUNT = 60
+
+Kind = Centre.Kind
+Operator = Centre.Operator
+RKind = ExternalRecipient.Kind
+
+REGIONS = {
+    "Region Øst": "Postboks 8108 Dep, 0032 Oslo",
+    "Region Vest": "Postboks 7900, 5020 Bergen",
+    "Region Midt-Norge": "Postboks 4400 Torgarden, 7418 Trondheim",
+    "Region Nord": "Postboks 6100, 9291 Tromsø",
+    "Region Sør": "Postboks 600, 4605 Kristiansand",
+}
+
+# Municipality → (postcode, county governor's area, police district).
+MUNICIPALITIES = {
+    "Råde": ("1640", "Østfold, Buskerud, Oslo og Akershus", "Øst politidistrikt"),
+    "Moss": ("1530", "Østfold, Buskerud, Oslo og Akershus", "Øst politidistrikt"),
+    "Lillestrøm": ("2000", "Østfold, Buskerud, Oslo og Akershus", "Øst politidistrikt"),
+    "Fredrikstad": ("1606", "Østfold, Buskerud, Oslo og Akershus", "Øst politidistrikt"),
+    "Bergen": ("5003", "Vestland", "Vest politidistrikt"),
+    "Stord": ("5411", "Vestland", "Vest politidistrikt"),
+    "Sunnfjord": ("6800", "Vestland", "Vest politidistrikt"),
+    "Trondheim": ("7011", "Trøndelag", "Trøndelag politidistrikt"),
+    "Steinkjer": ("7713", "Trøndelag", "Trøndelag politidistrikt"),
+    "Molde": ("6413", "Møre og Romsdal", "Møre og Romsdal politidistrikt"),
+    "Tromsø": ("9008", "Troms og Finnmark", "Troms politidistrikt"),
+    "Narvik": ("8514", "Nordland", "Nordland politidistrikt"),
+    "Kristiansand": ("4611", "Agder", "Agder politidistrikt"),
+}
+
+
+@dataclass(frozen=True)
+class CentreSpec:
+    name: str
+    kind: str
+    operator: str
+    municipality: str
+    region: str
+    capacity: int
+    street: str
+
+
+CENTRES = [
+    CentreSpec("Østby ankomstsenter", Kind.ARRIVAL_TRANSIT, Operator.PRIVATE, "Råde", "Region Øst", 120, "Ankomstveien 1"),
+    CentreSpec("Løvstad transittmottak", Kind.TRANSIT, Operator.PRIVATE, "Moss", "Region Øst", 80, "Løvstadveien 12"),
+    CentreSpec("Furulund mottak", Kind.ORDINARY_MINORS, Operator.MUNICIPAL, "Lillestrøm", "Region Øst", 30, "Furulundvegen 4"),
+    CentreSpec("Bjørkely mottak", Kind.ORDINARY_ACCOMPANIED, Operator.PRIVATE, "Fredrikstad", "Region Øst", 60, "Bjørkelyveien 20"),
+    CentreSpec("Havbris transittmottak", Kind.TRANSIT, Operator.MUNICIPAL, "Bergen", "Region Vest", 70, "Havbrisvegen 3"),
+    CentreSpec("Solvik mottak", Kind.ORDINARY_MINORS, Operator.PRIVATE, "Stord", "Region Vest", 25, "Solvikvegen 8"),
+    CentreSpec("Fjordly mottak", Kind.ORDINARY_ACCOMPANIED, Operator.MUNICIPAL, "Sunnfjord", "Region Vest", 50, "Fjordlyvegen 15"),
+    CentreSpec("Elvetun transittmottak", Kind.TRANSIT, Operator.PRIVATE, "Trondheim", "Region Midt-Norge", 60, "Elvetunet 2"),
+    CentreSpec("Granly mottak", Kind.ORDINARY_MINORS, Operator.MUNICIPAL, "Steinkjer", "Region Midt-Norge", 24, "Granlyvegen 6"),
+    CentreSpec("Lysheim mottak", Kind.ORDINARY_ACCOMPANIED, Operator.PRIVATE, "Molde", "Region Midt-Norge", 40, "Lysheimvegen 9"),
+    CentreSpec("Nordlys mottak", Kind.ORDINARY_MINORS, Operator.MUNICIPAL, "Tromsø", "Region Nord", 20, "Nordlysvegen 11"),
+    CentreSpec("Polarstjerna mottak", Kind.ORDINARY_ACCOMPANIED, Operator.PRIVATE, "Narvik", "Region Nord", 35, "Polarvegen 5"),
+    CentreSpec("Sørlys mottak", Kind.ORDINARY_MINORS, Operator.PRIVATE, "Kristiansand", "Region Sør", 22, "Sørlysveien 7"),
+]  # fmt: skip
+
+ARRIVAL_CENTRE = "Østby ankomstsenter"
+DEMO_CENTRE = "Furulund mottak"
+
+# Residents per centre: many in the ordinary units, a few in transit, new arrivals in Råde.
+CENTRE_WEIGHTS = {
+    "Østby ankomstsenter": 5,
+    "Løvstad transittmottak": 4,
+    "Furulund mottak": 12,
+    "Bjørkely mottak": 3,
+    "Havbris transittmottak": 4,
+    "Solvik mottak": 7,
+    "Fjordly mottak": 2,
+    "Elvetun transittmottak": 3,
+    "Granly mottak": 6,
+    "Lysheim mottak": 2,
+    "Nordlys mottak": 5,
+    "Polarstjerna mottak": 2,
+    "Sørlys mottak": 5,
+}
+
+# Common given names by nationality; the family names are made up and obviously fictional.
+GIVEN_NAMES = {
+    "Afghanistan": {
+        "male": ["Ahmad", "Mohammad", "Ali", "Hamid", "Farid", "Omid", "Reza", "Javid", "Mustafa"],
+        "female": ["Zahra", "Mariam", "Fatima", "Shabnam", "Nilofar"],
+        "languages": "dari, pashto",
+        "interpreter": "dari",
+    },
+    "Eritrea": {
+        "male": ["Yonas", "Filmon", "Tesfay", "Dawit", "Aman", "Samuel", "Henok"],
+        "female": ["Semhar", "Helen", "Meron", "Senait", "Selam", "Luwam"],
+        "languages": "tigrinja",
+        "interpreter": "tigrinja",
+    },
+    "Syria": {
+        "male": ["Omar", "Khaled", "Rami", "Sami", "Yousef", "Hasan"],
+        "female": ["Lina", "Nour", "Yara", "Rania"],
+        "languages": "arabisk, kurdisk",
+        "interpreter": "arabisk",
+    },
+    "Somalia": {
+        "male": ["Abdi", "Liban", "Mahad", "Abdirahman", "Farah", "Hassan"],
+        "female": ["Hodan", "Ayaan", "Sahra", "Ifrah", "Amina"],
+        "languages": "somali",
+        "interpreter": "somali",
+    },
+}
+NATIONALITY_WEIGHTS = {"Afghanistan": 5, "Eritrea": 3, "Syria": 2, "Somalia": 2}
+FAMILY_NAMES = [
+    "Demosen", "Eksempelsen", "Prøvestad", "Fiktivsen", "Øvingsdal", "Testberg", "Skisseby",
+    "Utkastvik", "Modellrud", "Mønsterli", "Plassholder", "Lekestad", "Oppdiktersen",
+]  # fmt: skip
+REPRESENTATIVES = [
+    "Randi Eksempeldal", "Per Prøvemo", "Ingrid Fiktivhaug", "Knut Demoli", "Solveig Testvold",
+    "Arne Skissebø", "Berit Modellvik", "Tor Øvingsrud",
+]  # fmt: skip
+LAWYERS = [
+    ("Advokat Hilde Fiktivsen", "Advokatfirmaet Demo & Co, Postboks 1, 0101 Oslo"),
+    ("Advokat Jon Eksempelstad", "Eksempelstad Advokater, Postboks 2, 5804 Bergen"),
+    ("Advokat Marit Prøvelund", "Prøvelund Advokatkontor, Postboks 3, 7400 Trondheim"),
+]
+SPECIAL_NEEDS = [
+    "Trenger ekstra oppfølging på skolen.",
+    "Ønsker kontakt med søsken som bor i Sverige.",
+    "Trenger tolk i alle samtaler.",
+    "Sover dårlig; bør ha fast kontaktperson om kvelden.",
+]
+
+STAGES_BY_KIND = {
+    Kind.ARRIVAL_TRANSIT: [AsylumStage.REGISTERED],
+    Kind.TRANSIT: [AsylumStage.REGISTERED, AsylumStage.AWAITING_INTERVIEW, AsylumStage.DUBLIN],
+    Kind.ORDINARY_MINORS: [
+        AsylumStage.AWAITING_INTERVIEW,
+        AsylumStage.DECISION_PENDING,
+        AsylumStage.DECISION_PENDING,
+        AsylumStage.GRANTED_AWAITING_SETTLEMENT,
+        AsylumStage.GRANTED_AWAITING_SETTLEMENT,
+        AsylumStage.REJECTED_UDI,
+        AsylumStage.FINAL_REJECTION,
+        AsylumStage.DUBLIN,
+    ],
+    Kind.ORDINARY_ACCOMPANIED: [
+        AsylumStage.DECISION_PENDING,
+        AsylumStage.GRANTED_AWAITING_SETTLEMENT,
+        AsylumStage.REJECTED_UDI,
+    ],
+}
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    username: str
+    role: str
+    first_name: str
+    last_name: str
+
+
+DEMO_USERS = [
+    DemoUser("ansatt", Role.CENTRE_STAFF, "Kari", "Ansattsen"),
+    DemoUser("barnefaglig", Role.CHILD_WELFARE_LEAD, "Nina", "Barnefagsen"),
+    DemoUser("leder", Role.CENTRE_LEADER, "Ole", "Ledersen"),
+    DemoUser("region", Role.REGION_CASEWORKER, "Siri", "Regionsen"),
+    DemoUser("asa", Role.ASA_CASEWORKER, "Jonas", "Asasen"),
+    DemoUser("rma", Role.RMA, "Eva", "Rmasen"),
+    DemoUser("admin", Role.ADMIN, "Ada", "Adminsen"),
+]
+
+
+@dataclass(frozen=True)
+class AppointmentSpec:
+    kind: str
+    days_ahead: int
+    hour: int
+
+
+@dataclass(frozen=True)
+class ResidentSpec:
+    data: ResidentData
+    centre: str
+    days_here: int
+    # Days spent at the arrival centre before moving on; 0 when the resident is still there.
+    days_at_arrival_centre: int
+    appointments: tuple[AppointmentSpec, ...] = ()
+
+
+@dataclass
+class SeedResult:
+    created: dict[str, int] = field(default_factory=dict)
+
+    def add(self, name: str, was_created: bool) -> None:
+        self.created[name] = self.created.get(name, 0) + int(was_created)
+
+    @property
+    def total_created(self) -> int:
+        return sum(self.created.values())
+
+
+def fake_phone(n: int) -> str:
+    """Phone numbers in a range no subscriber has."""
+    return f"+47 000 {n // 100 % 100:02d} {n % 100:03d}"
+
+
+def postal_address(street: str, municipality: str) -> str:
+    return f"{street}, {MUNICIPALITIES[municipality][0]} {municipality}"
+
+
+def _weighted(rng: random.Random, weights: dict[str, int]) -> str:
+    return rng.choices(list(weights), weights=list(weights.values()))[0]
+
+
+def resident_specs(*, today: date) -> list[ResidentSpec]:
+    """The demo residents: the same people (and DUF numbers) on every run."""
+    rng = random.Random(SEED)
+    centres = {c.name: c for c in CENTRES}
+    specs, seen_duf = [], set()
+    for i in range(RESIDENT_COUNT):
+        nationality = _weighted(rng, NATIONALITY_WEIGHTS)
+        names = GIVEN_NAMES[nationality]
+        gender = "female" if rng.random() < 0.2 else "male"
+        centre = centres[_weighted(rng, CENTRE_WEIGHTS)]
+        stage = rng.choice(STAGES_BY_KIND[centre.kind])
+        duf = f"{rng.choice([2023, 2024, 2025])}{rng.randrange(10**8):08d}"
+        while duf in seen_duf:
+            duf = f"{duf[:4]}{rng.randrange(10**8):08d}"
+        seen_duf.add(duf)
+        age = rng.randint(13, 17)
+        dob = today - timedelta(days=age * 365 + rng.randint(10, 300))
+        uncertain = rng.random() < 0.4
+        presumed_adult = age == 17 and uncertain and rng.random() < 0.5
+        if centre.kind == Kind.ARRIVAL_TRANSIT:
+            days_here, days_at_arrival = rng.randint(1, 6), 0
+        elif centre.kind == Kind.TRANSIT:
+            days_here, days_at_arrival = rng.randint(5, 60), rng.randint(3, 8)
+        else:
+            days_here, days_at_arrival = rng.randint(30, 400), rng.randint(3, 8)
+        has_lawyer = stage not in {AsylumStage.REGISTERED, AsylumStage.DUBLIN}
+        lawyer = rng.choice(LAWYERS)
+        child_welfare = rng.random() < 0.15
+        needs = rng.choice(SPECIAL_NEEDS) if rng.random() < 0.25 else ""
+        representative = rng.choice(REPRESENTATIVES)
+        appointments = []
+        if stage == AsylumStage.REGISTERED:
+            appointments.append(AppointmentSpec("arrival_interview", rng.randint(1, 5), 9))
+        if stage == AsylumStage.AWAITING_INTERVIEW:
+            appointments.append(AppointmentSpec("asylum_interview", rng.randint(7, 40), 10))
+        if uncertain and stage in {AsylumStage.REGISTERED, AsylumStage.AWAITING_INTERVIEW}:
+            appointments.append(AppointmentSpec("age_assessment", rng.randint(2, 20), 13))
+        ordinary = centre.kind in {Kind.ORDINARY_MINORS, Kind.ORDINARY_ACCOMPANIED}
+        data = ResidentData(
+            given_names=rng.choice(names[gender]),
+            family_name=rng.choice(FAMILY_NAMES),
+            date_of_birth=dob,
+            date_of_birth_uncertain=uncertain,
+            presumed_adult=presumed_adult,
+            gender=gender,
+            nationality=nationality,
+            duf_number=duf,
+            languages=names["languages"],
+            interpreter_language=names["interpreter"],
+            asylum_stage=stage,
+            representative_name=representative,
+            representative_phone=fake_phone(100 + i),
+            representative_address=postal_address(f"Postboks {10 + i}", centre.municipality),
+            lawyer_name=lawyer[0] if has_lawyer else "",
+            lawyer_phone=fake_phone(500 + LAWYERS.index(lawyer)) if has_lawyer else "",
+            lawyer_address=lawyer[1] if has_lawyer else "",
+            child_welfare_case=child_welfare,
+            child_welfare_service=f"Barneverntjenesten i {centre.municipality}"
+            if child_welfare
+            else "",
+            special_needs=needs,
+            school=f"{centre.municipality} ungdomsskole, innføringsklassen" if ordinary else "",
+        )
+        specs.append(
+            ResidentSpec(data, centre.name, days_here, days_at_arrival, tuple(appointments))
+        )
+    return specs
+
+
+def recipient_specs() -> list[dict]:
+    """The directory of outside instances, with municipality where the instance is local."""
+    rows = []
+    for municipality, (postcode, _county, police) in MUNICIPALITIES.items():
+        town = f"{postcode} {municipality}"
+        rows += [
+            dict(kind=RKind.POLICE, name=f"{police}, {municipality} politistasjon", address=f"Postboks 50, {town}", municipality=municipality),
+            dict(kind=RKind.CHILD_WELFARE, name=f"Barneverntjenesten i {municipality}", address=f"Postboks 60, {town}", municipality=municipality),
+            dict(kind=RKind.SCHOOL, name=f"{municipality} ungdomsskole, innføringsklassen", address=f"Skolevegen 1, {town}", municipality=municipality),
+            dict(kind=RKind.HEALTH_OFFICE, name=f"Helsetjenesten for flyktninger, {municipality} kommune", address=f"Postboks 70, {town}", municipality=municipality),
+        ]  # fmt: skip
+    for county in sorted({c for _, c, _ in MUNICIPALITIES.values()}):
+        rows.append(
+            dict(
+                kind=RKind.COUNTY_GOVERNOR,
+                name=f"Statsforvalteren i {county}",
+                address="Postboks 100",
+            )
+        )
+    for region, address in REGIONS.items():
+        short = region.removeprefix("Region ")
+        rows.append(dict(kind=RKind.UDI_REGION, name=f"UDI {region}", address=address))
+        rows.append(
+            dict(
+                kind=RKind.IMDI,
+                name=f"IMDi {short}",
+                address=address.replace("Postboks", "Postboks 1"),
+            )
+        )
+    rows += [
+        dict(kind=RKind.KOR, name="UDI Asylavdelingen – Koordineringsenheten (KOR)", address="Postboks 2098 Vika, 0125 Oslo"),
+        dict(kind=RKind.BFE, name="UDI Asylavdelingen – Barnefaglig enhet (BFE)", address="Postboks 2098 Vika, 0125 Oslo"),
+        dict(kind=RKind.PU, name="Politiets utlendingsenhet", address="Postboks 2097 Vika, 0125 Oslo"),
+        dict(kind=RKind.IOM, name="IOM Oslo", address="Postboks 2099 Vika, 0125 Oslo"),
+        dict(kind=RKind.UNE, name="Utlendingsnemnda (UNE)", address="Postboks 2108 Vika, 0125 Oslo"),
+    ]  # fmt: skip
+    for n, row in enumerate(rows):
+        row["phone"] = fake_phone(700 + n)
+    return rows
+
+
+def _seed_places(result: SeedResult) -> dict[str, Centre]:
+    regions = {}
+    for n, (name, address) in enumerate(REGIONS.items()):
+        regions[name], created = Region.objects.get_or_create(
+            name=name, defaults={"address": address, "phone": fake_phone(10 + n)}
+        )
+        result.add("regions", created)
+    centres = {}
+    for n, spec in enumerate(CENTRES):
+        centres[spec.name], created = Centre.objects.get_or_create(
+            name=spec.name,
+            defaults={
+                "kind": spec.kind,
+                "operator": spec.operator,
+                "municipality": spec.municipality,
+                "region": regions[spec.region],
+                "capacity": spec.capacity,
+                "address": postal_address(spec.street, spec.municipality),
+                "phone": fake_phone(30 + n),
+            },
+        )
+        result.add("centres", created)
+    for row in recipient_specs():
+        kind, name = row.pop("kind"), row.pop("name")
+        _, created = ExternalRecipient.objects.get_or_create(kind=kind, name=name, defaults=row)
+        result.add("external recipients", created)
+    return centres
+
+
+def _seed_users(result: SeedResult, centres: dict[str, Centre]) -> dict[str, User]:
+    demo_centre = centres[DEMO_CENTRE]
+    users = {}
+    for spec in DEMO_USERS:
+        user = User.objects.filter(username=spec.username).first()
+        created = user is None
+        if created:
+            user = User(
+                username=spec.username,
+                role=spec.role,
+                first_name=spec.first_name,
+                last_name=spec.last_name,
+                is_staff=spec.role == Role.ADMIN,
+                is_superuser=spec.role == Role.ADMIN,
+            )
+            user.set_password(DEMO_PASSWORD)
+            user.save()
+        result.add("users", created)
+        if spec.role in {Role.CENTRE_STAFF, Role.CHILD_WELFARE_LEAD, Role.CENTRE_LEADER}:
+            centre_membership_grant(user=user, centre=demo_centre)
+        elif spec.role == Role.REGION_CASEWORKER:
+            region_membership_grant(user=user, region=demo_centre.region)
+        users[spec.username] = user
+    return users
+
+
+def _at(day: date, hour: int) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time(hour)))
+
+
+def _seed_resident(spec: ResidentSpec, centres: dict[str, Centre], by: User, now: datetime) -> bool:
+    if Resident.objects.filter(duf_number=spec.data.duf_number).exists():
+        return False
+    arrived = now - timedelta(days=spec.days_here + spec.days_at_arrival_centre, hours=3)
+    first_centre = centres[ARRIVAL_CENTRE] if spec.days_at_arrival_centre else centres[spec.centre]
+    resident = resident_register_with_arrival(
+        data=spec.data, centre=first_centre, arrived_at=arrived, by=by
+    )
+    if spec.days_at_arrival_centre:
+        moved = arrived + timedelta(days=spec.days_at_arrival_centre)
+        stay = Stay.objects.get(resident=resident, ended_at__isnull=True)
+        stay_close(stay=stay, ended_at=moved, reason=Stay.EndReason.MOVED, by=by)
+        stay_open(resident=resident, centre=centres[spec.centre], arrived_at=moved, by=by)
+    for appointment in spec.appointments:
+        Appointment.objects.get_or_create(
+            resident=resident,
+            kind=appointment.kind,
+            defaults={
+                "starts_at": _at(
+                    now.date() + timedelta(days=appointment.days_ahead), appointment.hour
+                )
+            },
+        )
+    return True
+
+
+def demo_seed() -> SeedResult:
+    """Create whatever of the demo data is missing; all or nothing."""
+    result = SeedResult()
+    now = timezone.localtime()
+    with transaction.atomic():
+        centres = _seed_places(result)
+        users = _seed_users(result, centres)
+        for spec in resident_specs(today=now.date()):
+            result.add("residents", _seed_resident(spec, centres, users["admin"], now))
+    return result
+
+
+def demo_logins() -> list[tuple[str, str, str]]:
+    """(username, password, role label) for each demo user, to print for whoever runs the demo."""
+    return [(u.username, DEMO_PASSWORD, str(Role(u.role).label)) for u in DEMO_USERS]

@@ -1,0 +1,226 @@
+"""Input validation of the core records' forms. Writes happen in mottak.services."""
+
+from datetime import date
+
+from django import forms
+from django.forms.models import fields_for_model
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from . import rules
+from .models import AsylumStage, Centre, Resident, Stay
+from .services import ResidentData
+
+# The earliest date the forms accept; anything older is a typing error (and would overflow
+# time-zone arithmetic near year 1).
+EARLIEST_DATE = date(1900, 1, 1)
+
+RESIDENT_FIELDS = [
+    "duf_number",
+    "registration_number",
+    "given_names",
+    "family_name",
+    "date_of_birth",
+    "date_of_birth_uncertain",
+    "presumed_adult",
+    "gender",
+    "nationality",
+    "languages",
+    "interpreter_language",
+    "asylum_stage",
+    "representative_name",
+    "representative_phone",
+    "representative_address",
+    "lawyer_name",
+    "lawyer_phone",
+    "lawyer_address",
+    "child_welfare_case",
+    "child_welfare_service",
+    "special_needs",
+    "school",
+]
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%dT%H:%M")
+
+
+def _arrival_field() -> forms.DateTimeField:
+    return forms.DateTimeField(
+        label=_("Arrived at the centre"),
+        widget=DateTimeInput,
+        help_text=_("Date and time, for example 2025-03-01 14:30."),
+    )
+
+
+def _check_plausible(value, message) -> None:
+    if value is not None and (value.date() if hasattr(value, "date") else value) < EARLIEST_DATE:
+        raise forms.ValidationError(message)
+
+
+class ResidentSearchForm(forms.Form):
+    q = forms.CharField(
+        label=_("Name or DUF number"),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={"type": "search"}),
+    )
+    centre = forms.ModelChoiceField(
+        label=_("Centre"), queryset=Centre.objects.none(), required=False, empty_label=_("All")
+    )
+    stage = forms.ChoiceField(
+        label=_("Stage of the asylum case"),
+        choices=[("", _("All")), *AsylumStage.choices],
+        required=False,
+    )
+
+    def __init__(self, *args, centres, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["centre"].queryset = centres
+
+
+class ResidentRegisterForm(forms.Form):
+    """A new resident and their arrival at a centre (MOT-1); saved by one service call."""
+
+    duf_number = forms.CharField(
+        label=_("DUF number"),
+        required=False,
+        max_length=30,
+        help_text=_("12 digits; spaces are allowed when typing."),
+    )
+    registration_number = forms.CharField(
+        label=_("registration number"),
+        required=False,
+        max_length=40,
+        help_text=_("If the resident has no DUF number yet."),
+    )
+    centre = forms.ModelChoiceField(label=_("Centre"), queryset=Centre.objects.none())
+    arrived_at = _arrival_field()
+
+    def __init__(self, *args, centres, **kwargs):
+        super().__init__(*args, **kwargs)
+        model_fields = fields_for_model(
+            Resident,
+            fields=RESIDENT_FIELDS,
+            widgets={"date_of_birth": DateInput, "special_needs": forms.Textarea({"rows": 3})},
+        )
+        # Model fields in model order, with this form's own versions where it declares one.
+        self.fields = {**model_fields, **self.fields}
+        self.fields["centre"].queryset = centres
+
+    def clean_duf_number(self) -> str | None:
+        raw = self.cleaned_data["duf_number"]
+        if not raw.strip():
+            return None
+        duf = rules.normalise_duf_number(raw)
+        if duf is None:
+            raise forms.ValidationError(
+                _("A DUF number has exactly 12 digits (spaces are allowed)."), code="duf"
+            )
+        return duf
+
+    def clean_registration_number(self) -> str | None:
+        return self.cleaned_data["registration_number"].strip() or None
+
+    def clean_date_of_birth(self):
+        born = self.cleaned_data["date_of_birth"]
+        _check_plausible(born, _("The date of birth is not plausible."))
+        if born > timezone.localdate():
+            raise forms.ValidationError(_("The date of birth cannot be in the future."))
+        return born
+
+    def clean_arrived_at(self):
+        arrived = self.cleaned_data["arrived_at"]
+        _check_plausible(arrived, _("The arrival time is not plausible."))
+        if arrived > timezone.now():
+            raise forms.ValidationError(_("The arrival cannot be in the future."))
+        return arrived
+
+    def clean(self):
+        data = super().clean()
+        if "duf_number" in data and "registration_number" in data:
+            if not data["duf_number"] and not data["registration_number"]:
+                self.add_error("duf_number", _("Give a DUF number or a registration number."))
+        born, arrived = data.get("date_of_birth"), data.get("arrived_at")
+        if born and arrived and timezone.localtime(arrived).date() < born:
+            self.add_error("arrived_at", _("The arrival cannot be before the date of birth."))
+        return data
+
+    def fieldsets(self) -> list[tuple[str, list]]:
+        """The fields in groups, each shown as a <fieldset> with a legend."""
+        return [
+            (legend, [self[name] for name in names])
+            for legend, names in (
+                (_("Identity"), ["duf_number", "registration_number"]),
+                (
+                    _("Person"),
+                    [
+                        "given_names",
+                        "family_name",
+                        "date_of_birth",
+                        "date_of_birth_uncertain",
+                        "presumed_adult",
+                        "gender",
+                        "nationality",
+                        "languages",
+                        "interpreter_language",
+                    ],
+                ),
+                (_("Asylum case"), ["asylum_stage"]),
+                (
+                    _("Representative and lawyer"),
+                    [
+                        "representative_name",
+                        "representative_phone",
+                        "representative_address",
+                        "lawyer_name",
+                        "lawyer_phone",
+                        "lawyer_address",
+                    ],
+                ),
+                (
+                    _("Care and school"),
+                    ["child_welfare_case", "child_welfare_service", "special_needs", "school"],
+                ),
+                (_("Arrival"), ["centre", "arrived_at"]),
+            )
+        ]
+
+    def resident_data(self) -> ResidentData:
+        return ResidentData(**{name: self.cleaned_data[name] for name in RESIDENT_FIELDS})
+
+
+class StayArrivalForm(forms.Form):
+    """A known resident arrives at a centre (opens a stay)."""
+
+    centre = forms.ModelChoiceField(label=_("Centre"), queryset=Centre.objects.none())
+    arrived_at = _arrival_field()
+
+    def __init__(self, *args, centres, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["centre"].queryset = centres
+
+    def clean_arrived_at(self):
+        arrived = self.cleaned_data["arrived_at"]
+        _check_plausible(arrived, _("The arrival time is not plausible."))
+        return arrived
+
+
+class StayEndForm(forms.Form):
+    ended_at = forms.DateTimeField(label=_("Left the centre"), widget=DateTimeInput)
+    reason = forms.ChoiceField(label=_("Why the stay ended"), choices=Stay.EndReason.choices)
+
+    def clean_ended_at(self):
+        ended = self.cleaned_data["ended_at"]
+        _check_plausible(ended, _("The time is not plausible."))
+        return ended

@@ -1,0 +1,64 @@
+"""The admin pages of every core record load, search and show history; memberships are managed
+as object permissions on centres and regions."""
+
+import pytest
+from django.urls import reverse
+
+from mottak.models import Appointment, Centre, ExternalRecipient, Region, Resident, Stay, User
+
+
+@pytest.fixture
+def records(resident, centre, region):
+    from django.utils import timezone
+
+    appointment = Appointment.objects.create(
+        resident=resident, kind="arrival_interview", starts_at=timezone.now()
+    )
+    recipient = ExternalRecipient.objects.create(
+        kind="police", name="Innlandet politidistrikt", address="Postboks 100, 2300 Hamar"
+    )
+    return {
+        User: None,
+        Region: region,
+        Centre: centre,
+        Resident: resident,
+        Stay: resident.stays.get(),
+        Appointment: appointment,
+        ExternalRecipient: recipient,
+    }
+
+
+def test_every_core_record_has_working_admin_pages(client, admin_user, records):
+    client.force_login(admin_user)
+    records[User] = admin_user
+    for model, obj in records.items():
+        opts = model._meta
+        changelist = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
+        assert client.get(changelist).status_code == 200, changelist
+        assert client.get(changelist, {"q": "x"}).status_code == 200, changelist
+        change = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
+        assert client.get(change).status_code == 200, change
+        history = reverse(f"admin:{opts.app_label}_{opts.model_name}_history", args=[obj.pk])
+        assert client.get(history).status_code == 200, history
+
+
+def test_admin_manages_memberships_as_object_permissions(client, admin_user, staff, centre, region):
+    client.force_login(admin_user)
+    for obj in (centre, region):
+        opts = obj._meta
+        url = reverse(f"admin:{opts.app_label}_{opts.model_name}_permissions", args=[obj.pk])
+        assert client.get(url).status_code == 200
+    content = client.get(
+        reverse("admin:mottak_centre_permissions", args=[centre.pk])
+    ).content.decode()
+    assert staff.username in content  # the centre's staff are listed with their membership
+
+
+def test_user_admin_shows_and_filters_by_role(client, admin_user, staff):
+    client.force_login(admin_user)
+    response = client.get(reverse("admin:mottak_user_changelist"), {"role__exact": "centre_staff"})
+    assert staff.username in response.content.decode()
+    assert (
+        'name="role"'
+        in client.get(reverse("admin:mottak_user_change", args=[staff.pk])).content.decode()
+    )
