@@ -179,6 +179,30 @@ class MissingReportForm(forms.Form):
     circumstances = forms.CharField(
         label=_("What is known about the disappearance"), widget=forms.Textarea
     )
+    reason_to_believe_at = forms.DateTimeField(
+        label=_("Reason to believe the minor has left since"),
+        widget=DATETIME_INPUT,
+        input_formats=DATETIME_FORMATS,
+        required=False,
+        help_text=_("Leave empty for now."),
+    )
+
+
+WRITTEN_CHANNELS = [
+    ("encrypted_email", _("Encrypted e-mail")),
+    ("post", _("Post")),
+    ("by_hand", _("By hand")),
+]
+
+
+class ForwardForm(forms.Form):
+    channel = forms.ChoiceField(label=_("Sent by"), choices=WRITTEN_CHANNELS)
+
+
+class NotifyRepresentativeForm(forms.Form):
+    name = forms.CharField(label=_("Representative"), max_length=120)
+    address = forms.CharField(label=_("Address"), max_length=200, required=False)
+    channel = forms.ChoiceField(label=_("Sent by"), choices=WRITTEN_CHANNELS)
 
 
 class WithdrawForm(forms.Form):

@@ -8,14 +8,14 @@ measured on the leave's first day, the day the condition must hold.
 
 from __future__ import annotations
 
-import calendar
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from django.utils.translation import gettext_lazy as _
 
+from cases import periods
 from mottak.rules import age_on
 
 OSLO = ZoneInfo("Europe/Oslo")
@@ -110,9 +110,7 @@ def local_date(moment: datetime) -> date:
 
 def add_months(day: date, months: int) -> date:
     """Calendar months; the 31st plus one month is the last day of a shorter month."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+    return periods.add_months(day, months)
 
 
 # --- PERM-1: length and who decides --------------------------------------------------
@@ -193,8 +191,7 @@ def perm_1_abroad_block(abroad: bool) -> Finding | None:
 
 def perm_3_forwarding_due(departure_at: datetime) -> datetime:
     """One calendar week before the departure, on the Oslo wall clock."""
-    local = departure_at.astimezone(OSLO)
-    return datetime.combine(local.date() - timedelta(days=7), local.time(), OSLO)
+    return periods.one_week_before(departure_at)
 
 
 def perm_3_forwarded_late(*, forwarded_at: datetime, departure_at: datetime) -> bool:

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
+from cases.models import Deadline, Dispatch
 from mottak.access import Action, member_centres, member_regions, residents_visible_to
 from mottak.models import Appointment, Resident, Role, Stay
 
@@ -207,3 +209,22 @@ def overlapping_leave_exists(
 def user_may_change(user, application: LeaveApplication) -> bool:
     """Centre work on the application: the resident's centre staff (and admins)."""
     return residents_visible_to(user, Action.CHANGE).filter(pk=application.resident_id).exists()
+
+
+def deadlines_of(application: LeaveApplication):
+    """The application's own deadlines (forwarding, late return), newest first."""
+    return Deadline.objects.filter(
+        content_type=ContentType.objects.get_for_model(LeaveApplication),
+        object_id=application.pk,
+    ).order_by("-opened_at", "-id")
+
+
+def pending_deadlines(application: LeaveApplication):
+    return deadlines_of(application).filter(state__in=Deadline.PENDING)
+
+
+def dispatches_of(application: LeaveApplication):
+    """The notices sent in this leave case (application, agreement, representative)."""
+    return Dispatch.objects.filter(
+        owner_ct=ContentType.objects.get_for_model(LeaveApplication), owner_id=application.pk
+    ).order_by("created_at", "id")

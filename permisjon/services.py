@@ -14,15 +14,34 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
-from cases.services import checklist_status, checklist_step_complete, timeline_event_record
+from cases import periods
+from cases import rules as dispatch_rules
+from cases.services import (
+    checklist_status,
+    checklist_step_complete,
+    deadline_meet_for,
+    deadline_open,
+    deadline_waive,
+    dispatch_create,
+    timeline_event_record,
+)
 from mottak.models import Resident
 
-from . import rules, selectors
+from . import documents, rules, selectors
 from .checklists import ATTACHMENT_STEP_CODES, PREPARATION, STEPS_BY_CODE
 from .models import ContactPerson, FollowUpCall, LeaveApplication
 
 State = LeaveApplication.State
+
+FORWARDING_DEADLINE = "leave_forwarding"
+LATE_RETURN_DEADLINE = "leave_late_return"
+# The agreement is a letter handed to the minor and the contact person (PERM-5 a).
+AGREEMENT_PURPOSE = "letter"
+LEGAL_BASIS_APPLICATION = "UDIs rutiner for EM-mottak punkt 2.1 (søknad om permisjon)"
+LEGAL_BASIS_AGREEMENT = "UDIs rutiner for EM-mottak punkt 2.2 a (avtale om permisjon)"
+LEGAL_BASIS_REPRESENTATIVE = "UDIs rutiner for EM-mottak punkt 2.2 b (melding til representant)"
 
 
 @dataclass(frozen=True)
@@ -133,7 +152,21 @@ def leave_application_submit(
 
 
 def _after_submit(application: LeaveApplication, *, by) -> None:
-    """Hook for the case engine (forwarding deadline); see integration below."""
+    if application.decider == LeaveApplication.Decider.REGION:
+        _open_forwarding_deadline(application, by=by)
+
+
+def _open_forwarding_deadline(application: LeaveApplication, *, by) -> None:
+    """PERM-3: the regional office must have it one week before the leave starts."""
+    deadline_open(
+        owner=application,
+        kind=FORWARDING_DEADLINE,
+        rule_id="PERM-3",
+        due_at=rules.perm_3_forwarding_due(application.departure_at),
+        centre=application.centre,
+        label=gettext_noop("Forward the leave application to the regional office"),
+        by=by,
+    )
 
 
 # --- preparation ---------------------------------------------------------------------------
@@ -169,6 +202,8 @@ def leave_application_record_pu_view(
 def _refresh_prepared(locked: LeaveApplication, *, by) -> None:
     """Keep the stored decider in step with the facts; mark prepared when nothing is open."""
     outcome = selectors.leave_outcome(locked)
+    if outcome.decider != locked.decider and outcome.decider == LeaveApplication.Decider.REGION:
+        _open_forwarding_deadline(locked, by=by)
     locked.decider = outcome.decider
     if locked.state == State.DRAFT and not preparation_open_steps(locked, outcome):
         locked.state = State.PREPARED
@@ -238,14 +273,20 @@ def leave_application_recommend_refusal(
 def leave_application_withdraw(
     *, application: LeaveApplication, reason: str, by
 ) -> LeaveApplication:
+    """The minor withdraws, or the leave is called off before departure: the centre leader
+    ends the case, and its open deadlines with it."""
     if not reason.strip():
         raise ValidationError(_("Say why the application is withdrawn."))
     with transaction.atomic():
         locked = _lock(application)
         _require_state(locked, State.DRAFT, State.PREPARED, State.FORWARDED, State.GRANTED)
+        if not (selectors.user_is_centre_decider(by, locked) or by.is_admin_role):
+            raise PermissionDenied
         locked.state = State.WITHDRAWN
         locked.decision_reason = reason.strip()
         locked.save()
+        for deadline in selectors.pending_deadlines(locked):
+            deadline_waive(deadline=deadline, by=by, reason=reason.strip())
         _event(
             locked,
             "leave_withdrawn",
@@ -253,6 +294,100 @@ def leave_application_withdraw(
             by=by,
         )
     return locked
+
+
+# --- forwarding to the regional office (PERM-3) ------------------------------------------------
+
+
+def _preparation_for_form(application: LeaveApplication) -> tuple[list[dict], list[str]]:
+    rows, attachments = [], []
+    for row in checklist_status(application, PREPARATION):
+        completion = row.completion
+        rows.append(
+            {
+                "label": documents.STEP_LABELS_NB[row.step.code],
+                "done": row.done,
+                "done_at": completion.done_at if completion else None,
+                "note": completion.note if completion else "",
+            }
+        )
+        if completion and completion.attachment and row.step.code in ATTACHMENT_STEP_CODES:
+            attachments.append("Kopi av kontaktpersonens identitetspapirer")
+    return rows, attachments
+
+
+def leave_application_forward(
+    *, application: LeaveApplication, by, channel: str, at: datetime | None = None
+) -> LeaveApplication:
+    """Send the prepared application with its documents to the regional office (PERM-3).
+
+    Late forwarding is allowed, but recorded and shown as late.
+    """
+    at = at or timezone.now()
+    with transaction.atomic():
+        locked = _lock(application)
+        _require_state(locked, State.DRAFT, State.PREPARED)
+        outcome = selectors.leave_outcome(locked)
+        if outcome.decider != LeaveApplication.Decider.REGION:
+            raise ValidationError(_("The centre decides this leave itself."))
+        _check_nothing_open(locked, outcome)
+        region = locked.centre.region
+        locked.decider = outcome.decider
+        locked.state = State.FORWARDED
+        locked.forwarded_at = at
+        locked.forwarded_by = by
+        locked.forwarded_late = rules.perm_3_forwarded_late(
+            forwarded_at=at, departure_at=locked.departure_at
+        )
+        locked.save()
+        preparation, attachments = _preparation_for_form(locked)
+        dispatch_create(
+            owner=locked,
+            subject=locked.resident,
+            recipient_kind=dispatch_rules.UDI_REGION,
+            recipient_name=region.name,
+            recipient_address=region.address,
+            channel=channel,
+            legal_basis=LEGAL_BASIS_APPLICATION,
+            template=documents.TEMPLATE_APPLICATION,
+            purpose="leave_application",
+            context=documents.application_context(
+                locked,
+                preparation=preparation,
+                assessment=documents.assessment_lines(outcome, {}),
+                attachments=attachments,
+                broken_agreements=selectors.broken_agreements_before(
+                    locked.resident, exclude_id=locked.pk
+                ),
+            ),
+            by=by,
+        )
+        deadline_meet_for(owner=locked, kind=FORWARDING_DEADLINE, by=by, at=at)
+        summary = (
+            _(
+                "Leave application %(number)s forwarded to the regional office, later than one week before the leave"
+            )
+            if locked.forwarded_late
+            else _("Leave application %(number)s forwarded to the regional office")
+        )
+        _event(
+            locked, "leave_forwarded", summary % {"number": locked}, by=by, rule_id="PERM-3", at=at
+        )
+    return locked
+
+
+def leave_application_notify_representative(
+    *, application: LeaveApplication, by, name: str, address: str, channel: str
+):
+    """PERM-5 b in writing, when the representative's address was not on record at the grant."""
+    if not name.strip():
+        raise ValidationError(_("Give the representative's name."))
+    with transaction.atomic():
+        locked = _lock(application)
+        _require_state(locked, State.GRANTED, State.ONGOING, State.LATE, State.RETURNED)
+        return _notify_representative(
+            locked, by=by, name=name.strip(), address=address.strip(), channel=channel
+        )
 
 
 # --- deciding ----------------------------------------------------------------------------
@@ -351,7 +486,47 @@ def leave_application_grant(
 
 
 def _after_grant(application: LeaveApplication, *, by) -> None:
-    """Hook for the case engine (agreement and representative notice); see integration below."""
+    """PERM-5: the written agreement, and the representative told in writing."""
+    contact = application.contact_persons.order_by("id").first()
+    context = documents.decision_context(application)
+    dispatch_create(
+        owner=application,
+        subject=application.resident,
+        recipient_kind=dispatch_rules.PERSON,
+        recipient_name=contact.name,
+        recipient_address=contact.address,
+        channel=dispatch_rules.Channel.BY_HAND,
+        legal_basis=LEGAL_BASIS_AGREEMENT,
+        template=documents.TEMPLATE_AGREEMENT,
+        purpose=AGREEMENT_PURPOSE,
+        context=context,
+        by=by,
+    )
+    resident = application.resident
+    if resident.representative_name and resident.representative_address:
+        _notify_representative(
+            application,
+            by=by,
+            name=resident.representative_name,
+            address=resident.representative_address,
+            channel=dispatch_rules.Channel.POST,
+        )
+
+
+def _notify_representative(application, *, by, name: str, address: str, channel: str):
+    return dispatch_create(
+        owner=application,
+        subject=application.resident,
+        recipient_kind=dispatch_rules.REPRESENTATIVE,
+        recipient_name=name,
+        recipient_address=address,
+        channel=channel,
+        legal_basis=LEGAL_BASIS_REPRESENTATIVE,
+        template=documents.TEMPLATE_REPRESENTATIVE,
+        purpose="leave_notice",
+        context=documents.decision_context(application),
+        by=by,
+    )
 
 
 def leave_application_refuse(
@@ -384,7 +559,8 @@ def leave_application_refuse(
 
 
 def _after_refuse(application: LeaveApplication, *, by) -> None:
-    """Hook for the case engine; see integration below."""
+    """Nothing is left to forward once the application is decided."""
+    deadline_meet_for(owner=application, kind=FORWARDING_DEADLINE, by=by)
 
 
 def leave_application_decide(
@@ -496,7 +672,7 @@ def leave_application_mark_departed(
 
 
 def _after_departure(application: LeaveApplication, *, by) -> None:
-    """Hook for the case engine (the return deadline); see integration below."""
+    """The return is watched by the overdue-return task (permisjon.mark_overdue_returns)."""
 
 
 def leave_application_mark_returned(
@@ -535,7 +711,9 @@ def leave_application_mark_returned(
 
 
 def _after_return(application: LeaveApplication, *, by) -> None:
-    """Hook for the case engine (meets the return deadlines); see integration below."""
+    deadline_meet_for(
+        owner=application, kind=LATE_RETURN_DEADLINE, by=by, at=application.returned_at
+    )
 
 
 def leave_application_mark_late(*, application_id: int, now: datetime | None = None) -> bool:
@@ -565,7 +743,17 @@ def leave_application_mark_late(*, application_id: int, now: datetime | None = N
 
 
 def _after_late(application: LeaveApplication) -> None:
-    """Hook for the case engine (the investigation deadline); see integration below."""
+    """PERM-6, SAV-2: look into it at once; report missing within 24 hours of the agreed time."""
+    deadline_open(
+        owner=application,
+        kind=LATE_RETURN_DEADLINE,
+        rule_id="PERM-6",
+        due_at=periods.elapsed_hours(application.return_at, 24),
+        centre=application.centre,
+        label=gettext_noop(
+            "Not back from leave: find out why at once and report missing if the minor has left"
+        ),
+    )
 
 
 def overdue_leave_ids(*, now: datetime | None = None) -> list[int]:
@@ -575,3 +763,54 @@ def overdue_leave_ids(*, now: datetime | None = None) -> list[int]:
         .order_by("return_at")
         .values_list("pk", flat=True)[:500]
     )
+
+
+# --- PERM-6: the missing report ------------------------------------------------------------
+
+MISSING_SOURCE = "late_return"
+
+
+def leave_application_report_missing(
+    *,
+    application: LeaveApplication,
+    by,
+    circumstances: str,
+    reason_to_believe_at: datetime | None = None,
+):
+    """Open the missing report, filled in from the leave; the missing routine (SAV-*) takes over."""
+    from savnet.services import missing_report_open
+
+    if not circumstances.strip():
+        raise ValidationError(_("Say what is known about the disappearance."))
+    reason_at = reason_to_believe_at or timezone.now()
+    with transaction.atomic():
+        locked = _lock(application)
+        _require_state(locked, State.ONGOING, State.LATE)
+        if locked.missing_report_id:
+            raise ValidationError(_("A missing report has already been opened from this leave."))
+        report = missing_report_open(
+            resident=locked.resident,
+            reason_to_believe_at=reason_at,
+            noticed_at=min(locked.return_at, reason_at),
+            last_seen_at=locked.departed_at,
+            circumstances=circumstances.strip(),
+            by=by,
+            source=MISSING_SOURCE,
+            known_address=locked.destination_address,
+            known_address_municipality=locked.destination_municipality,
+        )
+        locked.missing_report_id = report.pk
+        locked.missing_report_opened_at = reason_at
+        if reason_at > locked.return_at:
+            locked.broken_agreement = True
+        locked.save()
+        deadline_meet_for(owner=locked, kind=LATE_RETURN_DEADLINE, by=by, at=reason_at)
+        _event(
+            locked,
+            "leave_reported_missing",
+            _("Reported missing during leave %(number)s") % {"number": locked},
+            by=by,
+            rule_id="PERM-6",
+            at=reason_at,
+        )
+    return report

@@ -17,4 +17,9 @@ urlpatterns = [
     path("<int:pk>/oppfolging/", views.follow_up_call, name="follow_up_call"),
     path("<int:pk>/reist/", views.mark_departed, name="departed"),
     path("<int:pk>/tilbake/", views.mark_returned, name="returned"),
+    path("<int:pk>/videresend/", views.forward, name="forward"),
+    path(
+        "<int:pk>/melding-representant/", views.notify_representative, name="notify_representative"
+    ),
+    path("<int:pk>/meld-savnet/", views.report_missing, name="report_missing"),
 ]

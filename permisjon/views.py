@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -15,7 +16,7 @@ from cases.services import checklist_status, read_log_record
 from mottak.access import Action, access_resident, centres_visible_to
 from mottak.models import Role
 
-from . import forms, selectors, services
+from . import forms, rules, selectors, services
 from .checklists import ATTACHMENT_STEP_CODES, PREPARATION, STEPS_BY_CODE
 from .models import LeaveApplication
 
@@ -115,6 +116,8 @@ def application_detail(request, pk):
     )
     may_change = selectors.user_may_change(request.user, application)
     may_decide = application.is_undecided and selectors.user_may_decide(request.user, application)
+    dispatches = list(selectors.dispatches_of(application))
+    forwarding_due = rules.perm_3_forwarding_due(application.departure_at)
     return render(
         request,
         "permisjon/application_detail.html",
@@ -142,6 +145,21 @@ def application_detail(request, pk):
             "missing_form": forms.MissingReportForm(),
             "recommend_form": forms.RecommendRefusalForm(),
             "withdraw_form": forms.WithdrawForm(),
+            "forward_form": forms.ForwardForm(),
+            "notify_form": forms.NotifyRepresentativeForm(
+                initial={
+                    "name": application.resident.representative_name,
+                    "address": application.resident.representative_address,
+                    "channel": "post",
+                }
+            ),
+            "may_withdraw": selectors.user_is_centre_decider(request.user, application)
+            or request.user.is_admin_role,
+            "deadlines": selectors.deadlines_of(application),
+            "dispatches": dispatches,
+            "has_representative_notice": any(d.purpose == "leave_notice" for d in dispatches),
+            "forwarding_due": forwarding_due,
+            "forwarding_late": timezone.now() > forwarding_due,
             "State": State,
         },
     )
@@ -170,6 +188,8 @@ def _post_action(form_class, service_call):
             service_call(application=application, data=form.cleaned_data, by=request.user)
         except ValidationError as error:
             return _fail(request, application, error)
+        except PermissionDenied:
+            raise Http404 from None
         messages.success(request, _("Saved."))
         return redirect(_detail_url(application))
 
@@ -220,6 +240,27 @@ mark_departed = _post_action(
     forms.MarkDepartedForm,
     lambda *, application, data, by: services.leave_application_mark_departed(
         application=application, at=data["at"], by=by
+    ),
+)
+forward = _post_action(
+    forms.ForwardForm,
+    lambda *, application, data, by: services.leave_application_forward(
+        application=application, channel=data["channel"], by=by
+    ),
+)
+notify_representative = _post_action(
+    forms.NotifyRepresentativeForm,
+    lambda *, application, data, by: services.leave_application_notify_representative(
+        application=application, by=by, **data
+    ),
+)
+report_missing = _post_action(
+    forms.MissingReportForm,
+    lambda *, application, data, by: services.leave_application_report_missing(
+        application=application,
+        circumstances=data["circumstances"],
+        reason_to_believe_at=data["reason_to_believe_at"],
+        by=by,
     ),
 )
 mark_returned = _post_action(

@@ -74,9 +74,9 @@ def test_bad_input_overlapping_leave_is_refused(submit, resident):
     assert second.pk != first.pk
 
 
-def test_bad_input_refused_or_withdrawn_leave_does_not_hold_its_period(submit, resident, staff):
+def test_bad_input_refused_or_withdrawn_leave_does_not_hold_its_period(submit, resident, leader):
     first = submit(resident, starts_in_days=10, length_days=5)
-    services.leave_application_withdraw(application=first, reason="Endret planer", by=staff)
+    services.leave_application_withdraw(application=first, reason="Endret planer", by=leader)
     again = submit(resident, starts_in_days=10, length_days=5)
     assert again.state == State.DRAFT
 
