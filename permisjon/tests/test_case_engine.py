@@ -258,3 +258,79 @@ def test_perm_6_on_time_return_opens_no_deadline(submit, resident, staff, leader
     application = _away(submit, resident, staff, leader, starts_in_days=-1, length_days=2)
     services.leave_application_mark_returned(application=application, at=timezone.now(), by=staff)
     assert not Deadline.objects.filter(object_id=application.pk).exists()
+
+
+# --- PERM-8, PERM-9: "normally not" set aside with a reason -----------------------------------
+
+
+def test_perm_8_transit_leave_needs_a_reason_for_the_exception(
+    submit, user_factory, neighbour_centre, region
+):
+    from conftest import make_resident
+
+    resident = make_resident(neighbour_centre)  # in transit for 30 days
+    staff_t = user_factory("centre_staff", centre=neighbour_centre)
+    caseworker = user_factory("region_caseworker", region=region)
+    application = prepare(submit(resident, by=staff_t, starts_in_days=20, length_days=3), staff_t)
+    application = services.leave_application_forward(
+        application=application, by=staff_t, channel="encrypted_email"
+    )
+    with pytest.raises(ValidationError, match="needs a reason for the exception"):
+        services.leave_application_grant(application=application, by=caseworker)
+    application.refresh_from_db()
+    assert application.state == State.FORWARDED
+    granted = services.leave_application_grant(
+        application=application,
+        by=caseworker,
+        overrides={
+            "transit_under_3_months": "Dødsfall i nær familie",
+            "transit_before_interview": "Asylintervju er berammet etter permisjonen",
+        },
+    )
+    assert granted.state == State.GRANTED
+    assert granted.override_reasons["transit_under_3_months"] == "Dødsfall i nær familie"
+
+
+def test_perm_10_final_rejection_with_pu_clash_cannot_be_granted(submit, centre, staff, caseworker):
+    from conftest import make_resident
+
+    resident = make_resident(centre, asylum_stage="final_rejection")
+    application = prepare(submit(resident, starts_in_days=20, length_days=3), staff)
+    application = services.leave_application_record_pu_view(
+        application=application, view="clashes", note="Uttransport planlagt", by=staff
+    )
+    application = services.leave_application_forward(
+        application=application, by=staff, channel="encrypted_email"
+    )
+    [dispatch] = Dispatch.objects.filter(purpose="leave_application")
+    assert "konflikt med planer om uttransportering" in dispatch.context["pu_view"]
+    with pytest.raises(ValidationError, match="cannot be granted"):
+        services.leave_application_grant(
+            application=application, by=caseworker, overrides={"x": "y"}
+        )
+    refused = services.leave_application_refuse(
+        application=application, by=caseworker, reason="PU: konflikt med uttransport"
+    )
+    assert refused.state == State.REFUSED
+
+
+def test_perm_7_the_centres_recommendation_goes_with_the_application(
+    submit, resident, staff, leader
+):
+    first = prepare(submit(resident, starts_in_days=-6, length_days=2), staff)
+    services.leave_application_grant(application=first, by=leader)
+    services.leave_application_mark_departed(application=first, at=first.departure_at, by=staff)
+    services.leave_application_mark_returned(
+        application=first, at=timezone.now(), by=staff, note="Kom tre dager for sent"
+    )
+    second = submit(resident, starts_in_days=20, length_days=15)
+    services.leave_application_recommend_refusal(
+        application=second, note="Brøt forrige avtale", by=staff
+    )
+    second = services.leave_application_forward(
+        application=prepare(second, staff), by=staff, channel="encrypted_email"
+    )
+    [dispatch] = Dispatch.objects.filter(purpose="leave_application")
+    assert dispatch.context["broken_agreements"] == 1
+    assert dispatch.context["centre_recommends_refusal"] is True
+    assert any("PERM-7" in line for line in dispatch.context["assessment"])

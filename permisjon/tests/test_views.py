@@ -160,3 +160,50 @@ def test_perm_4_preparation_through_the_page_with_the_id_copy(client, staff, res
     assert application.state == State.PREPARED
     page = client.get(reverse("permisjon:detail", args=[application.pk])).content.decode()
     assert reverse("cases:checklist_attachment", args=[1]).rsplit("/", 3)[0] in page
+
+
+def test_perm_1_region_queue_and_decision_through_the_pages(
+    client, staff, caseworker, resident, django_assert_max_num_queries
+):
+    from permisjon.tests.conftest import prepare
+
+    client.force_login(staff)
+    client.post(reverse("permisjon:create", args=[resident.pk]), _form_data(*_times(20, 15)))
+    application = prepare(LeaveApplication.objects.get(), staff)
+    response = client.post(
+        reverse("permisjon:forward", args=[application.pk]), {"channel": "encrypted_email"}
+    )
+    assert response.status_code == 302
+    client.force_login(caseworker)
+    with django_assert_max_num_queries(12):
+        queue = client.get(reverse("permisjon:region_queue"))
+    assert list(queue.context["applications"]) == [application]
+    url = reverse("permisjon:decide", args=[application.pk])
+    response = client.post(url, {"decision": "refuse", "reason": ""})
+    assert response.status_code == 200 and response.context["form"].errors
+    application.refresh_from_db()
+    assert application.state == State.FORWARDED
+    response = client.post(url, {"decision": "grant", "reason": "Godt forberedt"})
+    assert response.status_code == 302
+    application.refresh_from_db()
+    assert application.state == State.GRANTED
+    assert client.get(reverse("permisjon:region_queue")).context["applications"].count() == 0
+
+
+def test_detail_page_query_count_with_documents_and_deadlines(
+    client, staff, leader, resident, django_assert_max_num_queries
+):
+    from permisjon import services
+    from permisjon.tests.conftest import prepare
+
+    client.force_login(staff)
+    client.post(reverse("permisjon:create", args=[resident.pk]), _form_data(*_times(20, 5)))
+    application = prepare(LeaveApplication.objects.get(), staff)
+    services.leave_application_grant(application=application, by=leader)
+    with django_assert_max_num_queries(40):
+        page = client.get(reverse("permisjon:detail", args=[application.pk]))
+    assert page.status_code == 200
+    from cases.models import Dispatch
+
+    agreement = Dispatch.objects.get(template="permisjon_avtale.html")
+    assert reverse("cases:dispatch_detail", args=[agreement.pk]) in page.content.decode()
