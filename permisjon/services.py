@@ -66,7 +66,8 @@ class ContactPersonData:
 
 def _lock(application: LeaveApplication) -> LeaveApplication:
     return (
-        LeaveApplication.objects.select_for_update()
+        # Lock only the application row, not the joined resident, centre and region.
+        LeaveApplication.objects.select_for_update(of=("self",))
         .select_related("resident", "centre", "centre__region")
         .get(pk=application.pk)
     )
@@ -116,7 +117,11 @@ def leave_application_submit(
     _check_input(data, contact_persons)
     with transaction.atomic():
         # The resident's row serialises applications: two submits cannot both pass the overlap check.
-        locked = Resident.objects.select_for_update().select_related("centre").get(pk=resident.pk)
+        locked = (
+            Resident.objects.select_for_update(of=("self",))
+            .select_related("centre")
+            .get(pk=resident.pk)
+        )
         if selectors.overlapping_leave_exists(
             resident=locked, departure_at=data.departure_at, return_at=data.return_at
         ):
@@ -721,7 +726,7 @@ def leave_application_mark_late(*, application_id: int, now: datetime | None = N
     now = now or timezone.now()
     with transaction.atomic():
         locked = (
-            LeaveApplication.objects.select_for_update()
+            LeaveApplication.objects.select_for_update(of=("self",))
             .select_related("resident", "centre")
             .filter(pk=application_id, state=State.ONGOING, return_at__lte=now)
             .first()
