@@ -21,3 +21,14 @@ def test_perm_6_task_marks_overdue_leaves_late_once(submit, resident, leader, st
     assert application.state == LeaveApplication.State.LATE
     assert on_time.state == LeaveApplication.State.DRAFT
     assert application.return_at < application.departure_at + timedelta(days=2)
+
+
+def test_perm_6_the_overdue_return_task_is_scheduled_every_minute(db):
+    from django.core.management import call_command
+    from django_celery_beat.models import PeriodicTask
+
+    call_command("setup_schedules", stdout=None)
+    task = PeriodicTask.objects.get(name="permisjon.mark_overdue_returns")
+    assert task.task == "permisjon.mark_overdue_returns"
+    assert (task.interval.every, task.interval.period) == (1, "minutes")
+    assert task.enabled
