@@ -228,3 +228,13 @@ def dispatches_of(application: LeaveApplication):
     return Dispatch.objects.filter(
         owner_ct=ContentType.objects.get_for_model(LeaveApplication), owner_id=application.pk
     ).order_by("created_at", "id")
+
+
+def decision_open_to(user, application: LeaveApplication) -> bool:
+    """Whether the user may decide the application now: the centre before forwarding (its own
+    leaves), the regional office once forwarded."""
+    if application.decider == LeaveApplication.Decider.CENTRE:
+        ready = application.state in {LeaveApplication.State.DRAFT, LeaveApplication.State.PREPARED}
+    else:
+        ready = application.state == LeaveApplication.State.FORWARDED
+    return ready and user_may_decide(user, application)

@@ -115,7 +115,7 @@ def application_detail(request, pk):
         user=request.user, subject=application.resident, action="view", detail=str(application)
     )
     may_change = selectors.user_may_change(request.user, application)
-    may_decide = application.is_undecided and selectors.user_may_decide(request.user, application)
+    may_decide = selectors.decision_open_to(request.user, application)
     dispatches = list(selectors.dispatches_of(application))
     forwarding_due = rules.perm_3_forwarding_due(application.departure_at)
     return render(
@@ -275,7 +275,7 @@ mark_returned = _post_action(
 @require_http_methods(["GET", "POST"])
 def decide(request, pk):
     application = selectors.access_leave_application(user=request.user, application_id=pk)
-    if not selectors.user_may_decide(request.user, application):
+    if not selectors.decision_open_to(request.user, application):
         raise Http404
     outcome = selectors.leave_outcome(application)
     form = forms.DecisionForm(request.POST or None, warnings=outcome.warnings)

@@ -207,3 +207,22 @@ def test_detail_page_query_count_with_documents_and_deadlines(
 
     agreement = Dispatch.objects.get(template="permisjon_avtale.html")
     assert reverse("cases:dispatch_detail", args=[agreement.pk]) in page.content.decode()
+
+
+def test_perm_3_regional_office_decides_only_once_forwarded(client, staff, caseworker, resident):
+    from permisjon.tests.conftest import prepare
+
+    client.force_login(staff)
+    client.post(reverse("permisjon:create", args=[resident.pk]), _form_data(*_times(20, 15)))
+    application = prepare(LeaveApplication.objects.get(), staff)
+    client.force_login(caseworker)
+    assert client.get(reverse("permisjon:decide", args=[application.pk])).status_code == 404
+    client.force_login(staff)
+    client.post(reverse("permisjon:forward", args=[application.pk]), {"channel": "post"})
+    application.refresh_from_db()
+    assert application.state == State.PREPARED  # no address for the post: nothing forwarded
+    client.post(reverse("permisjon:forward", args=[application.pk]), {"channel": "by_hand"})
+    application.refresh_from_db()
+    assert application.state == State.FORWARDED
+    client.force_login(caseworker)
+    assert client.get(reverse("permisjon:decide", args=[application.pk])).status_code == 200
