@@ -3,10 +3,26 @@
 from datetime import date, timedelta
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from mottak.access import centre_membership_grant, region_membership_grant
 from mottak.models import Centre, Region, Resident, Role, Stay, User
+
+
+# The interface speaks Norwegian by default; tests read the English message ids unless they
+# ask for the default language on purpose (with their own Client(), see tests/test_i18n.py).
+@pytest.fixture(autouse=True)
+def english_outside_requests():
+    """Messages built outside a request (services, forms, models) in English."""
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def client(client):
+    """The test client asks for English, so assertions read the English message ids."""
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    return client
 
 
 @pytest.fixture

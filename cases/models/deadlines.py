@@ -6,12 +6,13 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 
 class Deadline(models.Model):
     class State(models.TextChoices):
-        OPEN = "open", _("Open")
+        OPEN = "open", pgettext_lazy("deadline state", "Open")  # not the verb on buttons
         MET = "met", _("Met")
         MISSED = "missed", _("Missed")
         WAIVED = "waived", _("Waived")

@@ -142,7 +142,8 @@ def deadline_open(
             _timeline(
                 deadline,
                 kind="deadline_opened",
-                summary=f"Deadline opened: {deadline.label}, due {_short(due_at)}",
+                summary=_("Deadline opened: %(label)s, due %(due)s")
+                % {"label": _(deadline.label), "due": _short(due_at)},
                 actor=by,
                 at=opened_at,
             )
@@ -159,11 +160,13 @@ def _meet_locked(deadline: Deadline, *, by, at: datetime) -> Deadline:
     deadline.met_by = by
     deadline.next_alert_at = None
     deadline.save()
-    late = " (late)" if deadline.was_missed else ""
+    template = (
+        _("Deadline met late: %(label)s") if deadline.was_missed else _("Deadline met: %(label)s")
+    )
     _timeline(
         deadline,
         kind="deadline_met",
-        summary=f"Deadline met{late}: {deadline.label}",
+        summary=template % {"label": _(deadline.label)},
         actor=by,
         at=at,
     )
@@ -238,7 +241,7 @@ def deadline_waive(*, deadline: Deadline, by, reason: str, at: datetime | None =
         _timeline(
             locked,
             kind="deadline_waived",
-            summary=f"Deadline waived: {locked.label}",
+            summary=_("Deadline waived: %(label)s") % {"label": _(locked.label)},
             actor=by,
             at=at,
         )
@@ -375,7 +378,10 @@ def _sweep_one(
         deadline.escalated_at = now
         deadline.next_alert_at = None
         _timeline(
-            deadline, kind="deadline_missed", summary=f"Deadline missed: {deadline.label}", at=now
+            deadline,
+            kind="deadline_missed",
+            summary=_("Deadline missed: %(label)s") % {"label": _(deadline.label)},
+            at=now,
         )
     else:
         points = reminder_points(
