@@ -13,6 +13,16 @@ from permisjon.tests.conftest import contact, leave_data, prepare
 savnet_services = pytest.importorskip("savnet.services")
 
 
+@pytest.fixture(autouse=True)
+def _english(settings):
+    """Assertions read the message ids, whatever the Norwegian catalogue holds."""
+    from django.utils import translation
+
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
+
+
 @pytest.fixture
 def late_leave(resident, staff, leader):
     application = services.leave_application_submit(
