@@ -119,6 +119,12 @@ class DecisionForm(forms.Form):
         required=False,
         help_text=_("Required for a refusal."),
     )
+    agreement_note = forms.CharField(
+        label=_("Special terms of the agreement"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        help_text=_("Printed on the written agreement when the leave is granted."),
+    )
 
     def __init__(self, *args, warnings=(), **kwargs):
         super().__init__(*args, **kwargs)

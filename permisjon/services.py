@@ -453,6 +453,7 @@ def leave_application_grant(
     by,
     reason: str = "",
     overrides: dict[str, str] | None = None,
+    agreement_note: str = "",
     at: datetime | None = None,
 ) -> LeaveApplication:
     overrides = overrides or {}
@@ -476,6 +477,7 @@ def leave_application_grant(
         locked.decided_by = by
         locked.decision_reason = reason.strip()
         locked.override_reasons = {w.code: overrides[w.code].strip() for w in outcome.warnings}
+        locked.agreement_note = agreement_note.strip()
         locked.save()
         _event(
             locked,
@@ -575,10 +577,15 @@ def leave_application_decide(
     by,
     reason: str = "",
     overrides: dict[str, str] | None = None,
+    agreement_note: str = "",
 ) -> LeaveApplication:
     if decision == "grant":
         return leave_application_grant(
-            application=application, by=by, reason=reason, overrides=overrides
+            application=application,
+            by=by,
+            reason=reason,
+            overrides=overrides,
+            agreement_note=agreement_note,
         )
     if decision == "refuse":
         return leave_application_refuse(application=application, by=by, reason=reason)

@@ -286,6 +286,7 @@ def decide(request, pk):
                 decision=form.cleaned_data["decision"],
                 reason=form.cleaned_data["reason"],
                 overrides=form.overrides,
+                agreement_note=form.cleaned_data["agreement_note"],
                 by=request.user,
             )
         except ValidationError as error:

@@ -179,7 +179,9 @@ def test_perm_5_grant_creates_the_agreement_and_the_representative_notice(
         representative_address="Storgata 2, 2609 Lillehammer",
     )
     application = prepare(submit(resident, length_days=5), staff)
-    services.leave_application_grant(application=application, by=leader)
+    services.leave_application_grant(
+        application=application, by=leader, agreement_note="Ringer mottaket hver kveld kl. 20."
+    )
     agreement = Dispatch.objects.get(template="permisjon_avtale.html")
     assert (agreement.recipient_name, agreement.channel) == ("Kari Kontakt", "by_hand")
     notice = Dispatch.objects.get(purpose="leave_notice")
@@ -189,6 +191,7 @@ def test_perm_5_grant_creates_the_agreement_and_the_representative_notice(
     back = timezone.localtime(application.return_at)
     assert f"kl. {back:%H.%M}" in text
     assert "Tilbake på asylmottaket senest" in text
+    assert "Ringer mottaket hver kveld kl. 20." in text
     assert "Bjørg Verge" in pdf_text(notice, tmp_path)
 
 
