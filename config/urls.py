@@ -8,6 +8,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("saker/", include("cases.urls")),
+    path("permisjon/", include("permisjon.urls")),
     path("savnet/", include("savnet.urls")),
     path("", include("mottak.urls")),
 ]

@@ -1,5 +1,12 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class PermisjonConfig(AppConfig):
     name = "permisjon"
+    verbose_name = _("Leave")
+
+    def ready(self):
+        from .checklists import register_checklists
+
+        register_checklists()

@@ -1,0 +1,27 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import ContactPerson, FollowUpCall, LeaveApplication
+
+
+class ContactPersonInline(admin.TabularInline):
+    model = ContactPerson
+    extra = 0
+
+
+class FollowUpCallInline(admin.TabularInline):
+    model = FollowUpCall
+    extra = 0
+
+
+@admin.register(LeaveApplication)
+class LeaveApplicationAdmin(SimpleHistoryAdmin):
+    # Writes go through the services; the admin is for looking, not for moving states.
+    list_display = ["__str__", "centre", "state", "decider", "departure_at", "return_at"]
+    list_filter = ["state", "decider", "centre"]
+    list_select_related = ["centre"]
+    readonly_fields = [f.name for f in LeaveApplication._meta.fields]
+    inlines = [ContactPersonInline, FollowUpCallInline]
+
+    def has_add_permission(self, request):
+        return False

@@ -1,0 +1,146 @@
+"""Plain, JSON-friendly contents of the leave routine's Norwegian forms (templates/forms/permisjon_*).
+
+Dates and times go in as they are; the dispatch stores them as ISO strings and the forms
+print them with the `dato` filter.
+"""
+
+from __future__ import annotations
+
+from . import rules
+from .models import LeaveApplication
+
+TEMPLATE_APPLICATION = "permisjon_soknad.html"
+TEMPLATE_AGREEMENT = "permisjon_avtale.html"
+TEMPLATE_REPRESENTATIVE = "permisjon_melding_representant.html"
+
+PU_VIEW_NB = {
+    LeaveApplication.PUView.NO_CLASH: (
+        "Permisjonen kommer ikke i konflikt med planer om uttransportering."
+    ),
+    LeaveApplication.PUView.CLASHES: "Permisjonen kommer i konflikt med planer om uttransportering.",
+}
+DECIDER_NB = {
+    LeaveApplication.Decider.CENTRE: "Asylmottaket",
+    LeaveApplication.Decider.REGION: "UDIs regionkontor",
+}
+
+
+def person(resident) -> dict:
+    return {
+        "name": resident.full_name,
+        "duf_number": resident.duf_number or "",
+        "registration_number": resident.registration_number or "",
+        "date_of_birth": resident.date_of_birth,
+        "date_of_birth_uncertain": resident.date_of_birth_uncertain,
+        "nationality": resident.nationality,
+    }
+
+
+def base_context(application: LeaveApplication) -> dict:
+    return {
+        "person": person(application.resident),
+        "number": str(application),
+        "centre_name": application.centre.name,
+        "departure_at": application.departure_at,
+        "return_at": application.return_at,
+        "length_days": rules.perm_1_length_days(
+            rules.local_date(application.departure_at), rules.local_date(application.return_at)
+        ),
+        "destination_address": application.destination_address,
+        "destination_municipality": application.destination_municipality,
+        "abroad": application.abroad,
+        "contact_persons": [
+            {
+                "name": c.name,
+                "address": c.address,
+                "date_of_birth": c.date_of_birth,
+                "relation": c.relation,
+                "phone": c.phone,
+            }
+            for c in application.contact_persons.all()
+        ],
+    }
+
+
+def application_context(
+    application: LeaveApplication,
+    *,
+    preparation: list[dict],
+    assessment: list[str],
+    attachments: list[str],
+    broken_agreements: int,
+) -> dict:
+    """The application as forwarded to the regional office (PERM-2, PERM-3, PERM-8..10)."""
+    return base_context(application) | {
+        "reason": application.reason,
+        "filled_in_by_staff": application.filled_in_by_staff,
+        "preparation": preparation,
+        "assessment": assessment,
+        "attachments": attachments,
+        "pu_view": PU_VIEW_NB.get(application.pu_view, ""),
+        "pu_view_note": application.pu_view_note,
+        "broken_agreements": broken_agreements,
+        "centre_recommends_refusal": application.centre_recommends_refusal,
+        "centre_recommendation_note": application.centre_recommendation_note,
+        "forwarded_late": application.forwarded_late,
+    }
+
+
+def decision_context(application: LeaveApplication) -> dict:
+    """The agreement and the representative's notice (PERM-5)."""
+    return base_context(application) | {
+        "decided_by_text": DECIDER_NB[application.decider],
+        "decided_at": application.decided_at,
+        "agreement_note": application.agreement_note,
+    }
+
+
+# The forms are Norwegian documents: the preparation steps and the rules' findings in Bokmål.
+STEP_LABELS_NB = {
+    "a_clash": "a) Vurdert om fraværet kommer i konflikt med mottaksprogram, driftsoppgaver eller skole",
+    "b_own_wish": "b) Forvisset oss om at den mindreårige selv ønsker permisjonen",
+    "c_contact_details": "c) Kontaktopplysninger og personalia til kontaktpersonen innhentet",
+    "d_met": "d) Kontaktpersonen invitert til og møtt på asylmottaket",
+    "d_id_copy": "d) Kopi av kontaktpersonens identitetspapirer tatt",
+    "d_references": "d) Referanser innhentet",
+    "e_representative": "e) Representantens støtte eller innvendinger innhentet",
+    "f_police": "f) Lokalt politi spurt om innvendinger",
+    "g_child_welfare": "g) Barneverntjenesten bedt om å undersøke forholdene / bekymringsmelding sendt",
+}
+FINDING_NB = {
+    "over_14_days": "Permisjon over 14 dager avgjøres av UDIs regionkontor.",
+    "from_transit": "Permisjon fra transittmottak avgjøres av UDIs regionkontor.",
+    "unknown_centre_kind": "Bare ordinære asylmottak kan selv innvilge permisjon.",
+    "dublin": "Permisjon under dublinprosedyre innvilges bare av UDIs regionkontor.",
+    "final_rejection": "Permisjon etter endelig avslag innvilges bare av UDIs regionkontor.",
+    "centre_may_decide": "Ordinære asylmottak kan selv innvilge permisjon i inntil 14 dager.",
+    "abroad": "Asylsøkere kan ikke få permisjon for reise ut av landet.",
+    "no_contact_person": "Det er ikke oppgitt kontaktperson.",
+    "contact_person_under_25": "Kontaktpersonen har ikke fylt 25 år første dag i permisjonen.",
+    "transit_under_3_months": (
+        "Enslige mindreårige skal normalt ikke gis permisjon under opphold i transittmottak; "
+        "botiden i transitt overskrider ikke 3 måneder."
+    ),
+    "transit_before_interview": (
+        "Det skal normalt ikke gis permisjon før asylintervju eller aldersundersøkelse."
+    ),
+    "dublin_under_3_weeks": (
+        "Den mindreårige har ikke bodd på asylmottaket i mer enn 3 uker (dublinprosedyre)."
+    ),
+    "dublin_pu_clash": "PU opplyser at permisjonen kommer i konflikt med planene for overføring.",
+    "pu_view_missing": "PUs vurdering er ikke innhentet.",
+    "final_rejection_pu_clash": (
+        "PU opplyser at permisjonen kommer i konflikt med planer om uttransportering."
+    ),
+    "earlier_broken_agreements": "Den mindreårige har brutt tidligere permisjonsavtaler.",
+}
+
+
+def assessment_lines(outcome: rules.Outcome, overrides: dict[str, str]) -> list[str]:
+    """The rules' findings in Norwegian, with the centre's remarks on "normally not" warnings."""
+    lines = []
+    for finding in outcome.reasons:
+        line = FINDING_NB.get(finding.code, finding.code)
+        remark = (overrides or {}).get(finding.code)
+        lines.append(f"{line} ({finding.rule_id}){' Begrunnelse: ' + remark if remark else ''}")
+    return lines
