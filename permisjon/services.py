@@ -14,7 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_noop, ngettext
 
 from cases import periods
 from cases import rules as dispatch_rules
@@ -147,7 +147,11 @@ def leave_application_submit(
         _event(
             application,
             "leave_submitted",
-            _("Leave application %(number)s registered (%(days)s days)")
+            ngettext(
+                "Leave application %(number)s registered (%(days)s day)",
+                "Leave application %(number)s registered (%(days)s days)",
+                outcome.length_days,
+            )
             % {"number": application, "days": outcome.length_days},
             by=by,
             rule_id="PERM-2",

@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from cases.periods import elapsed_hours
 from cases.services import (
@@ -770,7 +771,8 @@ def missing_report_found(
                 checklist.RETURN_CHECKLIST,
                 checklist.FOUND_NOTICES,
                 by=by,
-                note=_("%(count)s written notices") % {"count": len(notices)},
+                note=ngettext("%(count)s written notice", "%(count)s written notices", len(notices))
+                % {"count": len(notices)},
             )
         timeline_event_record(
             subject=locked.resident,

@@ -10,7 +10,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from cases.rules import purpose_label
@@ -403,7 +403,11 @@ def found(request, report_id: int):
         )
     messages.success(
         request,
-        _("The return is recorded; %(count)s written notices are made.")
+        ngettext(
+            "The return is recorded; %(count)s written notice is made.",
+            "The return is recorded; %(count)s written notices are made.",
+            len(result.notices),
+        )
         % {"count": len(result.notices)},
     )
     return _detail(report)
