@@ -9,7 +9,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from cases import checklists
 from cases.checklists import ChecklistDefinition, DeadlineSpec, Step
@@ -240,7 +240,7 @@ def test_concurrent_double_submit_gives_one_row(moving_out, centre, user_factory
         from django.db import connection as thread_connection
 
         try:
-            with transaction.atomic():
+            with translation.override("en"), transaction.atomic():  # language is per thread
                 checklist_step_complete(
                     owner=resident,
                     checklist=moving_out,

@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from django.core import mail
 from django.db import connection, connections
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from cases.models import Deadline, DeadlineAlert, Notification
 from cases.services import deadline_open, deadlines_sweep
@@ -35,7 +35,8 @@ def run_concurrently(*calls):
     def worker(call):
         try:
             barrier.wait()
-            results.append(call())
+            with translation.override("en"):  # the language is per thread
+                results.append(call())
         except Exception as error:  # noqa: BLE001 - reported below
             errors.append(error)
         finally:
