@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection, connections
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from cases.models import Deadline, Dispatch
 from savnet import checklist, services
@@ -29,7 +29,8 @@ def run_together(call, times: int = 2):
     def worker():
         try:
             barrier.wait()
-            results.append(call())
+            with translation.override("en"):  # the language is per thread
+                results.append(call())
         except ValidationError as refusal:
             refusals.append(refusal)
         except Exception as error:  # noqa: BLE001 - reported below
