@@ -1,5 +1,6 @@
 """Shared fixtures: regions, centres, one user per role with their memberships, residents."""
 
+import os
 from datetime import date, timedelta
 
 import pytest
@@ -7,6 +8,20 @@ from django.utils import timezone, translation
 
 from mottak.access import centre_membership_grant, region_membership_grant
 from mottak.models import Centre, Region, Resident, Role, Stay, User
+
+
+@pytest.fixture(scope="session", autouse=True)
+def empty_task_queue():
+    """CI reuses the Redis it finds: tasks queued by an earlier run (on_commit in tests that
+    commit, with no worker listening) must not reach a worker started by this run."""
+    if not os.environ.get("CELERY_BROKER_URL", "").startswith("redis://"):
+        yield
+        return
+    from config.celery import app
+
+    app.control.purge()
+    yield
+    app.control.purge()
 
 
 # The interface speaks Norwegian by default; tests read the English message ids unless they
