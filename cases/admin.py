@@ -3,7 +3,16 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import ChecklistStepCompletion, Consent, Deadline, DeadlineAlert, Notification
+from .models import (
+    ChecklistStepCompletion,
+    Consent,
+    Deadline,
+    DeadlineAlert,
+    Dispatch,
+    Notification,
+    ReadLog,
+    TimelineEvent,
+)
 
 
 class ReadOnlyHistoryAdmin(SimpleHistoryAdmin):
@@ -66,3 +75,40 @@ class NotificationAdmin(admin.ModelAdmin):
     list_display = ["id", "recipient", "kind", "deadline", "created_at", "read_at"]
     list_filter = ["kind"]
     raw_id_fields = ["recipient", "alert", "deadline"]
+
+
+@admin.register(Dispatch)
+class DispatchAdmin(ReadOnlyHistoryAdmin):
+    list_display = ["id", "purpose", "recipient_kind", "channel", "state", "created_at", "sent_at"]
+    list_filter = ["state", "purpose", "recipient_kind", "channel"]
+    date_hierarchy = "created_at"
+    # The PDF is served only by the access-checked, read-logged download view.
+    exclude = ["pdf"]
+
+
+@admin.register(ReadLog)
+class ReadLogAdmin(admin.ModelAdmin):
+    """Who opened which record: an audit trail, never edited."""
+
+    list_display = ["at", "user", "action", "content_type", "object_id", "detail"]
+    list_filter = ["action", "content_type"]
+    list_select_related = ["user", "content_type"]
+    search_fields = ["user__username"]
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(TimelineEvent)
+class TimelineEventAdmin(ReadLogAdmin):
+    list_display = ["at", "kind", "rule_id", "actor", "content_type", "object_id"]
+    list_filter = ["kind", "rule_id", "content_type"]
+    list_select_related = ["actor", "content_type"]
+    search_fields = ["rule_id", "kind"]

@@ -62,3 +62,32 @@ def test_user_admin_shows_and_filters_by_role(client, admin_user, staff):
         'name="role"'
         in client.get(reverse("admin:mottak_user_change", args=[staff.pk])).content.decode()
     )
+
+
+def test_every_project_model_is_in_the_admin_and_its_list_loads(client, admin_user):
+    """Administrators can see every record the project keeps, through the Django admin."""
+    from django.apps import apps
+    from django.contrib import admin
+
+    client.force_login(admin_user)
+    project_apps = {"mottak", "cases", "permisjon", "savnet", "kartlegging", "retur"}
+    models = [
+        model
+        for model in apps.get_models()
+        if model._meta.app_label in project_apps
+        and not model.__name__.startswith("Historical")
+        and not model.__name__.endswith("ObjectPermission")
+    ]
+    inlined = {
+        inline.model
+        for model_admin in admin.site._registry.values()
+        for inline in model_admin.inlines
+    }
+    assert models
+    for model in models:
+        if model in inlined:
+            continue  # shown on its parent's page
+        assert admin.site.is_registered(model), model.__name__
+        opts = model._meta
+        url = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
+        assert client.get(url).status_code == 200, url

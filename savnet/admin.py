@@ -1,0 +1,71 @@
+"""Admin for the missing routine: for looking. Every change goes through savnet.services, which
+keeps the steps, their deadlines and the notices in step."""
+
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import (
+    AppointmentCancellation,
+    FollowUpConversation,
+    MissingReport,
+    PhoneCall,
+    SesamRegistration,
+)
+
+
+class ReadOnlyAdminMixin:
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class PhoneCallInline(ReadOnlyAdminMixin, admin.TabularInline):
+    model = PhoneCall
+    extra = 0
+    fields = readonly_fields = ["party", "called_at", "reached", "called_by"]
+
+
+class AppointmentCancellationInline(ReadOnlyAdminMixin, admin.TabularInline):
+    model = AppointmentCancellation
+    extra = 0
+    fields = readonly_fields = ["unit", "high_priority", "created_at", "created_by"]
+
+
+@admin.register(MissingReport)
+class MissingReportAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
+    list_display = ["__str__", "centre", "state", "source", "reason_to_believe_at", "limit_at"]
+    list_filter = ["state", "source", "centre__region", "centre"]
+    list_select_related = ["resident", "centre"]
+    # Search by the number staff use, never by name.
+    search_fields = ["resident__duf_number", "resident__registration_number"]
+    date_hierarchy = "reason_to_believe_at"
+    inlines = [PhoneCallInline, AppointmentCancellationInline]
+
+
+@admin.register(SesamRegistration)
+class SesamRegistrationAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
+    list_display = ["__str__", "registered_at", "registered_by"]
+    list_select_related = ["report__resident", "registered_by"]
+
+
+@admin.register(FollowUpConversation)
+class FollowUpConversationAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
+    list_display = [
+        "__str__",
+        "held_at",
+        "trafficking_suspected",
+        "domestic_violence_suspected",
+        "serious_neglect_suspected",
+    ]
+    list_filter = [
+        "trafficking_suspected",
+        "domestic_violence_suspected",
+        "serious_neglect_suspected",
+        "interpreter_used",
+    ]
+    list_select_related = ["report__resident"]
