@@ -67,3 +67,14 @@ def test_x_3_anonymous_is_sent_to_login(client, application):
     response = client.get(reverse("permisjon:detail", args=[application.pk]))
     assert response.status_code == 302
     assert "login" in response["Location"] or "/accounts/" in response["Location"]
+
+
+def test_x_3_a_forbidden_application_answers_exactly_like_a_missing_one(
+    client, submit, resident, user_factory, neighbour_centre
+):
+    application = submit(resident)
+    client.force_login(user_factory(Role.CENTRE_STAFF, centre=neighbour_centre))
+    forbidden = client.get(reverse("permisjon:detail", args=[application.pk]))
+    missing = client.get(reverse("permisjon:detail", args=[application.pk + 1000]))
+    assert forbidden.status_code == missing.status_code == 404
+    assert forbidden.content == missing.content

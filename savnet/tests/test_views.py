@@ -241,3 +241,13 @@ def test_sav_10_report_page_after_the_return_shows_what_is_left_and_the_consents
     assert 'id="consents-heading"' in text
     assert 'id="send-asylum-info"' in text
     assert 'id="timeline-heading"' in text
+
+
+def test_x_3_a_forbidden_report_answers_exactly_like_a_missing_one(
+    client, report, user_factory, neighbour_centre
+):
+    client.force_login(user_factory(Role.CENTRE_STAFF, centre=neighbour_centre))
+    forbidden = client.get(reverse("savnet:detail", args=[report.pk]))
+    missing = client.get(reverse("savnet:detail", args=[report.pk + 1000]))
+    assert forbidden.status_code == missing.status_code == 404
+    assert forbidden.content == missing.content
