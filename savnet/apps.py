@@ -7,6 +7,4 @@ class SavnetConfig(AppConfig):
     verbose_name = _("Missing minors")
 
     def ready(self):
-        from .checklist import register_checklists
-
-        register_checklists()
+        from . import routine  # noqa: F401 - declares and registers the routine

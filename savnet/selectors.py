@@ -13,10 +13,11 @@ from django.utils import timezone
 
 from cases.models import Deadline, Dispatch
 from mottak.access import Action, centres_visible_to, residents_visible_to
-from mottak.models import Role
+from mottak.models import Appointment, Role, Stay
 
-from . import checklist, rules
-from .models import MissingReport
+from . import routine as steps
+from . import rules
+from .models import AppointmentCancellation, FollowUpConversation, MissingReport
 
 OSLO = ZoneInfo("Europe/Oslo")
 
@@ -161,5 +162,64 @@ def overview(user) -> Overview:
     )
 
 
-def missing_step_specs() -> tuple[checklist.StepSpec, ...]:
-    return checklist.MISSING_STEPS
+def missing_step_specs():
+    return steps.MISSING_STEPS
+
+
+# SAV-8: whoever got one of these was told the minor was missing and is told of the return.
+NOTIFIED_PURPOSES = (
+    "missing_report",
+    "concern_report",
+    "missing_report_copy",
+    "missing_notice",
+    "appointment_cancellation",
+)
+
+
+def _appointments(report: MissingReport):
+    already = AppointmentCancellation.objects.filter(report=report).values("appointment_id")
+    return Appointment.objects.filter(resident_id=report.resident_id).exclude(pk__in=already)
+
+
+def appointments_to_cancel(report: MissingReport, *, now: datetime | None = None):
+    """SAV-6: appointments with UDI's asylum department not yet cancelled, with their unit."""
+    return rules.appointments_to_cancel(_appointments(report), now=now or timezone.now())
+
+
+def identity(dispatch) -> str:
+    return str(dispatch.recipient_id) if dispatch.recipient_id else dispatch.recipient_name
+
+
+def notified_instances(report: MissingReport) -> list[tuple[str, str]]:
+    """SAV-8: the (kind, identity) of every instance told of the disappearance, from the dispatches."""
+    return rules.instances_to_tell(
+        (d.recipient_kind, identity(d))
+        for d in dispatches_of(report)
+        if d.purpose in NOTIFIED_PURPOSES
+    )
+
+
+def occupied_by_others(report: MissingReport) -> int:
+    """Places taken at the centre by others: a minor whose stay is still open keeps their own."""
+    return (
+        Stay.objects.filter(centre=report.centre, ended_at__isnull=True)
+        .exclude(resident_id=report.resident_id)
+        .count()
+    )
+
+
+def open_return_steps(report: MissingReport) -> list:
+    """Return steps still to do: the required ones and the ones a suspicion or information opened."""
+    from cases.services.routines import done_codes
+
+    done = done_codes(report, steps.RETURN_CHECKLIST)
+    wanted = {steps.FOUND_NOTICES, steps.FOLLOW_UP_CONVERSATION}
+    conversation = FollowUpConversation.objects.filter(report=report).first()
+    if conversation is not None:
+        if conversation.trafficking_suspected or conversation.domestic_violence_suspected:
+            wanted.add(steps.GENERAL_PROCEDURE)
+        if conversation.serious_neglect_suspected:
+            wanted.add(steps.NEGLECT_REPORTS)
+        if conversation.asylum_relevant_info.strip():
+            wanted.add(steps.ASYLUM_INFO)
+    return [s for s in steps.RETURN_STEPS if s.code in wanted and s.code not in done]

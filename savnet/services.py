@@ -9,27 +9,32 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from uuid import UUID
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from cases.periods import elapsed_hours
-from cases.services import (
-    checklist_status,
-    checklist_step_complete,
-    consent_is_valid_for,
-    deadline_meet_for,
-    deadline_open,
-    deadline_waive,
-    dispatch_create,
-    timeline_event_record,
-)
+from cases.routines import english
+from cases.services import consent_is_valid_for, deadline_waive, timeline_event_record
 from cases.services.deadlines import can_waive
-from mottak.models import Appointment, ExternalRecipient, Resident, Stay
+from cases.services.routines import (
+    done_codes,
+    routine_case_lock,
+    routine_deadline_open,
+    routine_deadlines_open,
+    routine_notice_create,
+    routine_require_state,
+    routine_step_do,
+    routine_step_record,
+    routine_step_waive,
+    routine_transition,
+)
+from mottak import directory
+from mottak.models import Resident
 
-from . import checklist, documents, rules
+from . import documents, rules, selectors
+from . import routine as steps
 from .messages import messages_for
 from .models import (
     AppointmentCancellation,
@@ -38,11 +43,12 @@ from .models import (
     PhoneCall,
     SesamRegistration,
 )
+from .routine import MISSING
 from .selectors import dispatches_of, pending_deadlines_by_report
 
 State = MissingReport.State
 
-# Dispatch purposes (the case engine's rules say who may receive each, by which channel).
+# Dispatch purposes (the routine declares each step's notices; cases.rules who may receive them).
 POLICE_PURPOSE = "missing_report"
 CONCERN_PURPOSE = "concern_report"
 COPY_PURPOSE = "missing_report_copy"
@@ -52,19 +58,10 @@ CANCEL_PURPOSE = "appointment_cancellation"
 FOUND_PURPOSE = "found_notice"
 ASYLUM_PURPOSE = "asylum_information"
 # SAV-8: whoever got one of these was told the minor was missing and is told of the return.
-NOTIFIED_PURPOSES = (POLICE_PURPOSE, CONCERN_PURPOSE, COPY_PURPOSE, PHONE_PURPOSE, CANCEL_PURPOSE)
-WRITTEN_CHANNELS = ("post", "by_hand", "encrypted_email")
+NOTIFIED_PURPOSES = selectors.NOTIFIED_PURPOSES
+WRITTEN_CHANNELS = tuple(sorted(steps.WRITTEN))
 # SAV-11: the new concern report is the second to child welfare in the same case.
 NEGLECT_REPORT_VERSION = 2
-# SAV-10/11: "at once" read as within the same 24 hours as the first reports.
-FOLLOW_UP_FLAG_HOURS = 24
-
-PHONE_BASIS = "Rutiner for asylmottak med enslige mindreårige, punkt 3.1.3 (varsling av representant/verge og advokat)"
-# SAV-6: the addresses the routine names, used when the directory has no entry.
-ASA_FALLBACK = {
-    rules.KOR: ("UDI Asylavdelingen, Koordineringsenheten (KOR)", "_ASYL_KOR@udi.no"),
-    rules.BFE: ("UDI Asylavdelingen, Barnefaglig enhet (BFE)", "bfe@udi.no"),
-}
 
 
 def _refuse(problems: list[str]) -> None:
@@ -73,73 +70,16 @@ def _refuse(problems: list[str]) -> None:
 
 
 def _lock(report: MissingReport, *allowed: str) -> MissingReport:
-    locked = (
-        MissingReport.objects.select_for_update()
-        .select_related("resident", "centre", "centre__region")
-        .get(pk=report.pk)
-    )
-    if allowed and locked.state not in allowed:
-        raise ValidationError(
-            _("This cannot be done while the report is “%(state)s”.")
-            % {"state": locked.get_state_display()}
-        )
+    """Inside a transaction: the locked report, refused unless in one of `allowed`."""
+    locked = routine_case_lock(routine=MISSING, case=report)
+    if allowed:
+        routine_require_state(routine=MISSING, case=locked, states=allowed)
     return locked
 
 
-def _english(text) -> str:
-    """Deadline labels are stored as English msgids and translated where they are shown."""
-    with translation.override("en"):
-        return str(text)
-
-
-def deadline_kind(step_code: str) -> str:
-    return f"savnet_{step_code}"
-
-
-def _done_codes(report: MissingReport, name: str) -> set[str]:
-    return {s.step.code for s in checklist_status(report, name) if s.done}
-
-
-def _step_done(
-    report: MissingReport, name: str, code: str, *, by, at: datetime | None = None, note: str = ""
-) -> bool:
-    """Record the step once and meet its deadline; a step already done stays as it was."""
-    if code in _done_codes(report, name):
-        return False
-    at = min(at or timezone.now(), timezone.now())
-    checklist_step_complete(owner=report, checklist=name, step_code=code, by=by, note=note, at=at)
-    deadline_meet_for(owner=report, kind=deadline_kind(code), by=by, at=at)
-    return True
-
-
-def _open_deadline(report: MissingReport, spec: checklist.StepSpec, *, start: datetime, by) -> None:
-    deadline_open(
-        owner=report,
-        kind=deadline_kind(spec.code),
-        rule_id=spec.rule_id,
-        due_at=elapsed_hours(start, spec.hours),
-        label=_english(spec.label),
-        centre=report.centre,
-        subject=report.resident,
-        by=by,
-    )
-
-
-def _directory(kind: str, municipality: str = "") -> ExternalRecipient | None:
-    entries = ExternalRecipient.objects.filter(kind=kind)
-    if municipality:
-        entries = entries.filter(municipality__iexact=municipality.strip())
-    return entries.order_by("name", "pk").first()
-
-
-def _dispatch(report: MissingReport, *, purpose: str, template: str, by, **kwargs):
-    return dispatch_create(
-        owner=report,
-        subject=report.resident,
-        purpose=purpose,
-        template=template,
-        by=by,
-        **kwargs,
+def _step_done(report: MissingReport, code: str, *, by, at=None, note: str = "") -> bool:
+    return routine_step_record(
+        routine=MISSING, case=report, step_code=code, by=by, at=at, note=note
     )
 
 
@@ -294,27 +234,23 @@ def missing_report_open(
 
 
 def _open_missing_steps(report: MissingReport, *, by, now: datetime) -> None:
-    done = _done_codes(report, checklist.MISSING_CHECKLIST)
-    for spec in checklist.MISSING_STEPS:
-        if spec.code not in done:
-            _open_deadline(report, spec, start=report.reason_to_believe_at, by=by)
+    routine_deadlines_open(
+        routine=MISSING,
+        case=report,
+        checklist=steps.MISSING_CHECKLIST,
+        start=report.reason_to_believe_at,
+        by=by,
+    )
     # Nothing to do is a step done: said so on the page, so nobody wonders.
-    if not rules.appointments_to_cancel(_appointments(report), now=now):
+    if not selectors.appointments_to_cancel(report, now=now):
         _step_done(
             report,
-            checklist.MISSING_CHECKLIST,
-            checklist.APPOINTMENTS,
+            steps.APPOINTMENTS,
             by=by,
             note=_("No appointments with UDI's asylum department to cancel."),
         )
     if not report.resident.lawyer_name.strip():
-        _step_done(
-            report,
-            checklist.MISSING_CHECKLIST,
-            checklist.LAWYER,
-            by=by,
-            note=_("No lawyer is registered for the resident."),
-        )
+        _step_done(report, steps.LAWYER, by=by, note=_("No lawyer is registered for the resident."))
 
 
 def missing_report_investigation_end(*, report: MissingReport, note: str, by) -> MissingReport:
@@ -322,12 +258,10 @@ def missing_report_investigation_end(*, report: MissingReport, note: str, by) ->
     note = (note or "").strip()
     if not note:
         raise ValidationError(_("Say what happened."))
-    with transaction.atomic():
-        locked = _lock(report, State.INVESTIGATING)
-        locked.state = State.CLOSED
+
+    def explain(locked: MissingReport) -> None:
         locked.closed_at = timezone.now()
         locked.circumstances = f"{locked.circumstances}\n\n{note}".strip()
-        locked.save()
         timeline_event_record(
             subject=locked.resident,
             kind="missing_investigation_ended",
@@ -335,7 +269,10 @@ def missing_report_investigation_end(*, report: MissingReport, note: str, by) ->
             rule_id="SAV-2",
             summary=_("Absence explained; no missing report"),
         )
-    return locked
+
+    return routine_step_do(
+        routine=MISSING, case=report, step_code=steps.INVESTIGATION_END, by=by, work=explain
+    ).case
 
 
 # ---- SAV-3: the police ------------------------------------------------------------------------
@@ -343,29 +280,20 @@ def missing_report_investigation_end(*, report: MissingReport, note: str, by) ->
 
 def police_report_send(*, report: MissingReport, by, channel: str = "by_hand"):
     """SAV-3: UDI's missing-person form to the police district of the centre's municipality."""
-    with transaction.atomic():
-        locked = _lock(report, State.OPEN)
-        centre = locked.centre
-        recipient = _directory(ExternalRecipient.Kind.POLICE, centre.municipality)
-        named = {}
-        if recipient is None:
-            named = {
-                "recipient_name": f"Politiet, {centre.municipality}",
-                "recipient_kind": ExternalRecipient.Kind.POLICE,
-            }
-        dispatch = _dispatch(
-            locked,
-            purpose=POLICE_PURPOSE,
-            template="savnet_police_report.html",
-            recipient=recipient,
+
+    def send(locked: MissingReport):
+        return routine_notice_create(
+            routine=MISSING,
+            case=locked,
+            step_code=steps.POLICE,
             channel=channel,
-            legal_basis=rules.disclosure_basis(centre.operator),
             context=documents.base_context(locked),
             by=by,
-            **named,
         )
-        _step_done(locked, checklist.MISSING_CHECKLIST, checklist.POLICE, by=by)
-    return dispatch
+
+    return routine_step_do(
+        routine=MISSING, case=report, step_code=steps.POLICE, by=by, work=send
+    ).value
 
 
 # ---- SAV-4: child welfare -----------------------------------------------------------------------
@@ -380,39 +308,29 @@ def child_welfare_report_send(
     recipient_address: str = "",
 ):
     """SAV-4: UDI's concern-report form, to the municipality of a known address or the centre's."""
-    with transaction.atomic():
-        locked = _lock(report, State.OPEN)
-        municipality = rules.child_welfare_municipality(
-            centre_municipality=locked.centre.municipality,
-            known_address=locked.known_address,
-            known_address_municipality=locked.known_address_municipality,
-        )
-        recipient = _directory(ExternalRecipient.Kind.CHILD_WELFARE, municipality)
-        named = {}
-        if recipient is None:
-            named = {
-                "recipient_name": recipient_name.strip() or f"Barneverntjenesten i {municipality}",
-                "recipient_address": recipient_address.strip(),
-                "recipient_kind": ExternalRecipient.Kind.CHILD_WELFARE,
-            }
+
+    def send(locked: MissingReport):
+        municipality = steps.child_welfare_municipality_of(locked)
         context = documents.base_context(locked)
         context.update(
             municipality=municipality,
             to_known_address=municipality != locked.centre.municipality,
         )
-        dispatch = _dispatch(
-            locked,
-            purpose=CONCERN_PURPOSE,
-            template="savnet_child_welfare_report.html",
-            recipient=recipient,
+        return routine_notice_create(
+            routine=MISSING,
+            case=locked,
+            step_code=steps.CHILD_WELFARE,
             channel=channel,
-            legal_basis=rules.CHILD_WELFARE_BASIS,
             context=context,
             by=by,
-            **named,
+            recipient=directory.child_welfare_service(
+                municipality, fallback_name=recipient_name, fallback_address=recipient_address
+            ),
         )
-        _step_done(locked, checklist.MISSING_CHECKLIST, checklist.CHILD_WELFARE, by=by)
-    return dispatch
+
+    return routine_step_do(
+        routine=MISSING, case=report, step_code=steps.CHILD_WELFARE, by=by, work=send
+    ).value
 
 
 # ---- SAV-5: the representative and the lawyer by phone ---------------------------------------
@@ -473,25 +391,19 @@ def phone_call_log(
         except IntegrityError:
             return PhoneCall.objects.get(submission_key=submission_key)
         if reached:
+            step = steps.REPRESENTATIVE if party == PhoneCall.Party.REPRESENTATIVE else steps.LAWYER
             context = documents.base_context(locked)
             context["call"] = documents.call_context(call)
-            _dispatch(
-                locked,
-                purpose=PHONE_PURPOSE,
-                template="savnet_phone_note.html",
-                recipient_kind=party,
-                recipient_name=party_name,
+            routine_notice_create(
+                routine=MISSING,
+                case=locked,
+                step_code=step,
                 channel="phone",
-                legal_basis=PHONE_BASIS,
                 context=context,
                 by=by,
+                recipient=directory.named(party, party_name),
             )
-            step = (
-                checklist.REPRESENTATIVE
-                if party == PhoneCall.Party.REPRESENTATIVE
-                else checklist.LAWYER
-            )
-            _step_done(locked, checklist.MISSING_CHECKLIST, step, by=by, at=called_at)
+            _step_done(locked, step, by=by, at=called_at)
         timeline_event_record(
             subject=resident,
             kind="missing_phone_call",
@@ -509,65 +421,51 @@ def phone_call_log(
 # ---- SAV-6: appointments with UDI's asylum department ----------------------------------------
 
 
-def _appointments(report: MissingReport):
-    already = AppointmentCancellation.objects.filter(report=report).values("appointment_id")
-    return Appointment.objects.filter(resident_id=report.resident_id).exclude(pk__in=already)
-
-
-def appointments_to_cancel(report: MissingReport, *, now: datetime | None = None):
-    return rules.appointments_to_cancel(_appointments(report), now=now or timezone.now())
-
-
 def appointments_cancel(*, report: MissingReport, by, channel: str = "encrypted_email") -> list:
     """SAV-6: one notice per unit (KOR, BFE) with its appointments, urgent when one is close."""
     now = timezone.now()
-    with transaction.atomic():
-        locked = _lock(report, State.OPEN)
-        plans = appointments_to_cancel(locked, now=now)
+
+    def cancel(locked: MissingReport) -> list:
+        plans = selectors.appointments_to_cancel(locked, now=now)
         if not plans:
             raise ValidationError(_("There are no appointments with UDI to cancel."))
-        dispatches = []
-        for unit in (rules.KOR, rules.BFE):
-            unit_plans = [p for p in plans if p.unit == unit]
-            if not unit_plans:
-                continue
-            recipient = _directory(unit)
-            named = {}
-            if recipient is None:
-                name, address = ASA_FALLBACK[unit]
-                named = {
-                    "recipient_name": name,
-                    "recipient_address": address,
-                    "recipient_kind": unit,
-                }
-            high = any(p.high_priority for p in unit_plans)
-            context = documents.base_context(locked)
-            context.update(appointments=documents.appointment_rows(unit_plans), high_priority=high)
-            earlier = AppointmentCancellation.objects.filter(report=locked, unit=unit).count()
-            dispatches.append(
-                _dispatch(
-                    locked,
-                    purpose=CANCEL_PURPOSE,
-                    template="savnet_appointment_cancellation.html",
-                    recipient=recipient,
-                    channel=channel,
-                    legal_basis=rules.disclosure_basis(locked.centre.operator),
-                    context=context,
-                    by=by,
-                    version=earlier + 1,
-                    **named,
-                )
-            )
-            for plan in unit_plans:
-                AppointmentCancellation.objects.create(
-                    report=locked,
-                    appointment=plan.appointment,
-                    unit=unit,
-                    high_priority=plan.high_priority,
-                    created_by=by,
-                )
-        _step_done(locked, checklist.MISSING_CHECKLIST, checklist.APPOINTMENTS, by=by)
-    return dispatches
+        return [
+            _cancel_with(locked, unit, [p for p in plans if p.unit == unit], by=by, channel=channel)
+            for unit in (rules.KOR, rules.BFE)
+            if any(p.unit == unit for p in plans)
+        ]
+
+    return routine_step_do(
+        routine=MISSING, case=report, step_code=steps.APPOINTMENTS, by=by, work=cancel
+    ).value
+
+
+def _cancel_with(locked: MissingReport, unit: str, plans: list, *, by, channel: str):
+    context = documents.base_context(locked)
+    context.update(
+        appointments=documents.appointment_rows(plans),
+        high_priority=any(p.high_priority for p in plans),
+    )
+    earlier = AppointmentCancellation.objects.filter(report=locked, unit=unit).count()
+    dispatch = routine_notice_create(
+        routine=MISSING,
+        case=locked,
+        step_code=steps.APPOINTMENTS,
+        channel=channel,
+        context=context,
+        by=by,
+        recipient=directory.asylum_unit(unit),
+        version=earlier + 1,
+    )
+    for plan in plans:
+        AppointmentCancellation.objects.create(
+            report=locked,
+            appointment=plan.appointment,
+            unit=unit,
+            high_priority=plan.high_priority,
+            created_by=by,
+        )
+    return dispatch
 
 
 # ---- SAV-7: Sesam and the regional office -----------------------------------------------------
@@ -576,8 +474,7 @@ def appointments_cancel(*, report: MissingReport, by, channel: str = "encrypted_
 def sesam_registration_record(
     *, report: MissingReport, registered_at: datetime, by, note: str = ""
 ) -> SesamRegistration:
-    with transaction.atomic():
-        locked = _lock(report, State.OPEN, State.FOUND)
+    def register(locked: MissingReport) -> SesamRegistration:
         _refuse(
             rules.step_time_problems(
                 at=registered_at, noticed_at=locked.noticed_at, now=timezone.now()
@@ -588,7 +485,6 @@ def sesam_registration_record(
         registration = SesamRegistration.objects.create(
             report=locked, registered_at=registered_at, registered_by=by, note=note.strip()
         )
-        _step_done(locked, checklist.MISSING_CHECKLIST, checklist.SESAM, by=by, at=registered_at)
         timeline_event_record(
             subject=locked.resident,
             kind="missing_sesam",
@@ -597,27 +493,22 @@ def sesam_registration_record(
             rule_id="SAV-7",
             summary=_("Registered in Sesam as missing"),
         )
-    return registration
+        return registration
 
-
-def _region_recipient(report: MissingReport) -> dict:
-    region = report.centre.region
-    entry = ExternalRecipient.objects.filter(
-        kind=ExternalRecipient.Kind.UDI_REGION, name=region.name
-    ).first()
-    if entry is not None:
-        return {"recipient": entry}
-    return {
-        "recipient_name": f"UDI {region.name}",
-        "recipient_address": region.address,
-        "recipient_kind": ExternalRecipient.Kind.UDI_REGION,
-    }
+    return routine_step_do(
+        routine=MISSING,
+        case=report,
+        step_code=steps.SESAM,
+        by=by,
+        work=register,
+        at=registered_at,
+    ).value
 
 
 def regional_copies_send(*, report: MissingReport, by, channel: str = "post"):
     """SAV-7: copies of the police and child-welfare reports to the UDI regional office."""
-    with transaction.atomic():
-        locked = _lock(report, State.OPEN)
+
+    def send(locked: MissingReport):
         sent = [d for d in dispatches_of(locked) if d.purpose in (POLICE_PURPOSE, CONCERN_PURPOSE)]
         if {d.purpose for d in sent} != {POLICE_PURPOSE, CONCERN_PURPOSE}:
             raise ValidationError(
@@ -640,18 +531,18 @@ def regional_copies_send(*, report: MissingReport, by, channel: str = "post"):
             ],
             sesam_registered_at=documents.iso(sesam.registered_at if sesam else None),
         )
-        dispatch = _dispatch(
-            locked,
-            purpose=COPY_PURPOSE,
-            template="savnet_regional_cover_letter.html",
+        return routine_notice_create(
+            routine=MISSING,
+            case=locked,
+            step_code=steps.REGIONAL_COPIES,
             channel=channel,
-            legal_basis=rules.disclosure_basis(locked.centre.operator),
             context=context,
             by=by,
-            **_region_recipient(locked),
         )
-        _step_done(locked, checklist.MISSING_CHECKLIST, checklist.REGIONAL_COPIES, by=by)
-    return dispatch
+
+    return routine_step_do(
+        routine=MISSING, case=report, step_code=steps.REGIONAL_COPIES, by=by, work=send
+    ).value
 
 
 # ---- Waiving a step ------------------------------------------------------------------------------
@@ -660,23 +551,16 @@ def regional_copies_send(*, report: MissingReport, by, channel: str = "post"):
 def missing_step_waive(*, report: MissingReport, step_code: str, reason: str, by):
     """A leader decides a step does not apply (e.g. no lawyer appointed yet, or the minor came
     back before it was done): its deadline is waived and the step shows the reason."""
-    spec = next(s for s in checklist.MISSING_STEPS if s.code == step_code)  # else StopIteration
-    if not can_waive(by):
-        raise PermissionDenied(_("Only a centre leader or an administrator may waive a step."))
-    if not (reason or "").strip():
-        raise ValidationError(_("Give the reason for waiving the step."))
-    with transaction.atomic():
-        locked = _lock(report, State.OPEN, State.FOUND, State.CLOSED)
-        for deadline in pending_deadlines_by_report([locked.pk]).get(locked.pk, []):
-            if deadline.kind == deadline_kind(spec.code):
-                deadline_waive(deadline=deadline, by=by, reason=reason)
-        checklist_step_complete(
-            owner=locked,
-            checklist=checklist.MISSING_CHECKLIST,
-            step_code=spec.code,
-            by=by,
-            note=_("Waived: %(reason)s") % {"reason": reason.strip()},
-        )
+    if step_code not in {s.code for s in steps.MISSING_STEPS}:
+        raise ValidationError(_("This checklist has no such step."), code="unknown_step")
+    return routine_step_waive(
+        routine=MISSING,
+        case=report,
+        step_code=step_code,
+        reason=reason,
+        by=by,
+        states=steps.WAIVABLE_STATES,
+    )
 
 
 # ---- SAV-8 / SAV-9: found or returned -------------------------------------------------------------
@@ -687,28 +571,6 @@ class FoundResult:
     report: MissingReport
     notices: list = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
-
-
-def notified_instances(report: MissingReport) -> list[tuple[str, str]]:
-    """SAV-8: the (kind, identity) of every instance told of the disappearance, from the dispatches."""
-    return rules.instances_to_tell(
-        (d.recipient_kind, _identity(d))
-        for d in dispatches_of(report)
-        if d.purpose in NOTIFIED_PURPOSES
-    )
-
-
-def _identity(dispatch) -> str:
-    return str(dispatch.recipient_id) if dispatch.recipient_id else dispatch.recipient_name
-
-
-def _occupied_by_others(report: MissingReport) -> int:
-    """Places taken at the centre by others: a minor whose stay is still open keeps their own."""
-    return (
-        Stay.objects.filter(centre=report.centre, ended_at__isnull=True)
-        .exclude(resident_id=report.resident_id)
-        .count()
-    )
 
 
 def missing_report_found(
@@ -746,7 +608,7 @@ def missing_report_found(
         )
         was_open = locked.state == State.OPEN
         warnings = rules.return_warnings(
-            capacity=locked.centre.capacity, occupied=_occupied_by_others(locked)
+            capacity=locked.centre.capacity, occupied=selectors.occupied_by_others(locked)
         )
         locked.found_at = found_at
         locked.found_how = found_how
@@ -757,10 +619,11 @@ def missing_report_found(
         )
         locked.refund_claimed = refund_claimed and transport_outside_office_hours
         locked.taken_in_while_full = "centre_full" in warnings
-        locked.state = State.FOUND if was_open else State.CLOSED
         if not was_open:
             locked.closed_at = timezone.now()
-        locked.save()
+        routine_transition(
+            routine=MISSING, case=locked, to=State.FOUND if was_open else State.CLOSED, by=by
+        )
         notices = []
         if was_open:
             if _close_missing_deadlines(locked, by=by):
@@ -768,8 +631,7 @@ def missing_report_found(
             notices = _send_found_notices(locked, by=by)
             _step_done(
                 locked,
-                checklist.RETURN_CHECKLIST,
-                checklist.FOUND_NOTICES,
+                steps.FOUND_NOTICES,
                 by=by,
                 note=ngettext("%(count)s written notice", "%(count)s written notices", len(notices))
                 % {"count": len(notices)},
@@ -795,7 +657,7 @@ def _close_missing_deadlines(report: MissingReport, *, by) -> int:
         deadline_waive(
             deadline=deadline,
             by=by,
-            reason=_english(_("The resident was found before this step was done.")),
+            reason=english(_("The resident was found before this step was done.")),
         )
     return 0
 
@@ -804,50 +666,41 @@ def _send_found_notices(report: MissingReport, *, by) -> list:
     firsts = {}
     for d in dispatches_of(report):
         if d.purpose in NOTIFIED_PURPOSES:
-            firsts.setdefault((d.recipient_kind, _identity(d).strip().casefold()), d)
-    told = rules.instances_to_tell(
-        (d.recipient_kind, _identity(d))
-        for d in dispatches_of(report)
-        if d.purpose in NOTIFIED_PURPOSES
-    )
+            firsts.setdefault((d.recipient_kind, selectors.identity(d).strip().casefold()), d)
     base = documents.base_context(report)
     base["found"] = documents.found_context(report)
-    notices = []
-    for kind, ident in told:
-        original = firsts[(kind, ident.casefold())]
-        address = original.recipient_address
-        if kind == "representative" and not address:
-            address = report.resident.representative_address
-        if kind == "lawyer" and not address:
-            address = report.resident.lawyer_address
-        channel = (
-            original.channel
-            if original.channel in WRITTEN_CHANNELS
-            else ("post" if address else "by_hand")
-        )
-        context = dict(base, show_whereabouts=kind in ("police", "child_welfare"))
-        recipient = (
-            {"recipient": original.recipient}
-            if original.recipient_id
-            else {
-                "recipient_name": original.recipient_name,
-                "recipient_address": address,
-                "recipient_kind": kind,
-            }
-        )
-        notices.append(
-            _dispatch(
-                report,
-                purpose=FOUND_PURPOSE,
-                template="savnet_found_notice.html",
-                channel=channel,
-                legal_basis=original.legal_basis,
-                context=context,
-                by=by,
-                **recipient,
-            )
-        )
-    return notices
+    return [
+        _found_notice(report, firsts[(kind, ident.casefold())], base, kind=kind, by=by)
+        for kind, ident in selectors.notified_instances(report)
+    ]
+
+
+def _found_notice(report: MissingReport, original, base: dict, *, kind: str, by):
+    address = original.recipient_address
+    if kind == "representative" and not address:
+        address = report.resident.representative_address
+    if kind == "lawyer" and not address:
+        address = report.resident.lawyer_address
+    channel = (
+        original.channel
+        if original.channel in WRITTEN_CHANNELS
+        else ("post" if address else "by_hand")
+    )
+    recipient = (
+        {"recipient": original.recipient}
+        if original.recipient_id
+        else directory.named(kind, original.recipient_name, address)
+    )
+    return routine_notice_create(
+        routine=MISSING,
+        case=report,
+        step_code=steps.FOUND_NOTICES,
+        channel=channel,
+        context=dict(base, show_whereabouts=kind in ("police", "child_welfare")),
+        by=by,
+        recipient=recipient,
+        legal_basis=original.legal_basis,
+    )
 
 
 # ---- SAV-10 / SAV-11: the follow-up conversation --------------------------------------------------
@@ -875,8 +728,8 @@ def follow_up_conversation_record(
     *, report: MissingReport, data: FollowUpData, by
 ) -> FollowUpConversation:
     """SAV-10: the conversation, kept with the report; suspicions open their own steps."""
-    with transaction.atomic():
-        locked = _lock(report, State.FOUND)
+
+    def record(locked: MissingReport) -> FollowUpConversation:
         _refuse(
             rules.follow_up_problems(
                 held_at=data.held_at,
@@ -895,13 +748,6 @@ def follow_up_conversation_record(
             held_by=by,
             **{k: (v.strip() if isinstance(v, str) else v) for k, v in data.__dict__.items()},
         )
-        _step_done(
-            locked,
-            checklist.RETURN_CHECKLIST,
-            checklist.FOLLOW_UP_CONVERSATION,
-            by=by,
-            at=data.held_at,
-        )
         outcome = rules.follow_up_outcome(
             trafficking_suspected=data.trafficking_suspected,
             domestic_violence_suspected=data.domestic_violence_suspected,
@@ -909,10 +755,14 @@ def follow_up_conversation_record(
             asylum_relevant_info=data.asylum_relevant_info,
         )
         now = timezone.now()
-        if outcome.general_procedure:
-            _open_flag_deadline(locked, checklist.GENERAL_PROCEDURE, by=by, start=now)
-        if outcome.concern_reports:
-            _open_flag_deadline(locked, checklist.NEGLECT_REPORTS, by=by, start=now)
+        for code, flagged in (
+            (steps.GENERAL_PROCEDURE, outcome.general_procedure),
+            (steps.NEGLECT_REPORTS, outcome.concern_reports),
+        ):
+            if flagged:
+                routine_deadline_open(
+                    routine=MISSING, case=locked, step_code=code, start=now, by=by
+                )
         timeline_event_record(
             subject=locked.resident,
             kind="missing_follow_up",
@@ -921,21 +771,16 @@ def follow_up_conversation_record(
             rule_id="SAV-10",
             summary=_("Follow-up conversation held"),
         )
-    return conversation
+        return conversation
 
-
-def _open_flag_deadline(report: MissingReport, code: str, *, by, start: datetime) -> None:
-    spec = checklist.step_spec(code)
-    deadline_open(
-        owner=report,
-        kind=deadline_kind(code),
-        rule_id=spec.rule_id,
-        due_at=elapsed_hours(start, FOLLOW_UP_FLAG_HOURS),
-        label=_english(spec.label),
-        centre=report.centre,
-        subject=report.resident,
+    return routine_step_do(
+        routine=MISSING,
+        case=report,
+        step_code=steps.FOLLOW_UP_CONVERSATION,
         by=by,
-    )
+        work=record,
+        at=data.held_at,
+    ).value
 
 
 def general_procedure_record(*, report: MissingReport, note: str, by) -> None:
@@ -943,8 +788,8 @@ def general_procedure_record(*, report: MissingReport, note: str, by) -> None:
     note = (note or "").strip()
     if not note:
         raise ValidationError(_("Say what was done."))
-    with transaction.atomic():
-        locked = _lock(report, State.FOUND, State.CLOSED)
+
+    def check(locked: MissingReport) -> None:
         conversation = FollowUpConversation.objects.filter(report=locked).first()
         if conversation is None or not (
             conversation.trafficking_suspected or conversation.domestic_violence_suspected
@@ -952,68 +797,69 @@ def general_procedure_record(*, report: MissingReport, note: str, by) -> None:
             raise ValidationError(
                 _("No suspicion of trafficking or domestic violence is recorded.")
             )
-        if not _step_done(
-            locked, checklist.RETURN_CHECKLIST, checklist.GENERAL_PROCEDURE, by=by, note=note
-        ):
+        if steps.GENERAL_PROCEDURE in done_codes(locked, steps.RETURN_CHECKLIST):
             raise ValidationError(_("This step is already recorded."))
+
+    routine_step_do(
+        routine=MISSING,
+        case=report,
+        step_code=steps.GENERAL_PROCEDURE,
+        by=by,
+        work=check,
+        note=note,
+    )
 
 
 def neglect_reports_send(*, report: MissingReport, by, channel: str = "post") -> list:
     """SAV-11 (and SAV-10): a new concern report to the local child welfare service and one to the
     regional office, on grounded suspicion of serious neglect after a return from an unknown stay."""
-    with transaction.atomic():
-        locked = _lock(report, State.FOUND, State.CLOSED)
+
+    def send(locked: MissingReport) -> list:
         conversation = FollowUpConversation.objects.filter(report=locked).first()
         if conversation is None or not conversation.serious_neglect_suspected:
             raise ValidationError(_("No grounded suspicion of serious neglect is recorded."))
-        if checklist.NEGLECT_REPORTS in _done_codes(locked, checklist.RETURN_CHECKLIST):
+        if steps.NEGLECT_REPORTS in done_codes(locked, steps.RETURN_CHECKLIST):
             raise ValidationError(_("The concern reports have already been sent."))
         context = documents.base_context(locked)
         context.update(
             found=documents.found_context(locked),
             conversation=documents.conversation_context(conversation),
         )
-        municipality = locked.centre.municipality  # SAV-11: the local service
-        recipient = _directory(ExternalRecipient.Kind.CHILD_WELFARE, municipality)
-        named = (
-            {}
-            if recipient
-            else {
-                "recipient_name": f"Barneverntjenesten i {municipality}",
-                "recipient_kind": ExternalRecipient.Kind.CHILD_WELFARE,
-            }
-        )
-        child_welfare = _dispatch(
-            locked,
-            purpose=CONCERN_PURPOSE,
-            template="savnet_neglect_concern_report.html",
-            recipient=recipient,
-            channel=channel if recipient else "by_hand",
-            legal_basis=rules.CHILD_WELFARE_BASIS,
-            context=dict(context, to_child_welfare=True),
-            version=NEGLECT_REPORT_VERSION,
-            by=by,
-            **named,
-        )
-        region = _dispatch(
-            locked,
-            purpose=CONCERN_COPY_PURPOSE,
-            template="savnet_neglect_concern_report.html",
-            channel=channel,
-            legal_basis=rules.disclosure_basis(locked.centre.operator),
-            context=dict(context, to_child_welfare=False),
-            version=NEGLECT_REPORT_VERSION,
-            by=by,
-            **_region_recipient(locked),
-        )
-        _step_done(locked, checklist.RETURN_CHECKLIST, checklist.NEGLECT_REPORTS, by=by)
-    return [child_welfare, region]
+        child_welfare = steps.MISSING.step(steps.NEGLECT_REPORTS).notices[0].recipient(locked)
+        return [
+            routine_notice_create(
+                routine=MISSING,
+                case=locked,
+                step_code=steps.NEGLECT_REPORTS,
+                purpose=CONCERN_PURPOSE,
+                # A named fallback goes by hand: its address is not in the directory.
+                channel=channel if "recipient" in child_welfare else "by_hand",
+                context=dict(context, to_child_welfare=True),
+                version=NEGLECT_REPORT_VERSION,
+                by=by,
+                recipient=child_welfare,
+            ),
+            routine_notice_create(
+                routine=MISSING,
+                case=locked,
+                step_code=steps.NEGLECT_REPORTS,
+                purpose=CONCERN_COPY_PURPOSE,
+                channel=channel,
+                context=dict(context, to_child_welfare=False),
+                version=NEGLECT_REPORT_VERSION,
+                by=by,
+            ),
+        ]
+
+    return routine_step_do(
+        routine=MISSING, case=report, step_code=steps.NEGLECT_REPORTS, by=by, work=send
+    ).value
 
 
 def asylum_info_send(*, report: MissingReport, by, channel: str = "post"):
     """SAV-10: what matters for the asylum case goes to the regional office, only with consent."""
-    with transaction.atomic():
-        locked = _lock(report, State.FOUND, State.CLOSED)
+
+    def send(locked: MissingReport):
         conversation = FollowUpConversation.objects.filter(report=locked).first()
         if conversation is None or not conversation.asylum_relevant_info.strip():
             raise ValidationError(_("No information for the asylum case is recorded."))
@@ -1028,48 +874,31 @@ def asylum_info_send(*, report: MissingReport, by, channel: str = "post"):
             )
         context = documents.base_context(locked)
         context["conversation"] = documents.conversation_context(conversation)
-        dispatch = _dispatch(
-            locked,
-            purpose=ASYLUM_PURPOSE,
-            template="savnet_asylum_info.html",
+        return routine_notice_create(
+            routine=MISSING,
+            case=locked,
+            step_code=steps.ASYLUM_INFO,
             channel=channel,
-            legal_basis=rules.disclosure_basis(locked.centre.operator),
             context=context,
             by=by,
-            **_region_recipient(locked),
         )
-        _step_done(locked, checklist.RETURN_CHECKLIST, checklist.ASYLUM_INFO, by=by)
-    return dispatch
 
-
-def open_return_steps(report: MissingReport) -> list[checklist.StepSpec]:
-    """Return steps still to do: the required ones and the ones a suspicion or information opened."""
-    done = _done_codes(report, checklist.RETURN_CHECKLIST)
-    wanted = {checklist.FOUND_NOTICES, checklist.FOLLOW_UP_CONVERSATION}
-    conversation = FollowUpConversation.objects.filter(report=report).first()
-    if conversation is not None:
-        if conversation.trafficking_suspected or conversation.domestic_violence_suspected:
-            wanted.add(checklist.GENERAL_PROCEDURE)
-        if conversation.serious_neglect_suspected:
-            wanted.add(checklist.NEGLECT_REPORTS)
-        if conversation.asylum_relevant_info.strip():
-            wanted.add(checklist.ASYLUM_INFO)
-    return [s for s in checklist.RETURN_STEPS if s.code in wanted and s.code not in done]
+    return routine_step_do(
+        routine=MISSING, case=report, step_code=steps.ASYLUM_INFO, by=by, work=send
+    ).value
 
 
 def missing_report_close(*, report: MissingReport, by) -> MissingReport:
     """The routine is over once the return steps are done; the asylum information may wait for consent."""
-    with transaction.atomic():
-        locked = _lock(report, State.FOUND)
-        left = [s for s in open_return_steps(locked) if s.code != checklist.ASYLUM_INFO]
+
+    def check(locked: MissingReport) -> None:
+        left = [s for s in selectors.open_return_steps(locked) if s.code != steps.ASYLUM_INFO]
         if left:
             raise ValidationError(
                 _("Finish these steps first: %(steps)s")
                 % {"steps": ", ".join(str(s.label) for s in left)}
             )
-        locked.state = State.CLOSED
         locked.closed_at = timezone.now()
-        locked.save()
         timeline_event_record(
             subject=locked.resident,
             kind="missing_closed",
@@ -1077,7 +906,10 @@ def missing_report_close(*, report: MissingReport, by) -> MissingReport:
             rule_id="SAV-10",
             summary=_("Missing report closed"),
         )
-    return locked
+
+    return routine_step_do(
+        routine=MISSING, case=report, step_code=steps.CLOSE, by=by, work=check
+    ).case
 
 
 __all__ = [

@@ -20,8 +20,8 @@ from mottak.access import Action, access_resident, residents_visible_to
 from mottak.models import Role
 
 from . import forms, rules, selectors, services
-from .checklist import MISSING_CHECKLIST, MISSING_STEPS, RETURN_CHECKLIST
 from .models import MissingReport
+from .routine import MISSING, MISSING_CHECKLIST, MISSING_STEPS, RETURN_CHECKLIST
 
 AGGREGATE_ROLES = frozenset({Role.RMA})
 
@@ -184,7 +184,7 @@ def report_detail(request, report_id: int):
         {
             "spec": spec,
             "completion": done[spec.code].completion,
-            "deadline": deadlines.get(services.deadline_kind(spec.code)),
+            "deadline": deadlines.get(MISSING.deadline_kind(spec)),
         }
         for spec in MISSING_STEPS
     ]
@@ -196,7 +196,7 @@ def report_detail(request, report_id: int):
         "steps": steps,
         "steps_left": [s for s in steps if s["completion"] is None],
         "return_done": [s for s in done_return.values() if s.done],
-        "return_left": services.open_return_steps(report) if report.state != "open" else [],
+        "return_left": selectors.open_return_steps(report) if report.state != "open" else [],
         "hours_left": rules.hours_left(limit=report.limit_at, now=now)
         if report.limit_at and report.state == MissingReport.State.OPEN
         else None,
@@ -205,7 +205,7 @@ def report_detail(request, report_id: int):
         "calls": list(report.calls.select_related("called_by")),
         "sesam": getattr(report, "sesam_registration", None),
         "conversation": getattr(report, "follow_up", None),
-        "appointments": services.appointments_to_cancel(report, now=now)
+        "appointments": selectors.appointments_to_cancel(report, now=now)
         if report.state == MissingReport.State.OPEN
         else [],
         "can_change": can_change,
@@ -360,9 +360,9 @@ def step_waive(request, report_id: int, step_code: str):
         services.missing_step_waive(
             report=report, step_code=step_code, reason=data["note"], by=request.user
         )
-    except StopIteration:
-        raise Http404 from None
     except ValidationError as error:
+        if error.code == "unknown_step":
+            raise Http404 from None
         _errors(request, error)
     except PermissionDenied as error:
         messages.error(request, str(error) or _("You may not do this."))

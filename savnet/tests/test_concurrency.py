@@ -9,7 +9,8 @@ from django.db import connection, connections
 from django.utils import timezone, translation
 
 from cases.models import Deadline, Dispatch
-from savnet import checklist, services
+from savnet import routine as checklist
+from savnet import services
 from savnet.models import MissingReport
 
 pytestmark = [

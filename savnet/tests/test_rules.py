@@ -6,8 +6,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from cases.routines import Due
 from savnet import rules
-from savnet.checklist import MISSING_STEPS, StepSpec
+from savnet.routine import MISSING_STEPS
 
 OSLO = ZoneInfo("Europe/Oslo")
 
@@ -96,9 +97,15 @@ def test_sav_2_limit_refuses_a_naive_time():
 
 def test_sav_2_every_step_of_the_missing_checklist_is_due_within_24_hours():
     assert MISSING_STEPS
-    assert all(step.hours is not None and step.hours <= 24 for step in MISSING_STEPS)
+    assert all(
+        step.due is not None
+        and step.due.anchor == "reason_to_believe_at"
+        and step.due.period == "hours"
+        and step.due.amount <= 24
+        for step in MISSING_STEPS
+    )
     with pytest.raises(ValueError):
-        StepSpec("late", "late", "SAV-2", hours=25)
+        Due("reason_to_believe_at", "fortnights", 1)
 
 
 # ---- SAV-3 / SAV-7 ----------------------------------------------------------------------

@@ -9,9 +9,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from cases.models import Deadline, Dispatch
+from cases.services.routines import done_codes as routine_done_codes
 from conftest import make_resident
 from mottak.models import Appointment
-from savnet import checklist, rules, services
+from savnet import routine as checklist
+from savnet import rules, selectors, services
 from savnet.models import AppointmentCancellation, MissingReport, PhoneCall
 from savnet.selectors import deadlines_of
 
@@ -22,11 +24,15 @@ pytestmark = pytest.mark.django_db
 
 
 def deadline(report, code) -> Deadline:
-    return next(d for d in deadlines_of(report) if d.kind == services.deadline_kind(code))
+    return next(
+        d
+        for d in deadlines_of(report)
+        if d.kind == checklist.MISSING.deadline_kind(checklist.MISSING.step(code))
+    )
 
 
 def done_codes(report, name=checklist.MISSING_CHECKLIST) -> set[str]:
-    return services._done_codes(report, name)
+    return routine_done_codes(report, name)
 
 
 # ---- SAV-1 -----------------------------------------------------------------------------------
@@ -52,7 +58,7 @@ def test_sav_2_opening_starts_a_deadline_per_step_24_hours_from_reason_to_believ
     limit = report.reason_to_believe_at + timedelta(hours=24)
     assert report.limit_at == limit
     kinds = {d.kind: d for d in deadlines_of(report)}
-    assert set(kinds) == {services.deadline_kind(s.code) for s in checklist.MISSING_STEPS}
+    assert set(kinds) == {checklist.MISSING.deadline_kind(s) for s in checklist.MISSING_STEPS}
     assert all(d.due_at == limit for d in kinds.values())
     assert all(d.centre_id == report.centre_id for d in kinds.values())
 
@@ -347,7 +353,7 @@ def notify_everyone(report, staff):
 
 def test_sav_8_instances_told_on_return_equal_the_instances_notified(report, staff):
     notify_everyone(report, staff)
-    notified = services.notified_instances(report)
+    notified = selectors.notified_instances(report)
     result = services.missing_report_found(
         report=report, found_at=timezone.now(), found_how="police", by=staff
     )
@@ -506,12 +512,12 @@ def test_sav_10_trafficking_suspicion_opens_the_general_procedure_step(report, s
         ),
         by=staff,
     )
-    assert [s.code for s in services.open_return_steps(report)] == [checklist.GENERAL_PROCEDURE]
+    assert [s.code for s in selectors.open_return_steps(report)] == [checklist.GENERAL_PROCEDURE]
     assert deadline(report, checklist.GENERAL_PROCEDURE).state == Deadline.State.OPEN
     with pytest.raises(ValidationError, match="Finish these steps"):
         services.missing_report_close(report=report, by=staff)
     services.general_procedure_record(report=report, note="Told the police, per 6.2.", by=staff)
-    assert services.open_return_steps(report) == []
+    assert selectors.open_return_steps(report) == []
     assert (
         services.missing_report_close(report=report, by=staff).state == MissingReport.State.CLOSED
     )
@@ -520,7 +526,7 @@ def test_sav_10_trafficking_suspicion_opens_the_general_procedure_step(report, s
 def test_sav_10_no_suspicion_nothing_more_to_do(report, staff):
     report = found_report(report, staff)
     services.follow_up_conversation_record(report=report, data=conversation(), by=staff)
-    assert services.open_return_steps(report) == []
+    assert selectors.open_return_steps(report) == []
 
 
 def test_sav_10_conversation_before_the_return_is_refused(report, staff):
@@ -577,7 +583,7 @@ def test_sav_11_grounded_neglect_suspicion_sends_concern_reports(report, staff, 
         ),
         by=staff,
     )
-    assert [s.code for s in services.open_return_steps(report)] == [checklist.NEGLECT_REPORTS]
+    assert [s.code for s in selectors.open_return_steps(report)] == [checklist.NEGLECT_REPORTS]
     child_welfare, region = services.neglect_reports_send(report=report, by=staff)
     assert child_welfare.recipient == directory["child_welfare"]
     assert child_welfare.version == 2  # the new concern report, after the SAV-4 one
@@ -585,4 +591,4 @@ def test_sav_11_grounded_neglect_suspicion_sends_concern_reports(report, staff, 
     assert Dispatch.objects.filter(purpose="concern_report").count() == 2
     with pytest.raises(ValidationError, match="already been sent"):
         services.neglect_reports_send(report=report, by=staff)
-    assert services.open_return_steps(report) == []
+    assert selectors.open_return_steps(report) == []

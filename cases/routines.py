@@ -1,0 +1,313 @@
+"""The routine kernel: every routine declared once, as data.
+
+A routine (missing minors, leave, moves, mapping, return …) is a case that moves through
+states; steps that must be done, each allowed only in some states; a deadline per step
+(anchor + calendar period + urgency, possibly repeating); the notices a step sends; and who
+may do it. A routine app declares that shape in a `Routine` and registers it from its
+`AppConfig.ready()`; `cases.services.routines` executes it (lock, state check, notices,
+checklist record, deadlines, timeline) so no routine app writes that glue again.
+
+    MISSING = Routine(
+        name="savnet",
+        model="savnet.MissingReport",
+        states=MissingReport.State.choices,
+        transitions={"investigating": {"open", "closed"}, "open": {"found"}, ...},
+        checklists=(Checklist("savnet_missing", _("Missing minor: within 24 hours")),),
+        steps=(
+            Step("police", _("Missing-person report to the police"), ("SAV-3",),
+                 states={"open"}, checklist="savnet_missing",
+                 due=Due("reason_to_believe_at", "hours", 24, urgency="straks"),
+                 notices=(Notice("missing_report", "savnet_police_report.html", ...),)),
+            ...
+        ),
+    )
+
+The checklist of a step is the record that it was done (cases.models.ChecklistStepCompletion);
+each `Checklist` group is registered in `cases.checklists` under its name, so the checklist
+pages and the routine share one set of rows. A step is ticked on the generic checklist page
+only when it says `manual=True`, and then through the same state check as the routine's own
+services.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.utils import translation
+from django.utils.functional import Promise
+
+from . import checklists, periods
+from .checklists import CODE_PATTERN, ChecklistDefinition
+from .checklists import Step as ChecklistStep
+
+# --- deadlines ------------------------------------------------------------------------------
+
+# Calendar periods a rule can name (cases.periods reads each the way the text does).
+PERIODS: dict[str, Callable[[datetime, int], datetime]] = {
+    "hours": periods.elapsed_hours,
+    "days": periods.within_days,
+    "weeks": periods.weeks,
+    "months": periods.months,
+    "weeks_before": lambda moment, count: periods.weeks(moment, -count),
+}
+PERIOD_WORDS = {
+    "hours": "{n} hours after",
+    "days": "{n} days after",
+    "weeks": "{n} weeks after",
+    "months": "{n} months after",
+    "weeks_before": "{n} weeks before",
+}
+URGENCY_CODES = ("straks", "snarest", "ordinary")
+
+
+@dataclass(frozen=True)
+class Due:
+    """When a step falls due: `amount` units of `period` from the case's `anchor` field.
+
+    `repeat`: meeting the deadline opens the next one, counted from the moment it was met
+    ("at least every three months", KART-10).
+    """
+
+    anchor: str
+    period: str
+    amount: int
+    urgency: str = "ordinary"
+    repeat: bool = False
+
+    def __post_init__(self):
+        if self.period not in PERIODS:
+            raise ValueError(f"Unknown period {self.period!r}.")
+        if self.urgency not in URGENCY_CODES:
+            raise ValueError(f"Unknown urgency {self.urgency!r}.")
+        if self.amount <= 0:
+            raise ValueError("A period counts at least one unit.")
+
+    def at(self, start: datetime) -> datetime:
+        return PERIODS[self.period](start, self.amount)
+
+    def describe(self) -> str:
+        return f"{PERIOD_WORDS[self.period].format(n=self.amount)} {self.anchor}"
+
+
+# --- notices --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Notice:
+    """One notice a step sends (a cases dispatch).
+
+    `recipient` resolves the addressee from the locked case: a dict of dispatch_create's
+    recipient arguments (a directory entry, or a named recipient with kind and address).
+    `legal_basis` is the text printed on the form, or a function of the case for rules that
+    depend on it (SAV-3: municipal or private operator). `consent` names the consent rule
+    the dispatch engine applies (KART-13); "" when the purpose needs none. `signer` says
+    on behalf of which organisation the form is signed.
+    """
+
+    purpose: str
+    template: str
+    recipient: Callable | None
+    channels: frozenset[str]
+    legal_basis: str | Callable
+    recipient_label: str = ""
+    consent: str = ""
+    signer: str = "centre"
+
+    @property
+    def written(self) -> bool:
+        """A written notice (post, by hand, encrypted e-mail) rather than a phone call."""
+        return bool(self.channels - {"phone"})
+
+    def basis_for(self, case) -> str:
+        return self.legal_basis(case) if callable(self.legal_basis) else self.legal_basis
+
+
+# --- steps and routines ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Step:
+    """One thing the routine asks to be done.
+
+    `states`: the states of the case in which it may be done. `to`: the state the case moves
+    to when it is done (a transition), else it stays. `checklist`: the checklist group that
+    records it ("" for a step that is a transition only). `manual`: a person may tick it on
+    the generic checklist page — by default no, the routine's own work records it.
+    """
+
+    code: str
+    label: str | Promise
+    rule_ids: tuple[str, ...]
+    states: frozenset[str]
+    to: str = ""
+    checklist: str = ""
+    required: bool = True
+    due: Due | None = None
+    deadline_kind: str = ""
+    notices: tuple[Notice, ...] = ()
+    manual: bool = False
+    needs_attachment: bool = False
+    help_text: str | Promise = ""
+
+    @property
+    def rule_id(self) -> str:
+        return self.rule_ids[0] if self.rule_ids else ""
+
+
+@dataclass(frozen=True)
+class Checklist:
+    name: str
+    label: str | Promise
+
+
+@dataclass(frozen=True)
+class Routine:
+    """A routine's whole shape. `transitions`: from-state → the states it may move to."""
+
+    name: str
+    label: str | Promise
+    model: str
+    states: tuple[tuple[str, str | Promise], ...]
+    transitions: Mapping[str, frozenset[str]]
+    steps: tuple[Step, ...]
+    checklists: tuple[Checklist, ...] = ()
+    # The message when a step is refused in the current state; %(state)s is its label.
+    refusal: str | Promise = "This cannot be done while the case is “%(state)s”."
+    state_field: str = "state"
+    lock_related: tuple[str, ...] = ()
+    # Who is responsible for its deadlines and whom its records are about.
+    centre_of: Callable = field(default=lambda case: case.centre)
+    subject_of: Callable = field(default=lambda case: case.resident)
+    # Called inside the step's transaction after any step is recorded (e.g. PERM-4:
+    # mark the application prepared when nothing is left open).
+    after_step: Callable | None = None
+    # Who may do what beyond the access layer's view/change: action → predicate(user, case).
+    permissions: Mapping[str, Callable] = field(default_factory=dict)
+    _by_code: dict = field(init=False, repr=False, compare=False, hash=False)
+
+    def __post_init__(self):
+        if not CODE_PATTERN.match(self.name):
+            raise ValueError(f"Routine name {self.name!r} is not a lower-case code.")
+        known = {value for value, _label in self.states}
+        by_code: dict[str, Step] = {}
+        groups = {c.name for c in self.checklists}
+        for source, targets in self.transitions.items():
+            if source not in known or not set(targets) <= known:
+                raise ValueError(f"{self.name}: a transition names an unknown state.")
+        for step in self.steps:
+            if step.code in by_code:
+                raise ValueError(f"{self.name}: step {step.code!r} is declared twice.")
+            if not step.states or not set(step.states) <= known:
+                raise ValueError(f"{self.name}.{step.code}: unknown or no allowed states.")
+            if step.to and any(step.to not in self.transitions.get(s, ()) for s in step.states):
+                raise ValueError(f"{self.name}.{step.code}: the transition table forbids it.")
+            if step.checklist and step.checklist not in groups:
+                raise ValueError(f"{self.name}.{step.code}: unknown checklist.")
+            by_code[step.code] = step
+        object.__setattr__(
+            self, "transitions", {s: frozenset(t) for s, t in self.transitions.items()}
+        )
+        object.__setattr__(self, "_by_code", by_code)
+
+    # -- lookups
+
+    def step(self, code: str) -> Step:
+        try:
+            return self._by_code[code]
+        except KeyError:
+            raise UnknownStep(f"{self.name}.{code}") from None
+
+    def has_step(self, code: str) -> bool:
+        return code in self._by_code
+
+    def steps_of(self, checklist: str) -> tuple[Step, ...]:
+        return tuple(s for s in self.steps if s.checklist == checklist)
+
+    def state_values(self) -> tuple[str, ...]:
+        return tuple(value for value, _label in self.states)
+
+    def state_label(self, value: str) -> str:
+        return str(dict(self.states).get(value, value))
+
+    def may_move(self, source: str, target: str) -> bool:
+        return target in self.transitions.get(source, frozenset())
+
+    def deadline_kind(self, step: Step) -> str:
+        """The one spelling of a step's deadline kind."""
+        return step.deadline_kind or f"{self.name}_{step.code}"
+
+    def checklist_definitions(self) -> list[ChecklistDefinition]:
+        return [
+            ChecklistDefinition(
+                name=group.name,
+                label=group.label,
+                steps=tuple(
+                    ChecklistStep(
+                        code=s.code,
+                        label=s.label,
+                        rule_id=s.rule_id,
+                        required=s.required,
+                        manual=s.manual,
+                    )
+                    for s in self.steps_of(group.name)
+                ),
+            )
+            for group in self.checklists
+        ]
+
+
+class UnknownStep(LookupError):
+    pass
+
+
+class UnknownRoutine(LookupError):
+    pass
+
+
+def english(text) -> str:
+    """Deadline labels are stored as English msgids and translated where they are shown."""
+    with translation.override("en"):
+        return str(text)
+
+
+# --- the registry ---------------------------------------------------------------------------
+
+_routines: dict[str, Routine] = {}
+_by_checklist: dict[str, str] = {}
+
+
+def register(routine: Routine) -> Routine:
+    """Register a routine and its checklists (idempotent for the same declaration)."""
+    existing = _routines.get(routine.name)
+    if existing is not None and existing is not routine and existing != routine:
+        raise ValueError(f"Another routine is already registered as {routine.name!r}.")
+    _routines[routine.name] = routine
+    for definition in routine.checklist_definitions():
+        checklists.register(definition)
+        _by_checklist[definition.name] = routine.name
+    return routine
+
+
+def get(name: str) -> Routine:
+    try:
+        return _routines[name]
+    except KeyError:
+        raise UnknownRoutine(name) from None
+
+
+def for_checklist(name: str) -> Routine | None:
+    """The routine whose steps a checklist records, or None for a free-standing checklist."""
+    routine_name = _by_checklist.get(name)
+    return _routines.get(routine_name) if routine_name else None
+
+
+def for_model(label: str) -> Routine | None:
+    """The routine whose case is a row of `label` ("savnet.MissingReport")."""
+    label = label.lower()
+    return next((r for r in _routines.values() if r.model.lower() == label), None)
+
+
+def all_routines() -> list[Routine]:
+    return sorted(_routines.values(), key=lambda r: r.name)

@@ -1,0 +1,325 @@
+"""The missing-minors routine (SAV-1..SAV-11) declared on the routine kernel.
+
+Every step of the first checklist has its own deadline, counted in elapsed hours from the
+moment there was reason to believe the minor had left, and never later than the 24-hour
+limit of SAV-2. Doing the work meets the step (sending the police report meets `police`).
+"""
+
+from django.utils.translation import gettext_lazy as _
+
+from cases.routines import Checklist, Due, Notice, Routine, Step, register
+from mottak import directory
+
+from . import rules
+from .models import MissingReport
+
+State = MissingReport.State
+
+NAME = "savnet"
+MISSING_CHECKLIST = "savnet_missing"
+RETURN_CHECKLIST = "savnet_return"
+
+POLICE = "police"
+CHILD_WELFARE = "child_welfare"
+REPRESENTATIVE = "representative"
+LAWYER = "lawyer"
+APPOINTMENTS = "appointments"
+SESAM = "sesam"
+REGIONAL_COPIES = "regional_copies"
+
+FOUND_NOTICES = "found_notices"
+FOLLOW_UP_CONVERSATION = "follow_up_conversation"
+GENERAL_PROCEDURE = "general_procedure"
+NEGLECT_REPORTS = "neglect_reports"
+ASYLUM_INFO = "asylum_info"
+
+# Transition-only steps.
+INVESTIGATION_END = "investigation_end"
+CLOSE = "close"
+
+WRITTEN = frozenset({"post", "by_hand", "encrypted_email"})
+POST_OR_ENCRYPTED = frozenset({"post", "encrypted_email"})
+# SAV-10/11: "at once" read as within the same 24 hours as the first reports.
+FOLLOW_UP_FLAG_HOURS = 24
+
+PHONE_BASIS = "Rutiner for asylmottak med enslige mindreårige, punkt 3.1.3 (varsling av representant/verge og advokat)"
+
+
+def _within_limit(urgency: str = "ordinary") -> Due:
+    return Due("reason_to_believe_at", "hours", rules.LIMIT_HOURS, urgency=urgency)
+
+
+def _flag_due() -> Due:
+    return Due("follow-up conversation recorded", "hours", FOLLOW_UP_FLAG_HOURS)
+
+
+def _disclosure(report) -> str:
+    return rules.disclosure_basis(report.centre.operator)
+
+
+def _police(report) -> dict:
+    return directory.police_district(report.centre.municipality)
+
+
+def child_welfare_municipality_of(report) -> str:
+    return rules.child_welfare_municipality(
+        centre_municipality=report.centre.municipality,
+        known_address=report.known_address,
+        known_address_municipality=report.known_address_municipality,
+    )
+
+
+def _child_welfare(report) -> dict:
+    return directory.child_welfare_service(child_welfare_municipality_of(report))
+
+
+def _local_child_welfare(report) -> dict:
+    return directory.child_welfare_service(report.centre.municipality)
+
+
+def _regional_office(report) -> dict:
+    return directory.regional_office(report.centre.region)
+
+
+OPEN = frozenset({State.OPEN})
+AFTER_RETURN = frozenset({State.FOUND, State.CLOSED})
+
+MISSING = register(
+    Routine(
+        name=NAME,
+        label=_("Missing minors"),
+        model="savnet.MissingReport",
+        states=tuple(State.choices),
+        transitions={
+            State.INVESTIGATING: frozenset({State.OPEN, State.CLOSED}),
+            State.OPEN: frozenset({State.FOUND}),
+            State.FOUND: frozenset({State.CLOSED}),
+            State.CLOSED: frozenset(),
+        },
+        refusal=_("This cannot be done while the report is “%(state)s”."),
+        lock_related=("resident", "centre", "centre__region"),
+        checklists=(
+            Checklist(MISSING_CHECKLIST, _("Missing minor: within 24 hours")),
+            Checklist(RETURN_CHECKLIST, _("Missing minor: after the return")),
+        ),
+        steps=(
+            Step(
+                POLICE,
+                _("Missing-person report to the police"),
+                ("SAV-3",),
+                states=OPEN,
+                checklist=MISSING_CHECKLIST,
+                due=_within_limit(),
+                notices=(
+                    Notice(
+                        "missing_report",
+                        "savnet_police_report.html",
+                        recipient=_police,
+                        recipient_label="police district of the centre's municipality",
+                        channels=WRITTEN,
+                        legal_basis=_disclosure,
+                    ),
+                ),
+            ),
+            Step(
+                CHILD_WELFARE,
+                _("Concern report to child welfare"),
+                ("SAV-4",),
+                states=OPEN,
+                checklist=MISSING_CHECKLIST,
+                due=_within_limit(),
+                notices=(
+                    Notice(
+                        "concern_report",
+                        "savnet_child_welfare_report.html",
+                        recipient=_child_welfare,
+                        recipient_label="child welfare of a known address, else the centre's",
+                        channels=WRITTEN,
+                        legal_basis=rules.CHILD_WELFARE_BASIS,
+                    ),
+                ),
+            ),
+            Step(
+                REPRESENTATIVE,
+                _("Representative told by phone"),
+                ("SAV-5",),
+                states=OPEN,
+                checklist=MISSING_CHECKLIST,
+                due=_within_limit(),
+                notices=(
+                    Notice(
+                        "missing_notice",
+                        "savnet_phone_note.html",
+                        recipient=None,
+                        recipient_label="the representative reached by phone",
+                        channels=frozenset({"phone"}),
+                        legal_basis=PHONE_BASIS,
+                    ),
+                ),
+            ),
+            Step(
+                LAWYER,
+                _("Lawyer told by phone"),
+                ("SAV-5",),
+                states=OPEN,
+                checklist=MISSING_CHECKLIST,
+                due=_within_limit(),
+                notices=(
+                    Notice(
+                        "missing_notice",
+                        "savnet_phone_note.html",
+                        recipient=None,
+                        recipient_label="the lawyer reached by phone",
+                        channels=frozenset({"phone"}),
+                        legal_basis=PHONE_BASIS,
+                    ),
+                ),
+            ),
+            # Done by itself at the start when there is no appointment to cancel.
+            Step(
+                APPOINTMENTS,
+                _("Appointments with UDI cancelled (KOR/BFE)"),
+                ("SAV-6",),
+                states=OPEN,
+                checklist=MISSING_CHECKLIST,
+                due=_within_limit(),
+                notices=(
+                    Notice(
+                        "appointment_cancellation",
+                        "savnet_appointment_cancellation.html",
+                        recipient=None,
+                        recipient_label="KOR or BFE of UDI's asylum department",
+                        channels=frozenset({"phone", "encrypted_email", "post"}),
+                        legal_basis=_disclosure,
+                    ),
+                ),
+            ),
+            Step(
+                SESAM,
+                _("Registered in Sesam"),
+                ("SAV-7",),
+                states=frozenset({State.OPEN, State.FOUND}),
+                checklist=MISSING_CHECKLIST,
+                due=_within_limit(),
+            ),
+            Step(
+                REGIONAL_COPIES,
+                _("Copies of the reports sent to the regional office"),
+                ("SAV-7",),
+                states=OPEN,
+                checklist=MISSING_CHECKLIST,
+                due=_within_limit(),
+                notices=(
+                    Notice(
+                        "missing_report_copy",
+                        "savnet_regional_cover_letter.html",
+                        recipient=_regional_office,
+                        recipient_label="the UDI regional office",
+                        channels=POST_OR_ENCRYPTED,
+                        legal_basis=_disclosure,
+                    ),
+                ),
+            ),
+            Step(
+                FOUND_NOTICES,
+                _("Every instance notified told in writing"),
+                ("SAV-8",),
+                states=frozenset({State.FOUND}),
+                checklist=RETURN_CHECKLIST,
+                notices=(
+                    Notice(
+                        "found_notice",
+                        "savnet_found_notice.html",
+                        recipient=None,
+                        recipient_label="every instance told of the disappearance",
+                        channels=WRITTEN,
+                        legal_basis="as the first notice to the same instance",
+                    ),
+                ),
+            ),
+            Step(
+                FOLLOW_UP_CONVERSATION,
+                _("Follow-up conversation held"),
+                ("SAV-10",),
+                states=frozenset({State.FOUND}),
+                checklist=RETURN_CHECKLIST,
+            ),
+            Step(
+                GENERAL_PROCEDURE,
+                _(
+                    "Trafficking / domestic violence: procedure of the general requirements, point 6.2"
+                ),
+                ("SAV-10",),
+                states=AFTER_RETURN,
+                checklist=RETURN_CHECKLIST,
+                required=False,
+                due=_flag_due(),
+            ),
+            Step(
+                NEGLECT_REPORTS,
+                _("Concern reports to child welfare and the regional office"),
+                ("SAV-11",),
+                states=AFTER_RETURN,
+                checklist=RETURN_CHECKLIST,
+                required=False,
+                due=_flag_due(),
+                notices=(
+                    Notice(
+                        "concern_report",
+                        "savnet_neglect_concern_report.html",
+                        recipient=_local_child_welfare,
+                        recipient_label="the centre's local child-welfare service",
+                        channels=WRITTEN,
+                        legal_basis=rules.CHILD_WELFARE_BASIS,
+                    ),
+                    Notice(
+                        "concern_report_copy",
+                        "savnet_neglect_concern_report.html",
+                        recipient=_regional_office,
+                        recipient_label="the UDI regional office",
+                        channels=POST_OR_ENCRYPTED,
+                        legal_basis=_disclosure,
+                    ),
+                ),
+            ),
+            Step(
+                ASYLUM_INFO,
+                _("Information for the asylum case sent to the regional office (with consent)"),
+                ("SAV-10",),
+                states=AFTER_RETURN,
+                checklist=RETURN_CHECKLIST,
+                required=False,
+                notices=(
+                    Notice(
+                        "asylum_information",
+                        "savnet_asylum_info.html",
+                        recipient=_regional_office,
+                        recipient_label="the UDI regional office",
+                        channels=POST_OR_ENCRYPTED,
+                        legal_basis=_disclosure,
+                        consent="asylum_information",
+                    ),
+                ),
+            ),
+            Step(
+                INVESTIGATION_END,
+                _("Absence explained; no missing report"),
+                ("SAV-2",),
+                states=frozenset({State.INVESTIGATING}),
+                to=State.CLOSED,
+            ),
+            Step(
+                CLOSE,
+                _("Missing report closed"),
+                ("SAV-10",),
+                states=frozenset({State.FOUND}),
+                to=State.CLOSED,
+            ),
+        ),
+    )
+)
+
+MISSING_STEPS = MISSING.steps_of(MISSING_CHECKLIST)
+RETURN_STEPS = MISSING.steps_of(RETURN_CHECKLIST)
+# Steps a leader may waive (the minor came back first, no lawyer yet …).
+WAIVABLE_STATES = frozenset({State.OPEN, State.FOUND, State.CLOSED})
