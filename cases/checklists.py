@@ -12,7 +12,9 @@ An app declares its checklist once, at import time (e.g. in its apps.py `ready()
     ))
 
 Completions are rows (cases.models.ChecklistStepCompletion), written by
-cases.services.checklist_step_complete.
+cases.services.checklist_step_complete. A routine's steps, with their deadlines, notices and
+allowed states, are declared on the routine kernel (cases.routines), which registers their
+checklists here.
 """
 
 import re
@@ -24,30 +26,15 @@ CODE_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_\-]{0,63}$")
 
 
 @dataclass(frozen=True)
-class DeadlineSpec:
-    """When the step falls due: a period (e.g. "24h", "2d", "1w_before", "2w", "3m") counted
-    from an anchor the routine knows (e.g. "reported_missing", "leave_starts").
-
-    Data only for now: the routine that starts the checklist opens the deadline with the
-    deadline services, and completing the step meets it.
-    """
-
-    kind: str
-    period: str
-    anchor: str = ""
-
-
-@dataclass(frozen=True)
 class Step:
     code: str
     label: str | Promise
     rule_id: str = ""
     required: bool = True
-    deadline: DeadlineSpec | None = None
-    # False when only the routine's own work records the step (sending the police report
-    # completes "police" and meets its deadline): the checklist page then neither ticks it
-    # off nor undoes it by hand, so a step and its deadline cannot drift apart.
-    manual: bool = True
+    # True when a person may tick the step on the checklist page. By default only the
+    # routine's own work records a step (sending the police report completes "police" and
+    # meets its deadline), so a step and its deadline cannot drift apart.
+    manual: bool = False
 
 
 @dataclass(frozen=True)

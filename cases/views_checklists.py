@@ -16,6 +16,7 @@ from .downloads import private_file_response
 from .forms import ChecklistStepForm, ChecklistUndoForm, errors_into
 from .models import ChecklistStepCompletion
 from .services.consents import resident_for
+from .services.routines import routine_step_by_hand, routine_step_undo_by_hand
 from .views_consents import safe_next
 
 
@@ -75,14 +76,14 @@ def checklist_step_complete(request, ct_id: int, obj_id: int, name: str, step_co
     form = ChecklistStepForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            services.checklist_step_complete(
+            # A routine's step goes through the routine's own state checks (one door).
+            routine_step_by_hand(
                 owner=owner,
-                checklist=definition,
+                checklist=definition.name,
                 step_code=step_code,
                 by=request.user,
                 note=form.cleaned_data["note"],
                 attachment=form.cleaned_data["attachment"],
-                by_hand=True,
             )
         except ValidationError as error:
             errors_into(form, error)
@@ -105,11 +106,8 @@ def checklist_step_undo(request, completion_id: int):
         messages.error(request, _("Say why the step is being undone."))
         return redirect(safe_next(request, fallback))
     try:
-        services.checklist_step_undo(
-            completion=completion,
-            by=request.user,
-            reason=form.cleaned_data["reason"],
-            by_hand=True,
+        routine_step_undo_by_hand(
+            completion=completion, by=request.user, reason=form.cleaned_data["reason"]
         )
     except ValidationError as error:
         for message in error.messages:

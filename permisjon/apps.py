@@ -7,6 +7,4 @@ class PermisjonConfig(AppConfig):
     verbose_name = _("Leave")
 
     def ready(self):
-        from .checklists import register_checklists
-
-        register_checklists()
+        from . import routine  # noqa: F401 - declares and registers the routine

@@ -14,34 +14,33 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop, ngettext
+from django.utils.translation import ngettext
 
-from cases import periods
-from cases import rules as dispatch_rules
-from cases.services import (
-    checklist_status,
-    checklist_step_complete,
-    deadline_meet_for,
-    deadline_open,
-    deadline_waive,
-    dispatch_create,
-    timeline_event_record,
+from cases.services import checklist_status, deadline_waive, timeline_event_record
+from cases.services.routines import (
+    routine_deadline_meet,
+    routine_deadline_open,
+    routine_notice_create,
+    routine_step_do,
+    routine_transition,
 )
+from mottak import directory
 from mottak.models import Resident
 
 from . import documents, rules, selectors
-from .checklists import ATTACHMENT_STEP_CODES, PREPARATION, STEPS_BY_CODE
+from . import routine as steps
 from .models import ContactPerson, FollowUpCall, LeaveApplication
+from .routine import (
+    ATTACHMENT_STEP_CODES,
+    FORWARDING_DEADLINE,
+    LATE_RETURN_DEADLINE,
+    LEAVE,
+    PREPARATION,
+    STEPS_BY_CODE,
+)
 
 State = LeaveApplication.State
-
-FORWARDING_DEADLINE = "leave_forwarding"
-LATE_RETURN_DEADLINE = "leave_late_return"
-# The agreement is a letter handed to the minor and the contact person (PERM-5 a).
-AGREEMENT_PURPOSE = "letter"
-LEGAL_BASIS_APPLICATION = "UDIs rutiner for EM-mottak punkt 2.1 (søknad om permisjon)"
-LEGAL_BASIS_AGREEMENT = "UDIs rutiner for EM-mottak punkt 2.2 a (avtale om permisjon)"
-LEGAL_BASIS_REPRESENTATIVE = "UDIs rutiner for EM-mottak punkt 2.2 b (melding til representant)"
+__all__ = ["FORWARDING_DEADLINE", "LATE_RETURN_DEADLINE"]
 
 
 @dataclass(frozen=True)
@@ -64,21 +63,17 @@ class ContactPersonData:
     phone: str
 
 
-def _lock(application: LeaveApplication) -> LeaveApplication:
-    return (
-        # Lock only the application row, not the joined resident, centre and region.
-        LeaveApplication.objects.select_for_update(of=("self",))
-        .select_related("resident", "centre", "centre__region")
-        .get(pk=application.pk)
+def _do(application: LeaveApplication, step: str, *, by, work=None, permission: str = "", **kw):
+    """Perform one declared step of the leave routine (lock, state table, deadlines)."""
+    return routine_step_do(
+        routine=LEAVE,
+        case=application,
+        step_code=step,
+        by=by,
+        work=work,
+        permission=permission,
+        **kw,
     )
-
-
-def _require_state(application: LeaveApplication, *allowed: str) -> None:
-    if application.state not in allowed:
-        raise ValidationError(
-            _("This cannot be done while the application is “%(state)s”.")
-            % {"state": application.get_state_display()}
-        )
 
 
 def _event(application: LeaveApplication, kind: str, summary: str, *, by, rule_id="", at=None):
@@ -167,15 +162,7 @@ def _after_submit(application: LeaveApplication, *, by) -> None:
 
 def _open_forwarding_deadline(application: LeaveApplication, *, by) -> None:
     """PERM-3: the regional office must have it one week before the leave starts."""
-    deadline_open(
-        owner=application,
-        kind=FORWARDING_DEADLINE,
-        rule_id="PERM-3",
-        due_at=rules.perm_3_forwarding_due(application.departure_at),
-        centre=application.centre,
-        label=gettext_noop("Forward the leave application to the regional office"),
-        by=by,
-    )
+    routine_deadline_open(routine=LEAVE, case=application, step_code=steps.FORWARD, by=by)
 
 
 # --- preparation ---------------------------------------------------------------------------
@@ -187,9 +174,8 @@ def leave_application_record_pu_view(
     """PU's view on a clash with transfer or removal plans (PERM-9, PERM-10)."""
     if view not in {LeaveApplication.PUView.NO_CLASH, LeaveApplication.PUView.CLASHES}:
         raise ValidationError(_("Choose PU's view."))
-    with transaction.atomic():
-        locked = _lock(application)
-        _require_state(locked, State.DRAFT, State.PREPARED)
+
+    def record(locked: LeaveApplication) -> None:
         locked.pu_view = view
         locked.pu_view_note = note
         locked.pu_view_at = at or timezone.now()
@@ -204,18 +190,20 @@ def leave_application_record_pu_view(
             if locked.resident.asylum_stage == rules.FINAL_REJECTION
             else "PERM-9",
         )
-        _refresh_prepared(locked, by=by)
-    return locked
+        leave_application_refresh_prepared(locked, by=by)
+
+    return _do(application, steps.PU_VIEW, by=by, work=record).case
 
 
-def _refresh_prepared(locked: LeaveApplication, *, by) -> None:
-    """Keep the stored decider in step with the facts; mark prepared when nothing is open."""
+def leave_application_refresh_prepared(locked: LeaveApplication, *, by) -> None:
+    """Keep the stored decider in step with the facts; mark prepared when nothing is open.
+    Runs in the transaction of every preparation step (the routine's after-step hook)."""
     outcome = selectors.leave_outcome(locked)
     if outcome.decider != locked.decider and outcome.decider == LeaveApplication.Decider.REGION:
         _open_forwarding_deadline(locked, by=by)
     locked.decider = outcome.decider
     if locked.state == State.DRAFT and not preparation_open_steps(locked, outcome):
-        locked.state = State.PREPARED
+        routine_transition(routine=LEAVE, case=locked, to=State.PREPARED, by=by)
         _event(
             locked,
             "leave_prepared",
@@ -241,20 +229,9 @@ def leave_application_prepare_step(
         raise ValidationError(_("This checklist has no such step."))
     if step.code in ATTACHMENT_STEP_CODES and not attachment:
         raise ValidationError(_("Upload the copy of the contact person's ID document."))
-    with transaction.atomic():
-        locked = _lock(application)
-        _require_state(locked, State.DRAFT, State.PREPARED)
-        checklist_step_complete(
-            owner=locked,
-            checklist=PREPARATION,
-            step_code=step.code,
-            by=by,
-            note=note,
-            attachment=attachment,
-            at=at,
-        )
-        _refresh_prepared(locked, by=by)
-    return locked
+    return _do(
+        application, step.code, by=by, note=note, attachment=attachment, at=at, by_hand=True
+    ).case
 
 
 def leave_application_recommend_refusal(
@@ -263,9 +240,8 @@ def leave_application_recommend_refusal(
     """The centre recommends that the regional office refuses (PERM-7)."""
     if not note.strip():
         raise ValidationError(_("Say why the centre recommends refusal."))
-    with transaction.atomic():
-        locked = _lock(application)
-        _require_state(locked, State.DRAFT, State.PREPARED)
+
+    def recommend(locked: LeaveApplication) -> None:
         locked.centre_recommends_refusal = True
         locked.centre_recommendation_note = note.strip()
         locked.save()
@@ -276,7 +252,8 @@ def leave_application_recommend_refusal(
             by=by,
             rule_id="PERM-7",
         )
-    return locked
+
+    return _do(application, steps.RECOMMEND_REFUSAL, by=by, work=recommend).case
 
 
 def leave_application_withdraw(
@@ -286,14 +263,9 @@ def leave_application_withdraw(
     ends the case, and its open deadlines with it."""
     if not reason.strip():
         raise ValidationError(_("Say why the application is withdrawn."))
-    with transaction.atomic():
-        locked = _lock(application)
-        _require_state(locked, State.DRAFT, State.PREPARED, State.FORWARDED, State.GRANTED)
-        if not (selectors.user_is_centre_decider(by, locked) or by.is_admin_role):
-            raise PermissionDenied
-        locked.state = State.WITHDRAWN
+
+    def withdraw(locked: LeaveApplication) -> None:
         locked.decision_reason = reason.strip()
-        locked.save()
         for deadline in selectors.pending_deadlines(locked):
             deadline_waive(deadline=deadline, by=by, reason=reason.strip())
         _event(
@@ -302,7 +274,8 @@ def leave_application_withdraw(
             _("Leave application %(number)s withdrawn") % {"number": locked},
             by=by,
         )
-    return locked
+
+    return _do(application, steps.WITHDRAW, by=by, work=withdraw, permission="withdraw").case
 
 
 # --- forwarding to the regional office (PERM-3) ------------------------------------------------
@@ -330,36 +303,27 @@ def leave_application_forward(
 ) -> LeaveApplication:
     """Send the prepared application with its documents to the regional office (PERM-3).
 
-    Late forwarding is allowed, but recorded and shown as late.
+    Late forwarding is allowed, but recorded and shown as late; forwarding meets its deadline.
     """
     at = at or timezone.now()
-    with transaction.atomic():
-        locked = _lock(application)
-        _require_state(locked, State.DRAFT, State.PREPARED)
+
+    def forward(locked: LeaveApplication) -> None:
         outcome = selectors.leave_outcome(locked)
         if outcome.decider != LeaveApplication.Decider.REGION:
             raise ValidationError(_("The centre decides this leave itself."))
         _check_nothing_open(locked, outcome)
-        region = locked.centre.region
         locked.decider = outcome.decider
-        locked.state = State.FORWARDED
         locked.forwarded_at = at
         locked.forwarded_by = by
         locked.forwarded_late = rules.perm_3_forwarded_late(
             forwarded_at=at, departure_at=locked.departure_at
         )
-        locked.save()
         preparation, attachments = _preparation_for_form(locked)
-        dispatch_create(
-            owner=locked,
-            subject=locked.resident,
-            recipient_kind=dispatch_rules.UDI_REGION,
-            recipient_name=region.name,
-            recipient_address=region.address,
+        routine_notice_create(
+            routine=LEAVE,
+            case=locked,
+            step_code=steps.FORWARD,
             channel=channel,
-            legal_basis=LEGAL_BASIS_APPLICATION,
-            template=documents.TEMPLATE_APPLICATION,
-            purpose="leave_application",
             context=documents.application_context(
                 locked,
                 preparation=preparation,
@@ -371,7 +335,6 @@ def leave_application_forward(
             ),
             by=by,
         )
-        deadline_meet_for(owner=locked, kind=FORWARDING_DEADLINE, by=by, at=at)
         summary = (
             _(
                 "Leave application %(number)s forwarded to the regional office, later than one week before the leave"
@@ -382,7 +345,8 @@ def leave_application_forward(
         _event(
             locked, "leave_forwarded", summary % {"number": locked}, by=by, rule_id="PERM-3", at=at
         )
-    return locked
+
+    return _do(application, steps.FORWARD, by=by, work=forward, at=at).case
 
 
 def leave_application_notify_representative(
@@ -391,12 +355,17 @@ def leave_application_notify_representative(
     """PERM-5 b in writing, when the representative's address was not on record at the grant."""
     if not name.strip():
         raise ValidationError(_("Give the representative's name."))
-    with transaction.atomic():
-        locked = _lock(application)
-        _require_state(locked, State.GRANTED, State.ONGOING, State.LATE, State.RETURNED)
+
+    def notify(locked: LeaveApplication):
         return _notify_representative(
-            locked, by=by, name=name.strip(), address=address.strip(), channel=channel
+            locked,
+            by=by,
+            recipient=directory.named("representative", name.strip(), address.strip()),
+            channel=channel,
+            step_code=steps.NOTIFY_REPRESENTATIVE,
         )
+
+    return _do(application, steps.NOTIFY_REPRESENTATIVE, by=by, work=notify).value
 
 
 # --- deciding ----------------------------------------------------------------------------
@@ -422,17 +391,19 @@ def _open_checklist_steps(application: LeaveApplication) -> list[str]:
     ]
 
 
-def _check_may_decide(locked: LeaveApplication, by, *, refusing: bool = False) -> rules.Outcome:
+def _check_may_decide(locked: LeaveApplication, by) -> rules.Outcome:
+    """Who decides is stored on the application: the centre before forwarding, the regional
+    office after. The step's declared states already allow any undecided state."""
     outcome = selectors.leave_outcome(locked)
     # Whether the preparation is done is checked live (_check_nothing_open): steps can be undone.
-    if locked.decider == LeaveApplication.Decider.CENTRE:
-        allowed = {State.DRAFT, State.PREPARED}
-    else:
-        allowed = {State.FORWARDED}
-    if locked.state not in allowed:
-        if locked.state in {State.DRAFT, State.PREPARED}:
-            raise ValidationError(_("The regional office decides: forward the application."))
-        _require_state(locked, *allowed)
+    forwarded = locked.state == State.FORWARDED
+    if locked.decider == LeaveApplication.Decider.CENTRE and forwarded:
+        raise ValidationError(
+            _("This cannot be done while the application is “%(state)s”.")
+            % {"state": locked.get_state_display()}
+        )
+    if locked.decider == LeaveApplication.Decider.REGION and not forwarded:
+        raise ValidationError(_("The regional office decides: forward the application."))
     if not selectors.user_may_decide(by, locked):
         raise PermissionDenied
     if outcome.decider != locked.decider:
@@ -451,6 +422,12 @@ def _check_nothing_open(locked: LeaveApplication, outcome: rules.Outcome) -> Non
         )
 
 
+def _record_decision(locked: LeaveApplication, *, by, reason: str, at) -> None:
+    locked.decided_at = at or timezone.now()
+    locked.decided_by = by
+    locked.decision_reason = reason.strip()
+
+
 def leave_application_grant(
     *,
     application: LeaveApplication,
@@ -461,8 +438,8 @@ def leave_application_grant(
     at: datetime | None = None,
 ) -> LeaveApplication:
     overrides = overrides or {}
-    with transaction.atomic():
-        locked = _lock(application)
+
+    def grant(locked: LeaveApplication) -> None:
         outcome = _check_may_decide(locked, by)
         if outcome.blocks:
             raise ValidationError([b.message for b in outcome.blocks])
@@ -476,67 +453,52 @@ def leave_application_grant(
                     for w in missing
                 ]
             )
-        locked.state = State.GRANTED
-        locked.decided_at = at or timezone.now()
-        locked.decided_by = by
-        locked.decision_reason = reason.strip()
+        _record_decision(locked, by=by, reason=reason, at=at)
         locked.override_reasons = {w.code: overrides[w.code].strip() for w in outcome.warnings}
         locked.agreement_note = agreement_note.strip()
-        locked.save()
-        _event(
-            locked,
-            "leave_granted",
-            _("Leave %(number)s granted by %(decider)s")
-            % {"number": locked, "decider": locked.get_decider_display()},
-            by=by,
-            rule_id="PERM-1",
-            at=locked.decided_at,
-        )
-        _after_grant(locked, by=by)
-    return locked
+
+    return _do(
+        application, steps.GRANT, by=by, work=grant, then=lambda g: _after_grant(g, by=by)
+    ).case
 
 
 def _after_grant(application: LeaveApplication, *, by) -> None:
     """PERM-5: the written agreement, and the representative told in writing."""
-    contact = application.contact_persons.order_by("id").first()
-    context = documents.decision_context(application)
-    dispatch_create(
-        owner=application,
-        subject=application.resident,
-        recipient_kind=dispatch_rules.PERSON,
-        recipient_name=contact.name,
-        recipient_address=contact.address,
-        channel=dispatch_rules.Channel.BY_HAND,
-        legal_basis=LEGAL_BASIS_AGREEMENT,
-        template=documents.TEMPLATE_AGREEMENT,
-        purpose=AGREEMENT_PURPOSE,
-        context=context,
+    _event(
+        application,
+        "leave_granted",
+        _("Leave %(number)s granted by %(decider)s")
+        % {"number": application, "decider": application.get_decider_display()},
+        by=by,
+        rule_id="PERM-1",
+        at=application.decided_at,
+    )
+    routine_notice_create(
+        routine=LEAVE,
+        case=application,
+        step_code=steps.GRANT,
+        purpose=steps.AGREEMENT_PURPOSE,
+        channel="by_hand",
+        context=documents.decision_context(application),
         by=by,
     )
     resident = application.resident
     if resident.representative_name and resident.representative_address:
-        _notify_representative(
-            application,
-            by=by,
-            name=resident.representative_name,
-            address=resident.representative_address,
-            channel=dispatch_rules.Channel.POST,
-        )
+        _notify_representative(application, by=by, channel="post", step_code=steps.GRANT)
 
 
-def _notify_representative(application, *, by, name: str, address: str, channel: str):
-    return dispatch_create(
-        owner=application,
-        subject=application.resident,
-        recipient_kind=dispatch_rules.REPRESENTATIVE,
-        recipient_name=name,
-        recipient_address=address,
-        channel=channel,
-        legal_basis=LEGAL_BASIS_REPRESENTATIVE,
-        template=documents.TEMPLATE_REPRESENTATIVE,
+def _notify_representative(
+    application, *, by, channel: str, step_code: str, recipient: dict | None = None
+):
+    return routine_notice_create(
+        routine=LEAVE,
+        case=application,
+        step_code=step_code,
         purpose="leave_notice",
+        channel=channel,
         context=documents.decision_context(application),
         by=by,
+        recipient=recipient,
     )
 
 
@@ -545,33 +507,28 @@ def leave_application_refuse(
 ) -> LeaveApplication:
     if not reason.strip():
         raise ValidationError(_("Give the reason for the refusal."))
-    with transaction.atomic():
-        locked = _lock(application)
-        outcome = _check_may_decide(locked, by, refusing=True)
+
+    def refuse(locked: LeaveApplication) -> None:
+        outcome = _check_may_decide(locked, by)
         if not outcome.blocks:
             # A leave that may never be granted is refused at once; otherwise prepare first.
             _check_nothing_open(locked, outcome)
-        locked.state = State.REFUSED
-        locked.decided_at = at or timezone.now()
-        locked.decided_by = by
-        locked.decision_reason = reason.strip()
-        locked.save()
+        _record_decision(locked, by=by, reason=reason, at=at)
+        # Nothing is left to forward once the application is decided.
+        routine_deadline_meet(routine=LEAVE, case=locked, step_code=steps.FORWARD, by=by)
+
+    def announce(refused: LeaveApplication) -> None:
         _event(
-            locked,
+            refused,
             "leave_refused",
             _("Leave %(number)s refused by %(decider)s")
-            % {"number": locked, "decider": locked.get_decider_display()},
+            % {"number": refused, "decider": refused.get_decider_display()},
             by=by,
             rule_id="PERM-1",
-            at=locked.decided_at,
+            at=refused.decided_at,
         )
-        _after_refuse(locked, by=by)
-    return locked
 
-
-def _after_refuse(application: LeaveApplication, *, by) -> None:
-    """Nothing is left to forward once the application is decided."""
-    deadline_meet_for(owner=application, kind=FORWARDING_DEADLINE, by=by)
+    return _do(application, steps.REFUSE, by=by, work=refuse, then=announce).case
 
 
 def leave_application_decide(
@@ -604,9 +561,8 @@ def leave_application_representative_told_orally(
 ) -> LeaveApplication:
     if at > timezone.now():
         raise ValidationError(_("The time cannot be in the future."))
-    with transaction.atomic():
-        locked = _lock(application)
-        _require_state(locked, State.GRANTED, State.ONGOING, State.LATE, State.RETURNED)
+
+    def record(locked: LeaveApplication) -> None:
         locked.representative_told_orally_at = at
         locked.representative_told_orally_note = note.strip()
         locked.save()
@@ -618,7 +574,8 @@ def leave_application_representative_told_orally(
             rule_id="PERM-5",
             at=at,
         )
-    return locked
+
+    return _do(application, steps.REPRESENTATIVE_TOLD_ORALLY, by=by, work=record).case
 
 
 def leave_follow_up_call_log(
@@ -634,9 +591,8 @@ def leave_follow_up_call_log(
         raise ValidationError(_("The time cannot be in the future."))
     if outcome not in FollowUpCall.Outcome.values:
         raise ValidationError(_("Choose the outcome of the call."))
-    with transaction.atomic():
-        locked = _lock(application)
-        _require_state(locked, State.ONGOING, State.LATE)
+
+    def log(locked: LeaveApplication) -> FollowUpCall:
         if locked.departed_at and called_at < locked.departed_at:
             raise ValidationError(_("A follow-up call cannot be before the minor left."))
         call = FollowUpCall.objects.create(
@@ -656,7 +612,9 @@ def leave_follow_up_call_log(
             rule_id="PERM-5",
             at=called_at,
         )
-    return call
+        return call
+
+    return _do(application, steps.FOLLOW_UP_CALL, by=by, work=log).value
 
 
 # --- departure and return ----------------------------------------------------------------
@@ -667,14 +625,11 @@ def leave_application_mark_departed(
 ) -> LeaveApplication:
     if at > timezone.now():
         raise ValidationError(_("The time cannot be in the future."))
-    with transaction.atomic():
-        locked = _lock(application)
-        _require_state(locked, State.GRANTED)
+
+    def depart(locked: LeaveApplication) -> None:
         if at >= locked.return_at:
             raise ValidationError(_("The minor cannot leave after the agreed return."))
-        locked.state = State.ONGOING
         locked.departed_at = at
-        locked.save()
         _event(
             locked,
             "leave_departed",
@@ -683,12 +638,9 @@ def leave_application_mark_departed(
             rule_id="PERM-5",
             at=at,
         )
-        _after_departure(locked, by=by)
-    return locked
 
-
-def _after_departure(application: LeaveApplication, *, by) -> None:
-    """The return is watched by the overdue-return task (permisjon.mark_overdue_returns)."""
+    # The return is watched by the overdue-return task (permisjon.mark_overdue_returns).
+    return _do(application, steps.DEPART, by=by, work=depart).case
 
 
 def leave_application_mark_returned(
@@ -697,18 +649,15 @@ def leave_application_mark_returned(
     """The minor is back. Back after the agreed time breaks the agreement (PERM-7)."""
     if at > timezone.now():
         raise ValidationError(_("The time cannot be in the future."))
-    with transaction.atomic():
-        locked = _lock(application)
-        _require_state(locked, State.ONGOING, State.LATE)
+
+    def come_back(locked: LeaveApplication) -> None:
         if locked.departed_at and at < locked.departed_at:
             raise ValidationError(_("The return cannot be before the minor left."))
         late = at > locked.return_at
-        locked.state = State.RETURNED
         locked.returned_at = at
         if late or note.strip():
             locked.broken_agreement = late or locked.broken_agreement
             locked.broken_agreement_note = note.strip()
-        locked.save()
         summary = (
             _("Back from leave %(number)s after the agreed time")
             if late
@@ -722,30 +671,21 @@ def leave_application_mark_returned(
             rule_id="PERM-7" if late else "PERM-5",
             at=at,
         )
-        _after_return(locked, by=by)
-    return locked
+        routine_deadline_meet(routine=LEAVE, case=locked, step_code=steps.LATE, by=by, at=at)
 
-
-def _after_return(application: LeaveApplication, *, by) -> None:
-    deadline_meet_for(
-        owner=application, kind=LATE_RETURN_DEADLINE, by=by, at=application.returned_at
-    )
+    return _do(application, steps.RETURN, by=by, work=come_back).case
 
 
 def leave_application_mark_late(*, application_id: int, now: datetime | None = None) -> bool:
     """Not back at the agreed time: mark late and prompt the staff (PERM-6). Idempotent."""
     now = now or timezone.now()
-    with transaction.atomic():
-        locked = (
-            LeaveApplication.objects.select_for_update(of=("self",))
-            .select_related("resident", "centre")
-            .filter(pk=application_id, state=State.ONGOING, return_at__lte=now)
-            .first()
-        )
-        if locked is None:
-            return False
-        locked.state = State.LATE
-        locked.save()
+    application = LeaveApplication.objects.filter(
+        pk=application_id, state=State.ONGOING, return_at__lte=now
+    ).first()
+    if application is None:
+        return False
+
+    def mark(locked: LeaveApplication) -> None:
         _event(
             locked,
             "leave_late",
@@ -754,22 +694,15 @@ def leave_application_mark_late(*, application_id: int, now: datetime | None = N
             rule_id="PERM-6",
             at=now,
         )
-        _after_late(locked)
+        # PERM-6, SAV-2, R-2: look into it at once; report missing within 24 hours of the
+        # agreed return time.
+        routine_deadline_open(routine=LEAVE, case=locked, step_code=steps.LATE)
+
+    try:
+        _do(application, steps.LATE, by=None, work=mark)
+    except ValidationError:
+        return False  # no longer ongoing: back, or already marked by another run
     return True
-
-
-def _after_late(application: LeaveApplication) -> None:
-    """PERM-6, SAV-2: look into it at once; report missing within 24 hours of the agreed time."""
-    deadline_open(
-        owner=application,
-        kind=LATE_RETURN_DEADLINE,
-        rule_id="PERM-6",
-        due_at=periods.elapsed_hours(application.return_at, 24),
-        centre=application.centre,
-        label=gettext_noop(
-            "Not back from leave: find out why at once and report missing if the minor has left"
-        ),
-    )
 
 
 def overdue_leave_ids(*, now: datetime | None = None) -> list[int]:
@@ -799,9 +732,8 @@ def leave_application_report_missing(
     if not circumstances.strip():
         raise ValidationError(_("Say what is known about the disappearance."))
     reason_at = reason_to_believe_at or timezone.now()
-    with transaction.atomic():
-        locked = _lock(application)
-        _require_state(locked, State.ONGOING, State.LATE)
+
+    def report_missing(locked: LeaveApplication):
         if locked.missing_report_id:
             raise ValidationError(_("A missing report has already been opened from this leave."))
         report = missing_report_open(
@@ -820,7 +752,7 @@ def leave_application_report_missing(
         if reason_at > locked.return_at:
             locked.broken_agreement = True
         locked.save()
-        deadline_meet_for(owner=locked, kind=LATE_RETURN_DEADLINE, by=by, at=reason_at)
+        routine_deadline_meet(routine=LEAVE, case=locked, step_code=steps.LATE, by=by, at=reason_at)
         _event(
             locked,
             "leave_reported_missing",
@@ -829,4 +761,6 @@ def leave_application_report_missing(
             rule_id="PERM-6",
             at=reason_at,
         )
-    return report
+        return report
+
+    return _do(application, steps.REPORT_MISSING, by=by, work=report_missing).value

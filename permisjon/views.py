@@ -17,8 +17,8 @@ from mottak.access import Action, access_resident, centres_visible_to
 from mottak.models import Role
 
 from . import forms, rules, selectors, services
-from .checklists import ATTACHMENT_STEP_CODES, PREPARATION, STEPS_BY_CODE
 from .models import LeaveApplication
+from .routine import ATTACHMENT_STEP_CODES, PREPARATION, STEPS_BY_CODE
 
 State = LeaveApplication.State
 

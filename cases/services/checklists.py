@@ -108,8 +108,6 @@ def checklist_step_complete(
                     f"attachment.{upload.extension}", upload.file, save=False
                 )
             completion.save()
-            # Where a step carries a DeadlineSpec, the routine meets that deadline here
-            # (deadline services), in this same transaction.
             timeline_event_record(
                 subject=resident_for(owner),
                 kind="checklist_step_done",

@@ -31,7 +31,7 @@ from .. import routines
 from ..models import ChecklistStepCompletion, Deadline
 from ..routines import Routine, Step, english
 from .audit import timeline_event_record
-from .checklists import checklist_status, checklist_step_complete
+from .checklists import checklist_status, checklist_step_complete, checklist_step_undo
 from .deadlines import can_waive, deadline_meet_for, deadline_open, deadline_waive
 from .dispatches import dispatch_create
 
@@ -172,7 +172,7 @@ def _record(routine: Routine, case, step: Step, *, by, at, note, attachment, by_
             at=at,
         )
     _meet_step_deadline(routine, case, step, by=by, at=at)
-    if routine.after_step is not None:
+    if step.checklist and routine.after_step is not None:
         routine.after_step(case, by=by)
     return True
 
@@ -195,10 +195,12 @@ def routine_step_do(
     attachment=None,
     by_hand: bool = False,
     permission: str = "",
+    then: Callable[[models.Model], Any] | None = None,
 ) -> StepResult:
     """Perform one step in one transaction: lock the case, check the state (and the
-    declared permission), do the routine's own work on the locked case, move the case where
-    the step is a transition, record the step and meet or open its deadlines."""
+    declared permission), do the routine's own work on the locked case, record the step and
+    meet or open its deadlines, move the case where the step is a transition, then run
+    `then` on the moved case (the notices a decision sends)."""
     step = routine.step(step_code)
     with transaction.atomic():
         locked = routine_case_lock(routine=routine, case=case)
@@ -219,6 +221,8 @@ def routine_step_do(
         )
         if step.to:
             routine_transition(routine=routine, case=locked, to=step.to, by=by)
+        if then is not None:
+            then(locked)
     return StepResult(case=locked, value=value, recorded=recorded)
 
 
@@ -252,14 +256,24 @@ def routine_step_by_hand(
     return None
 
 
-def routine_step_undo_check(*, owner: models.Model, checklist: str) -> None:
-    """Undoing a routine's step by hand follows the same state check as doing it."""
-    routine = routines.for_checklist(checklist)
+def routine_step_undo_by_hand(*, completion: ChecklistStepCompletion, by, reason: str):
+    """The generic checklist page's undo: a routine's step only where a person may tick it,
+    and only in a state where it may be done."""
+    routine = routines.for_checklist(completion.checklist)
     if routine is None:
-        return
-    locked = routine_case_lock(routine=routine, case=owner)
-    states = {s for step in routine.steps_of(checklist) for s in step.states if step.manual}
-    routine_require_state(routine=routine, case=locked, states=states)
+        return checklist_step_undo(completion=completion, by=by, reason=reason, by_hand=True)
+    with transaction.atomic():
+        locked = routine_case_lock(routine=routine, case=completion.owner)
+        step = (
+            routine.step(completion.step_code) if routine.has_step(completion.step_code) else None
+        )
+        if step is None or not step.manual:
+            raise ValidationError(_("This step is recorded by doing the work itself, not by hand."))
+        routine_require_state(routine=routine, case=locked, states=step.states)
+        undone = checklist_step_undo(completion=completion, by=by, reason=reason, by_hand=True)
+        if routine.after_step is not None:
+            routine.after_step(locked, by=by)
+    return undone
 
 
 def routine_step_waive(

@@ -23,7 +23,9 @@ from .upload_samples import PDF, files_under, upload
 media_root = upload_samples.media_root
 
 ONE_STEP = ChecklistDefinition(
-    name="test_one_step", label="One step (test)", steps=(Step("only", "The only step", "X-5"),)
+    name="test_one_step",
+    label="One step (test)",
+    steps=(Step("only", "The only step", "X-5", manual=True),),
 )
 
 

@@ -61,7 +61,7 @@ def id_copy():
 
 def prepare(application, by, *, skip=()):
     """Record every required PERM-4 step (the ID copy with a document)."""
-    from permisjon.checklists import ATTACHMENT_STEP_CODES, REQUIRED_STEP_CODES
+    from permisjon.routine import ATTACHMENT_STEP_CODES, REQUIRED_STEP_CODES
 
     for code in sorted(REQUIRED_STEP_CODES - set(skip)):
         application = services.leave_application_prepare_step(

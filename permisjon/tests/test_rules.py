@@ -440,7 +440,7 @@ def test_every_finding_and_step_has_its_norwegian_form_text():
     import re
 
     from permisjon import documents
-    from permisjon.checklists import PREPARATION_STEPS
+    from permisjon.routine import PREPARATION_STEPS
 
     codes_in_rules = set(re.findall(r'Finding\(\s*"(\w+)"', inspect.getsource(rules)))
     assert codes_in_rules and codes_in_rules <= documents.FINDING_NB.keys()

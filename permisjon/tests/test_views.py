@@ -140,7 +140,7 @@ def test_list_and_detail_query_counts_do_not_grow(
 
 
 def test_perm_4_preparation_through_the_page_with_the_id_copy(client, staff, resident):
-    from permisjon.checklists import REQUIRED_STEP_CODES
+    from permisjon.routine import REQUIRED_STEP_CODES
     from permisjon.tests.conftest import id_copy
 
     client.force_login(staff)

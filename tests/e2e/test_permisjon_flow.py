@@ -10,8 +10,8 @@ from cases.models import Dispatch
 from cases.services import dispatch_render
 from conftest import make_resident
 from mottak.models import Role
-from permisjon.checklists import ATTACHMENT_STEP_CODES, REQUIRED_STEP_CODES
 from permisjon.models import LeaveApplication
+from permisjon.routine import ATTACHMENT_STEP_CODES, REQUIRED_STEP_CODES
 from permisjon.tests.conftest import ID_COPY
 
 from .conftest import log_in, log_out

@@ -1,0 +1,300 @@
+"""The leave routine (PERM-1..PERM-10) declared on the routine kernel: its states and
+transitions, the centre's documented preparation (PERM-4 a–g), forwarding, the decision, the
+leave itself and a late return."""
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+from cases.routines import Checklist, Due, Notice, Routine, Step, register
+from mottak import directory
+
+from .models import LeaveApplication
+
+State = LeaveApplication.State
+
+NAME = "permisjon"
+PREPARATION_NAME = "perm_4_preparation"
+
+
+@dataclass(frozen=True)
+class PreparationStep:
+    code: str
+    label: str
+    rule_id: str
+    required: bool = True
+    needs_attachment: bool = False
+    help_text: str = ""
+
+
+PREPARATION_STEPS: tuple[PreparationStep, ...] = (
+    PreparationStep(
+        "a_clash",
+        _("Checked for clashes with the mandatory programme, centre duties and school"),
+        "PERM-4",
+    ),
+    PreparationStep(
+        "b_own_wish",
+        _("Made sure the minor wants to stay with the contact person(s)"),
+        "PERM-4",
+    ),
+    PreparationStep(
+        "c_contact_details",
+        _("Contact person's details and personal data collected (recorded in Sesam)"),
+        "PERM-4",
+        help_text=_("Leave requires a contact person who has turned 25."),
+    ),
+    PreparationStep(
+        "d_met",
+        _("Met the contact person at the centre"),
+        "PERM-4",
+        required=False,
+        help_text=_("If possible."),
+    ),
+    PreparationStep(
+        "d_id_copy",
+        _("Copy of the contact person's ID document"),
+        "PERM-4",
+        needs_attachment=True,
+        help_text=_("E.g. passport or driving licence. Upload the copy."),
+    ),
+    PreparationStep(
+        "d_references",
+        _("References asked for (one or two public persons who know the contact person)"),
+        "PERM-4",
+    ),
+    PreparationStep(
+        "e_representative",
+        _("The representative's support or objections obtained"),
+        "PERM-4",
+    ),
+    PreparationStep(
+        "f_police",
+        _("The local police asked whether they object to the address or person(s)"),
+        "PERM-4",
+    ),
+    PreparationStep(
+        "g_child_welfare",
+        _("Child welfare asked to look into the place, or a concern report sent"),
+        "PERM-4",
+        required=False,
+        help_text=_("When the centre is still unsure whether the place is safe."),
+    ),
+)
+
+REQUIRED_STEP_CODES = frozenset(s.code for s in PREPARATION_STEPS if s.required)
+STEPS_BY_CODE = {s.code: s for s in PREPARATION_STEPS}
+ATTACHMENT_STEP_CODES = frozenset(s.code for s in PREPARATION_STEPS if s.needs_attachment)
+
+# Steps of the leave case that are not on the checklist.
+PU_VIEW = "pu_view"
+RECOMMEND_REFUSAL = "recommend_refusal"
+FORWARD = "forward"
+GRANT = "grant"
+REFUSE = "refuse"
+WITHDRAW = "withdraw"
+NOTIFY_REPRESENTATIVE = "notify_representative"
+REPRESENTATIVE_TOLD_ORALLY = "representative_told_orally"
+FOLLOW_UP_CALL = "follow_up_call"
+DEPART = "depart"
+RETURN = "return"
+LATE = "late"
+REPORT_MISSING = "report_missing"
+
+FORWARDING_DEADLINE = "leave_forwarding"
+LATE_RETURN_DEADLINE = "leave_late_return"
+
+# The agreement is a letter handed to the minor and the contact person (PERM-5 a).
+AGREEMENT_PURPOSE = "letter"
+LEGAL_BASIS_APPLICATION = "UDIs rutiner for EM-mottak punkt 2.1 (søknad om permisjon)"
+LEGAL_BASIS_AGREEMENT = "UDIs rutiner for EM-mottak punkt 2.2 a (avtale om permisjon)"
+LEGAL_BASIS_REPRESENTATIVE = "UDIs rutiner for EM-mottak punkt 2.2 b (melding til representant)"
+
+WRITTEN = frozenset({"post", "by_hand", "encrypted_email"})
+PREPARING = frozenset({State.DRAFT, State.PREPARED})
+UNDECIDED = frozenset({State.DRAFT, State.PREPARED, State.FORWARDED})
+AFTER_GRANT = frozenset({State.GRANTED, State.ONGOING, State.LATE, State.RETURNED})
+AWAY = frozenset({State.ONGOING, State.LATE})
+
+
+def _regional_office(application) -> dict:
+    return directory.regional_office(application.centre.region)
+
+
+def _contact_person(application) -> dict:
+    contact = application.contact_persons.order_by("id").first()
+    return directory.named("person", contact.name, contact.address)
+
+
+def _representative(application) -> dict:
+    resident = application.resident
+    return directory.named(
+        "representative", resident.representative_name, resident.representative_address
+    )
+
+
+def _may_decide(user, application) -> bool:
+    from .selectors import user_may_decide
+
+    return user_may_decide(user, application)
+
+
+def _may_withdraw(user, application) -> bool:
+    from .selectors import user_is_centre_decider
+
+    return user_is_centre_decider(user, application) or user.is_admin_role
+
+
+def _after_preparation_step(application, *, by) -> None:
+    from .services import leave_application_refresh_prepared
+
+    leave_application_refresh_prepared(application, by=by)
+
+
+_REPRESENTATIVE_NOTICE = Notice(
+    "leave_notice",
+    "permisjon_melding_representant.html",
+    recipient=_representative,
+    recipient_label="the representative (address on record)",
+    channels=WRITTEN,
+    legal_basis=LEGAL_BASIS_REPRESENTATIVE,
+)
+
+LEAVE = register(
+    Routine(
+        name=NAME,
+        label=_("Leave"),
+        model="permisjon.LeaveApplication",
+        states=tuple(State.choices),
+        transitions={
+            State.DRAFT: frozenset(
+                {State.PREPARED, State.FORWARDED, State.GRANTED, State.REFUSED, State.WITHDRAWN}
+            ),
+            State.PREPARED: frozenset(
+                {State.FORWARDED, State.GRANTED, State.REFUSED, State.WITHDRAWN}
+            ),
+            State.FORWARDED: frozenset({State.GRANTED, State.REFUSED, State.WITHDRAWN}),
+            State.GRANTED: frozenset({State.ONGOING, State.WITHDRAWN}),
+            State.ONGOING: frozenset({State.LATE, State.RETURNED}),
+            State.LATE: frozenset({State.RETURNED}),
+            State.REFUSED: frozenset(),
+            State.RETURNED: frozenset(),
+            State.WITHDRAWN: frozenset(),
+        },
+        refusal=_("This cannot be done while the application is “%(state)s”."),
+        lock_related=("resident", "centre", "centre__region"),
+        checklists=(Checklist(PREPARATION_NAME, _("Preparing the leave (PERM-4)")),),
+        after_step=_after_preparation_step,
+        permissions={"decide": _may_decide, "withdraw": _may_withdraw},
+        steps=tuple(
+            Step(
+                s.code,
+                s.label,
+                (s.rule_id,),
+                states=PREPARING,
+                checklist=PREPARATION_NAME,
+                required=s.required,
+                manual=True,  # ticked by staff on the leave's page or the checklist page
+                needs_attachment=s.needs_attachment,
+                help_text=s.help_text,
+            )
+            for s in PREPARATION_STEPS
+        )
+        + (
+            Step(PU_VIEW, _("PU's view on a clash"), ("PERM-9", "PERM-10"), states=PREPARING),
+            Step(
+                RECOMMEND_REFUSAL,
+                _("The centre recommends refusal"),
+                ("PERM-7",),
+                states=PREPARING,
+            ),
+            Step(
+                FORWARD,
+                _("Forward the leave application to the regional office"),
+                ("PERM-3",),
+                states=PREPARING,
+                to=State.FORWARDED,
+                due=Due("departure_at", "weeks_before", 1),
+                deadline_kind=FORWARDING_DEADLINE,
+                notices=(
+                    Notice(
+                        "leave_application",
+                        "permisjon_soknad.html",
+                        recipient=_regional_office,
+                        recipient_label="the UDI regional office",
+                        channels=WRITTEN,
+                        legal_basis=LEGAL_BASIS_APPLICATION,
+                    ),
+                ),
+            ),
+            Step(
+                GRANT,
+                _("Grant the leave"),
+                ("PERM-1", "PERM-5"),
+                states=UNDECIDED,
+                to=State.GRANTED,
+                notices=(
+                    Notice(
+                        AGREEMENT_PURPOSE,
+                        "permisjon_avtale.html",
+                        recipient=_contact_person,
+                        recipient_label="the contact person, handed over with the minor",
+                        channels=frozenset({"by_hand"}),
+                        legal_basis=LEGAL_BASIS_AGREEMENT,
+                    ),
+                    _REPRESENTATIVE_NOTICE,
+                ),
+            ),
+            Step(REFUSE, _("Refuse the leave"), ("PERM-1",), states=UNDECIDED, to=State.REFUSED),
+            Step(
+                WITHDRAW,
+                _("Withdraw the application"),
+                ("PERM-2",),
+                states=UNDECIDED | {State.GRANTED},
+                to=State.WITHDRAWN,
+            ),
+            Step(
+                NOTIFY_REPRESENTATIVE,
+                _("The representative told in writing"),
+                ("PERM-5",),
+                states=AFTER_GRANT,
+                notices=(_REPRESENTATIVE_NOTICE,),
+            ),
+            Step(
+                REPRESENTATIVE_TOLD_ORALLY,
+                _("The representative told orally"),
+                ("PERM-5",),
+                states=AFTER_GRANT,
+            ),
+            Step(FOLLOW_UP_CALL, _("Follow-up call during the leave"), ("PERM-5",), states=AWAY),
+            Step(
+                DEPART,
+                _("Left for the leave"),
+                ("PERM-5",),
+                states=frozenset({State.GRANTED}),
+                to=State.ONGOING,
+            ),
+            Step(
+                LATE,
+                _(
+                    "Not back from leave: find out why at once and report missing if the minor has left"
+                ),
+                ("PERM-6",),
+                states=frozenset({State.ONGOING}),
+                to=State.LATE,
+                # R-2: the clock starts at the agreed return time.
+                due=Due("return_at", "hours", 24),
+                deadline_kind=LATE_RETURN_DEADLINE,
+            ),
+            Step(
+                RETURN,
+                _("Back from the leave"),
+                ("PERM-5", "PERM-7"),
+                states=AWAY,
+                to=State.RETURNED,
+            ),
+            Step(REPORT_MISSING, _("Reported missing"), ("PERM-6",), states=AWAY),
+        ),
+    )
+)
+PREPARATION = PREPARATION_NAME
