@@ -9,6 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from .. import urgency as urgency_classes
+
 
 class Deadline(models.Model):
     class State(models.TextChoices):
@@ -48,6 +50,13 @@ class Deadline(models.Model):
         verbose_name=_("regional office"),
     )
     kind = models.CharField(_("kind"), max_length=64)
+    # Who is told when (cases/urgency.py): at opening, reminders, escalations.
+    urgency = models.CharField(
+        _("urgency"),
+        max_length=16,
+        choices=urgency_classes.CHOICES,
+        default=urgency_classes.DEFAULT,
+    )
     rule_id = models.CharField(_("rule"), max_length=16, blank=True)
     # An English msgid or a short free text; never personal data (notifications show it).
     label = models.CharField(_("what"), max_length=200)
@@ -136,9 +145,12 @@ class DeadlineAlert(models.Model):
     class Kind(models.TextChoices):
         REMINDER = "reminder", _("Reminder")
         ESCALATION = "escalation", _("Escalation")
+        # An urgent ("straks") deadline opened; and still undone after a while (to leaders).
+        OPENED = "opened", _("Urgent deadline opened")
+        UNDONE = "undone", _("Urgent deadline still undone")
 
     deadline = models.ForeignKey(Deadline, on_delete=models.CASCADE, related_name="alerts")
-    # "reminder-1", "reminder-2", …, "escalation".
+    # "opened", "reminder-1", "reminder-2", …, "escalation-leader", "escalation".
     stage = models.CharField(_("stage"), max_length=32)
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     created_at = models.DateTimeField(_("sent"), auto_now_add=True)

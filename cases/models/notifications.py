@@ -1,4 +1,4 @@
-"""In-app notifications to staff: reminders and escalations of deadlines."""
+"""In-app notifications to staff: urgent openings, reminders and escalations of deadlines."""
 
 from django.conf import settings
 from django.db import models
@@ -61,6 +61,10 @@ class Notification(models.Model):
         values = {"place": self.place, "label": gettext(self.deadline.label)}
         if self.kind == DeadlineAlert.Kind.ESCALATION:
             return gettext("Deadline overdue at %(place)s: %(label)s") % values
+        if self.kind == DeadlineAlert.Kind.OPENED:
+            return gettext("Urgent deadline opened at %(place)s: %(label)s") % values
+        if self.kind == DeadlineAlert.Kind.UNDONE:
+            return gettext("Urgent deadline still undone at %(place)s: %(label)s") % values
         return gettext("Deadline soon due at %(place)s: %(label)s") % values
 
     @property

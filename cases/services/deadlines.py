@@ -5,13 +5,17 @@ so whatever fell due while workers, beat or the broker were down is caught up on
 Each reminder and escalation is a DeadlineAlert row unique per (deadline, stage), written in the
 transaction that holds the row lock; two sweeps at once, a retried task or a second beat
 therefore never alert twice.
+
+Who is told when follows the deadline's urgency class (cases/urgency.py): an urgent ("straks")
+deadline alerts the centre's on-duty people the moment it opens (stage "opened"), tells the
+centre leaders when still undone after 2 hours ("escalation-leader") and the regional office
+at the limit ("escalation"), R-1.
 """
 
 import logging
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 
-from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
@@ -20,22 +24,23 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from guardian.shortcuts import get_users_with_perms
 
+from .. import urgency as urgency_classes
 from ..models import Deadline, DeadlineAlert, Notification, TimelineEvent
+from ..urgency import CENTRE_LEADER, LEADER_AND_REGION, Audience, Urgency
 from .notifications import EmailEntry, notification_emails_queue
 
 logger = logging.getLogger(__name__)
 
 State = Deadline.State
 
-# Reminder points per deadline kind: a float is a share of the time from opening to due,
-# a timedelta is that long before due. Settings may override per kind or the default.
-DEFAULT_REMINDERS: tuple = (0.5, timedelta(hours=2))
 SWEEP_BATCH_SIZE = 200
 
+# Stages of alerts, each sent once per deadline (reminders are "reminder-1", "reminder-2", …).
+STAGE_OPENED = "opened"
+STAGE_LEADER = "escalation-leader"
+STAGE_ESCALATION = "escalation"
+
 # Roles and memberships, named by string: `cases` imports no other project app.
-CENTRE_ROLES = ("centre_staff", "child_welfare_lead", "centre_leader")
-CENTRE_LEADER = "centre_leader"
-REGION_CASEWORKER = "region_caseworker"
 ADMIN = "admin"
 WAIVER_ROLES = frozenset({CENTRE_LEADER, ADMIN})
 MEMBER_OF_CENTRE = "member_of_centre"
@@ -74,19 +79,27 @@ def _short(moment: datetime) -> str:
     return formats.date_format(timezone.localtime(moment), "SHORT_DATETIME_FORMAT")
 
 
-def reminder_points(*, kind: str, opened_at: datetime, due_at: datetime) -> list[datetime]:
+def reminder_points(
+    *, opened_at: datetime, due_at: datetime, urgency: str = urgency_classes.DEFAULT
+) -> list[datetime]:
     """When to remind, strictly between opening and due, earliest first (pure)."""
-    configured = getattr(settings, "CASES_DEADLINE_REMINDERS", {})
-    offsets = configured.get(kind, configured.get("default", DEFAULT_REMINDERS))
-    points = set()
-    for offset in offsets:
-        if isinstance(offset, timedelta):
-            point = due_at - offset
-        else:
-            point = opened_at + (due_at - opened_at) * float(offset)
-        if opened_at < point < due_at:
-            points.add(point)
-    return sorted(points)
+    return urgency_classes.get(urgency).reminder_points(opened_at=opened_at, due_at=due_at)
+
+
+def _next_alert_at(
+    cls: Urgency, *, opened_at: datetime, due_at: datetime, reminders_sent: int, after: datetime
+) -> datetime:
+    """The next point of the plan later than `after`: a reminder not yet handled, the leader
+    escalation, else the due time."""
+    points = [
+        point
+        for point in cls.reminder_points(opened_at=opened_at, due_at=due_at)[reminders_sent:]
+        if point > after
+    ]
+    leader = cls.leader_point(opened_at=opened_at, due_at=due_at)
+    if leader is not None and leader > after:
+        points.append(leader)
+    return min(points, default=due_at)
 
 
 def deadline_open(
@@ -101,12 +114,17 @@ def deadline_open(
     subject: models.Model | None = None,
     by=None,
     opened_at: datetime | None = None,
+    urgency: str = urgency_classes.DEFAULT,
 ) -> Deadline:
     """Open a deadline, or give back the pending one of this kind for this owner.
 
     `centre`/`region` say who is responsible (the region defaults to the centre's).
     `subject` is whom it is about; by default the owner's `resident`, else the owner.
+    `urgency` is a code of cases/urgency.py; a class that alerts at opening tells the
+    centre's on-duty people in the same transaction (the e-mails go after the commit).
+    Giving back the pending row alerts nobody again.
     """
+    cls = urgency_classes.get(urgency)
     if timezone.is_naive(due_at):
         raise ValidationError(_("A deadline needs a time with a time zone."), code="naive")
     if centre is None and region is None:
@@ -133,9 +151,11 @@ def deadline_open(
         due_at=due_at,
         opened_at=opened_at,
         opened_by=by,
+        urgency=cls.code,
     )
-    points = reminder_points(kind=kind, opened_at=opened_at, due_at=due_at)
-    deadline.next_alert_at = points[0] if points else due_at
+    deadline.next_alert_at = _next_alert_at(
+        cls, opened_at=opened_at, due_at=due_at, reminders_sent=0, after=opened_at
+    )
     try:
         with transaction.atomic():
             deadline.save()
@@ -147,10 +167,34 @@ def deadline_open(
                 actor=by,
                 at=opened_at,
             )
+            if cls.alert_at_opening:
+                _alert_at_opening(deadline, cls)
     except IntegrityError:
         # A concurrent open of the same kind won; give back its row.
         return _pending(content_type, owner.pk, kind).get()
     return deadline
+
+
+def _alert_at_opening(deadline: Deadline, cls: Urgency) -> None:
+    """Tell the on-duty people now. Nobody to tell must not lose the deadline: the row is
+    kept and the sweep retries the alert at once (see _sweep_one)."""
+    emails: list[EmailEntry] = []
+    try:
+        with transaction.atomic():
+            _alert(
+                deadline,
+                stage=STAGE_OPENED,
+                kind=DeadlineAlert.Kind.OPENED,
+                recipients=_Recipients().of(deadline, cls.alert_at_opening_to),
+                emails=emails,
+                sent=set(),
+            )
+    except NoRecipientError:
+        logger.warning("Deadline %s: nobody to alert at opening; the sweep retries", deadline.pk)
+        deadline.next_alert_at = deadline.opened_at
+        deadline.save(update_fields=["next_alert_at"])
+        return
+    notification_emails_queue(emails)
 
 
 def _meet_locked(deadline: Deadline, *, by, at: datetime) -> Deadline:
@@ -253,7 +297,9 @@ def deadline_waive(*, deadline: Deadline, by, reason: str, at: datetime | None =
 
 @dataclass
 class SweepResult:
+    alerts_at_opening: int = 0
     reminders: int = 0
+    leader_escalations: int = 0
     escalations: int = 0
     notifications: int = 0
     failures: int = 0
@@ -287,32 +333,32 @@ class _Recipients:
             self._cache[key] = compute()
         return self._cache[key]
 
-    def escalation(self, deadline: Deadline) -> list:
+    def _matching(self, deadline: Deadline, audience: Audience) -> list:
+        users = {}
+        if deadline.centre_id and audience.centre_roles:
+            users.update(
+                (u.pk, u)
+                for u in _members(deadline.centre, MEMBER_OF_CENTRE, audience.centre_roles)
+            )
+        region_told = not (audience.region_only_without_centre and deadline.centre_id)
+        if deadline.region_id and audience.region_roles and region_told:
+            users.update(
+                (u.pk, u)
+                for u in _members(deadline.region, MEMBER_OF_REGION, audience.region_roles)
+            )
+        return list(users.values())
+
+    def of(self, deadline: Deadline, audience: Audience) -> list:
+        """The audience's users; when none, the centre leader and regional office, and
+        failing those the administrators."""
+
         def compute():
-            users = {}
-            if deadline.centre_id:
-                users.update(
-                    (u.pk, u) for u in _members(deadline.centre, MEMBER_OF_CENTRE, [CENTRE_LEADER])
-                )
-            if deadline.region_id:
-                users.update(
-                    (u.pk, u)
-                    for u in _members(deadline.region, MEMBER_OF_REGION, [REGION_CASEWORKER])
-                )
-            return list(users.values()) or _admins()
+            users = self._matching(deadline, audience)
+            if not users and audience != LEADER_AND_REGION:
+                users = self._matching(deadline, LEADER_AND_REGION)
+            return users or _admins()
 
-        return self._get(("escalation", deadline.centre_id, deadline.region_id), compute)
-
-    def reminder(self, deadline: Deadline) -> list:
-        def compute():
-            roles = getattr(settings, "CASES_REMINDER_ROLES", CENTRE_ROLES)
-            if deadline.centre_id:
-                users = _members(deadline.centre, MEMBER_OF_CENTRE, roles)
-            else:
-                users = _members(deadline.region, MEMBER_OF_REGION, [REGION_CASEWORKER])
-            return users or self.escalation(deadline)
-
-        return self._get(("reminder", deadline.centre_id, deadline.region_id), compute)
+        return self._get((audience, deadline.centre_id, deadline.region_id), compute)
 
 
 def _place(deadline: Deadline) -> str:
@@ -364,14 +410,21 @@ def _sweep_one(
     emails: list[EmailEntry],
     sent: set[tuple[int, str]],
 ) -> None:
-    if now >= deadline.due_at:
-        result.notifications += _alert(
+    cls = urgency_classes.get(deadline.urgency)
+
+    def alert(stage: str, kind: str, audience: Audience) -> int:
+        return _alert(
             deadline,
-            stage="escalation",
-            kind=DeadlineAlert.Kind.ESCALATION,
-            recipients=recipients.escalation(deadline),
+            stage=stage,
+            kind=kind,
+            recipients=recipients.of(deadline, audience),
             emails=emails,
             sent=sent,
+        )
+
+    if now >= deadline.due_at:
+        result.notifications += alert(
+            STAGE_ESCALATION, DeadlineAlert.Kind.ESCALATION, cls.escalation_at_limit
         )
         result.escalations += 1
         deadline.state = State.MISSED
@@ -384,26 +437,37 @@ def _sweep_one(
             at=now,
         )
     else:
-        points = reminder_points(
-            kind=deadline.kind, opened_at=deadline.opened_at, due_at=deadline.due_at
-        )
+        opened_at, due_at = deadline.opened_at, deadline.due_at
+        # An alert at opening that could not go out when the deadline opened.
+        if cls.alert_at_opening and (deadline.pk, STAGE_OPENED) not in sent:
+            result.notifications += alert(
+                STAGE_OPENED, DeadlineAlert.Kind.OPENED, cls.alert_at_opening_to
+            )
+            result.alerts_at_opening += 1
+        points = cls.reminder_points(opened_at=opened_at, due_at=due_at)
         passed = [i for i, point in enumerate(points) if point <= now]
         # After an outage only the latest passed reminder is sent, not every one missed.
         if passed and passed[-1] >= deadline.reminders_sent:
             index = passed[-1]
-            result.notifications += _alert(
-                deadline,
-                stage=f"reminder-{index + 1}",
-                kind=DeadlineAlert.Kind.REMINDER,
-                recipients=recipients.reminder(deadline),
-                emails=emails,
-                sent=sent,
+            result.notifications += alert(
+                f"reminder-{index + 1}", DeadlineAlert.Kind.REMINDER, cls.reminders_to
             )
             result.reminders += 1
             deadline.reminders_sent = index + 1
             deadline.reminded_at = now
-        upcoming = [point for point in points[deadline.reminders_sent :] if point > now]
-        deadline.next_alert_at = upcoming[0] if upcoming else deadline.due_at
+        leader = cls.leader_point(opened_at=opened_at, due_at=due_at)
+        if leader is not None and leader <= now and (deadline.pk, STAGE_LEADER) not in sent:
+            result.notifications += alert(
+                STAGE_LEADER, DeadlineAlert.Kind.UNDONE, cls.leader_escalation_to
+            )
+            result.leader_escalations += 1
+        deadline.next_alert_at = _next_alert_at(
+            cls,
+            opened_at=opened_at,
+            due_at=due_at,
+            reminders_sent=deadline.reminders_sent,
+            after=now,
+        )
     deadline.last_error = ""
     deadline.save()
 
@@ -426,7 +490,7 @@ def deadlines_sweep(*, now: datetime | None = None, batch_size: int | None = Non
     A row that fails is recorded (failure_count, last_error) and the others go on.
     """
     now = now or timezone.now()
-    batch_size = batch_size or getattr(settings, "CASES_SWEEP_BATCH_SIZE", SWEEP_BATCH_SIZE)
+    batch_size = batch_size or SWEEP_BATCH_SIZE
     result = SweepResult()
     recipients = _Recipients()
     while True:

@@ -34,11 +34,33 @@ def notification_email_text(*, kind: str, place: str, count: int) -> str:
             "%(count)d deadlines overdue at %(place)s",
             count,
         ) % {"count": count, "place": place}
+    if kind == DeadlineAlert.Kind.OPENED:
+        return ngettext(
+            "%(count)d urgent deadline opened at %(place)s",
+            "%(count)d urgent deadlines opened at %(place)s",
+            count,
+        ) % {"count": count, "place": place}
+    if kind == DeadlineAlert.Kind.UNDONE:
+        return ngettext(
+            "%(count)d urgent deadline still undone at %(place)s",
+            "%(count)d urgent deadlines still undone at %(place)s",
+            count,
+        ) % {"count": count, "place": place}
     return ngettext(
         "%(count)d deadline falls due soon at %(place)s",
         "%(count)d deadlines fall due soon at %(place)s",
         count,
     ) % {"count": count, "place": place}
+
+
+def _email_subject(kind: str) -> str:
+    if kind == DeadlineAlert.Kind.ESCALATION:
+        return _("Deadline overdue")
+    if kind == DeadlineAlert.Kind.OPENED:
+        return _("Urgent deadline")
+    if kind == DeadlineAlert.Kind.UNDONE:
+        return _("Urgent deadline still undone")
+    return _("Deadline reminder")
 
 
 def notification_emails_send(entries: list[EmailEntry]) -> int:
@@ -49,11 +71,7 @@ def notification_emails_send(entries: list[EmailEntry]) -> int:
     counts = Counter(entries)
     messages = []
     for (address, kind, place, path), count in sorted(counts.items()):
-        subject = (
-            _("Deadline overdue")
-            if kind == DeadlineAlert.Kind.ESCALATION
-            else _("Deadline reminder")
-        )
+        subject = _email_subject(kind)
         body = "\n\n".join(
             [
                 notification_email_text(kind=kind, place=place, count=count),

@@ -192,7 +192,7 @@ def test_x_5_waiving_twice_is_refused(deadline, leader):
 def test_x_5_reminder_points_default_half_time_and_two_hours_before():
     opened = timezone.now()
     due = opened + timedelta(hours=24)
-    assert reminder_points(kind="any", opened_at=opened, due_at=due) == [
+    assert reminder_points(opened_at=opened, due_at=due) == [
         opened + timedelta(hours=12),
         due - timedelta(hours=2),
     ]
@@ -202,17 +202,17 @@ def test_x_5_reminder_points_drop_those_not_between_opening_and_due():
     opened = timezone.now()
     due = opened + timedelta(hours=2)
     # "2 hours before" coincides with opening: only the half-time reminder is left.
-    assert reminder_points(kind="any", opened_at=opened, due_at=due) == [
-        opened + timedelta(hours=1)
-    ]
-    assert reminder_points(kind="any", opened_at=opened, due_at=opened) == []
+    assert reminder_points(opened_at=opened, due_at=due) == [opened + timedelta(hours=1)]
+    assert reminder_points(opened_at=opened, due_at=opened) == []
 
 
-def test_x_5_reminder_points_per_kind_from_settings(settings):
-    settings.CASES_DEADLINE_REMINDERS = {"kart_copy": (timedelta(days=2),), "default": ()}
+def test_x_5_reminder_points_follow_the_urgency_class():
     opened = timezone.now()
-    due = opened + timedelta(days=14)
-    assert reminder_points(kind="kart_copy", opened_at=opened, due_at=due) == [
-        due - timedelta(days=2)
+    due = opened + timedelta(hours=24)
+    assert reminder_points(opened_at=opened, due_at=due, urgency="straks") == [
+        opened + timedelta(hours=12),
+        due - timedelta(hours=2),
     ]
-    assert reminder_points(kind="other", opened_at=opened, due_at=due) == []
+    assert reminder_points(opened_at=opened, due_at=due, urgency="ordinary") == reminder_points(
+        opened_at=opened, due_at=due
+    )
