@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from .consent_rules import CONSENTABLE_PURPOSES, GivenBy, RecipientKind
+from .form_fields import PlausibleDateField
 from .uploads import upload_check
 
 
@@ -30,7 +31,9 @@ class ConsentForm(forms.Form):
         choices=RecipientKind.choices,
         widget=forms.CheckboxSelectMultiple,
     )
-    given_on = forms.DateField(label=_("Signed on"), widget=forms.DateInput(attrs={"type": "date"}))
+    given_on = PlausibleDateField(
+        label=_("Signed on"), widget=forms.DateInput(attrs={"type": "date"})
+    )
     declaration = UploadField(
         label=_("Signed declaration (PDF, PNG or JPEG, at most 10 MB)"),
         widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.png,.jpg,.jpeg"}),

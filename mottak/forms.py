@@ -1,19 +1,15 @@
 """Input validation of the core records' forms. Writes happen in mottak.services."""
 
-from datetime import date
-
 from django import forms
 from django.forms.models import fields_for_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cases.form_fields import FUTURE_MARGIN, PlausibleDateTimeField, birth_date_field, now_plus
+
 from . import rules
 from .models import AsylumStage, Centre, Resident, Stay
 from .services import ResidentData
-
-# The earliest date the forms accept; anything older is a typing error (and would overflow
-# time-zone arithmetic near year 1).
-EARLIEST_DATE = date(1900, 1, 1)
 
 RESIDENT_FIELDS = [
     "duf_number",
@@ -55,17 +51,13 @@ class DateTimeInput(forms.DateTimeInput):
         super().__init__(attrs, format="%Y-%m-%dT%H:%M")
 
 
-def _arrival_field() -> forms.DateTimeField:
-    return forms.DateTimeField(
+def _arrival_field(**bounds) -> PlausibleDateTimeField:
+    return PlausibleDateTimeField(
         label=_("Arrived at the centre"),
         widget=DateTimeInput,
         help_text=_("Date and time, for example 2025-03-01 14:30."),
+        **bounds,
     )
-
-
-def _check_plausible(value, message) -> None:
-    if value is not None and (value.date() if hasattr(value, "date") else value) < EARLIEST_DATE:
-        raise forms.ValidationError(message)
 
 
 class ResidentSearchForm(forms.Form):
@@ -105,7 +97,8 @@ class ResidentRegisterForm(forms.Form):
         help_text=_("If the resident has no DUF number yet."),
     )
     centre = forms.ModelChoiceField(label=_("Centre"), queryset=Centre.objects.none())
-    arrived_at = _arrival_field()
+    # The form refuses an arrival in the future: the range ends just after now.
+    arrived_at = _arrival_field(latest=now_plus(delta=FUTURE_MARGIN))
 
     def __init__(self, *args, centres, **kwargs):
         super().__init__(*args, **kwargs)
@@ -113,6 +106,7 @@ class ResidentRegisterForm(forms.Form):
             Resident,
             fields=RESIDENT_FIELDS,
             widgets={"date_of_birth": DateInput, "special_needs": forms.Textarea({"rows": 3})},
+            field_classes={"date_of_birth": birth_date_field},
         )
         # Model fields in model order, with this form's own versions where it declares one.
         self.fields = {**model_fields, **self.fields}
@@ -134,14 +128,12 @@ class ResidentRegisterForm(forms.Form):
 
     def clean_date_of_birth(self):
         born = self.cleaned_data["date_of_birth"]
-        _check_plausible(born, _("The date of birth is not plausible."))
         if born > timezone.localdate():
             raise forms.ValidationError(_("The date of birth cannot be in the future."))
         return born
 
     def clean_arrived_at(self):
         arrived = self.cleaned_data["arrived_at"]
-        _check_plausible(arrived, _("The arrival time is not plausible."))
         if arrived > timezone.now():
             raise forms.ValidationError(_("The arrival cannot be in the future."))
         return arrived
@@ -210,17 +202,7 @@ class StayArrivalForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["centre"].queryset = centres
 
-    def clean_arrived_at(self):
-        arrived = self.cleaned_data["arrived_at"]
-        _check_plausible(arrived, _("The arrival time is not plausible."))
-        return arrived
-
 
 class StayEndForm(forms.Form):
-    ended_at = forms.DateTimeField(label=_("Left the centre"), widget=DateTimeInput)
+    ended_at = PlausibleDateTimeField(label=_("Left the centre"), widget=DateTimeInput)
     reason = forms.ChoiceField(label=_("Why the stay ended"), choices=Stay.EndReason.choices)
-
-    def clean_ended_at(self):
-        ended = self.cleaned_data["ended_at"]
-        _check_plausible(ended, _("The time is not plausible."))
-        return ended

@@ -5,6 +5,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cases.form_fields import PlausibleDateTimeField, birth_date_field
+
 from . import rules
 from .models import FollowUpCall, LeaveApplication
 
@@ -17,7 +19,9 @@ MESSAGES = rules.INPUT_MESSAGES
 
 
 def _datetime_field(label):
-    return forms.DateTimeField(label=label, widget=DATETIME_INPUT, input_formats=DATETIME_FORMATS)
+    return PlausibleDateTimeField(
+        label=label, widget=DATETIME_INPUT, input_formats=DATETIME_FORMATS
+    )
 
 
 class LeaveApplicationForm(forms.Form):
@@ -46,7 +50,7 @@ class LeaveApplicationForm(forms.Form):
 class ContactPersonForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=160)
     address = forms.CharField(label=_("Address"), max_length=200)
-    date_of_birth = forms.DateField(
+    date_of_birth = birth_date_field(
         label=_("Date of birth"), widget=DATE_INPUT, input_formats=DATE_FORMATS
     )
     relation = forms.CharField(label=_("Relation to the minor"), max_length=120)
@@ -185,7 +189,7 @@ class MissingReportForm(forms.Form):
     circumstances = forms.CharField(
         label=_("What is known about the disappearance"), widget=forms.Textarea
     )
-    reason_to_believe_at = forms.DateTimeField(
+    reason_to_believe_at = PlausibleDateTimeField(
         label=_("Reason to believe the minor has left since"),
         widget=DATETIME_INPUT,
         input_formats=DATETIME_FORMATS,

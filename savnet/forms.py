@@ -3,6 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from cases.form_fields import PlausibleDateTimeField
+
 from .models import FollowUpConversation, MissingReport, PhoneCall
 
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d.%m.%Y %H:%M"]
@@ -15,8 +17,8 @@ class DateTimeLocalInput(forms.DateTimeInput):
         super().__init__(attrs=attrs, format="%Y-%m-%dT%H:%M")
 
 
-def when_field(label, *, required: bool = True, help_text: str = "") -> forms.DateTimeField:
-    return forms.DateTimeField(
+def when_field(label, *, required: bool = True, help_text: str = "") -> PlausibleDateTimeField:
+    return PlausibleDateTimeField(
         label=label,
         required=required,
         input_formats=DATETIME_FORMATS,
