@@ -49,6 +49,12 @@ def _within_limit(urgency: str = "ordinary") -> Due:
     return Due("reason_to_believe_at", "hours", rules.LIMIT_HOURS, urgency=urgency)
 
 
+# the police, child-welfare and representative steps are "straks": they alert the
+# centre's on-duty staff and leader the moment the report opens.
+def _at_once() -> Due:
+    return _within_limit("straks")
+
+
 def _flag_due() -> Due:
     return Due("follow-up conversation recorded", "hours", FOLLOW_UP_FLAG_HOURS)
 
@@ -109,7 +115,7 @@ MISSING = register(
                 ("SAV-3",),
                 states=OPEN,
                 checklist=MISSING_CHECKLIST,
-                due=_within_limit(),
+                due=_at_once(),
                 notices=(
                     Notice(
                         "missing_report",
@@ -127,7 +133,7 @@ MISSING = register(
                 ("SAV-4",),
                 states=OPEN,
                 checklist=MISSING_CHECKLIST,
-                due=_within_limit(),
+                due=_at_once(),
                 notices=(
                     Notice(
                         "concern_report",
@@ -145,7 +151,7 @@ MISSING = register(
                 ("SAV-5",),
                 states=OPEN,
                 checklist=MISSING_CHECKLIST,
-                due=_within_limit(),
+                due=_at_once(),
                 notices=(
                     Notice(
                         "missing_notice",

@@ -339,7 +339,7 @@ def routine_deadline_open(
         centre=routine.centre_of(case),
         subject=routine.subject_of(case),
         by=by,
-        **({"urgency": step.due.urgency} if step.due.urgency != "ordinary" else {}),
+        urgency=step.due.urgency,
     )
 
 
