@@ -53,11 +53,11 @@ PERIODS: dict[str, Callable[[datetime, int], datetime]] = {
     "weeks_before": lambda moment, count: periods.weeks(moment, -count),
 }
 PERIOD_WORDS = {
-    "hours": "{n} hours after",
-    "days": "{n} days after",
-    "weeks": "{n} weeks after",
-    "months": "{n} months after",
-    "weeks_before": "{n} weeks before",
+    "hours": ("hour", "after"),
+    "days": ("day", "after"),
+    "weeks": ("week", "after"),
+    "months": ("month", "after"),
+    "weeks_before": ("week", "before"),
 }
 URGENCY_CODES = ("straks", "snarest", "ordinary")
 
@@ -88,7 +88,9 @@ class Due:
         return PERIODS[self.period](start, self.amount)
 
     def describe(self) -> str:
-        return f"{PERIOD_WORDS[self.period].format(n=self.amount)} {self.anchor}"
+        unit, direction = PERIOD_WORDS[self.period]
+        plural = "" if self.amount == 1 else "s"
+        return f"{self.amount} {unit}{plural} {direction} {self.anchor}"
 
 
 # --- notices --------------------------------------------------------------------------------
@@ -288,6 +290,13 @@ def register(routine: Routine) -> Routine:
         checklists.register(definition)
         _by_checklist[definition.name] = routine.name
     return routine
+
+
+def unregister(name: str) -> None:
+    routine = _routines.pop(name, None)
+    for group in routine.checklists if routine else ():
+        checklists.unregister(group.name)
+        _by_checklist.pop(group.name, None)
 
 
 def get(name: str) -> Routine:

@@ -60,6 +60,7 @@ def _flag_due() -> Due:
 
 
 def _disclosure(report) -> str:
+    """Public Administration Act § 13 b no. 5 (municipal) or the operating agreement (private)."""
     return rules.disclosure_basis(report.centre.operator)
 
 
