@@ -43,6 +43,7 @@ test: install dirs
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: install
+	$(BIN)/lint-imports
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
