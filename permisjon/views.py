@@ -10,9 +10,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from cases.services import checklist_status, read_log_record
+from cases.views_routines import routine_step_view
 from mottak.access import Action, access_resident, centres_visible_to
 from mottak.models import Role
 
@@ -172,28 +173,17 @@ def _changeable(request, pk) -> LeaveApplication:
 
 
 def _post_action(form_class, service_call):
-    """A POST-only view: change access, validate the form, call one service, back to the detail."""
-
-    @login_required
-    @require_POST
-    def view(request, pk):
-        application = _changeable(request, pk)
-        form = form_class(request.POST, request.FILES)
-        if not form.is_valid():
-            for field_errors in form.errors.values():
-                for message in field_errors:
-                    messages.error(request, message)
-            return redirect(_detail_url(application))
-        try:
-            service_call(application=application, data=form.cleaned_data, by=request.user)
-        except ValidationError as error:
-            return _fail(request, application, error)
-        except PermissionDenied:
-            raise Http404 from None
-        messages.success(request, _("Saved."))
-        return redirect(_detail_url(application))
-
-    return view
+    """A POST-only step view of the leave case (cases.views_routines.routine_step_view)."""
+    return routine_step_view(
+        access=lambda user, pk: selectors.access_leave_application(
+            user=user, application_id=pk, action=Action.CHANGE
+        ),
+        service=lambda application, by, data: service_call(
+            application=application, data=data, by=by
+        ),
+        back_to=_detail_url,
+        form_class=form_class,
+    )
 
 
 prepare_step = _post_action(

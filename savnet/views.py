@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -16,6 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 from cases.rules import purpose_label
 from cases.services import checklist_status, read_log_record
 from cases.services.deadlines import can_waive
+from cases.views_routines import form_errors_as_messages, refusal_as_messages, routine_step_view
 from mottak.access import Action, access_resident, residents_visible_to
 from mottak.models import Role
 
@@ -26,26 +28,8 @@ from .routine import MISSING, MISSING_CHECKLIST, MISSING_STEPS, RETURN_CHECKLIST
 AGGREGATE_ROLES = frozenset({Role.RMA})
 
 
-def _errors(request, error: ValidationError) -> None:
-    for message in error.messages:
-        messages.error(request, message)
-
-
 def _detail(report: MissingReport):
     return redirect("savnet:detail", report_id=report.pk)
-
-
-def _run(request, report: MissingReport, action: Callable[[], object], done: str):
-    """Call one service; a refusal is shown on the report page and nothing is changed."""
-    try:
-        action()
-    except ValidationError as error:
-        _errors(request, error)
-    except PermissionDenied as error:
-        messages.error(request, str(error) or _("You may not do this."))
-    else:
-        messages.success(request, done)
-    return _detail(report)
 
 
 def _changeable(request, report_id) -> MissingReport:
@@ -245,38 +229,41 @@ def _post_form(request, report_id, form_class, **form_kwargs):
     report = _changeable(request, report_id)
     form = form_class(request.POST, **form_kwargs)
     if not form.is_valid():
-        for field, errors in form.errors.items():
-            label = form.fields[field].label if field in form.fields else ""
-            for error in errors:
-                messages.error(request, f"{label}: {error}" if label else error)
+        form_errors_as_messages(request, form)
         return report, None
     return report, form.cleaned_data
 
 
+def _access_to_change(user, report_id) -> MissingReport:
+    return selectors.access_report(user=user, report_id=report_id, action=Action.CHANGE)
+
+
+def _back(report: MissingReport) -> str:
+    return reverse("savnet:detail", args=[report.pk])
+
+
 def _form_step(form_class, work: Callable, done, **form_kwargs):
     """A step with a form: access (change) → form → one service → back to the report."""
-
-    @login_required
-    @require_POST
-    def view(request, report_id: int):
-        report, data = _post_form(request, report_id, form_class, **form_kwargs)
-        if data is None:
-            return _detail(report)
-        return _run(request, report, lambda: work(report, request.user, data), str(done))
-
-    return view
+    return routine_step_view(
+        access=_access_to_change,
+        service=work,
+        back_to=_back,
+        form_class=form_class,
+        done=done,
+        form_kwargs=form_kwargs,
+        pk_kwarg="report_id",
+    )
 
 
 def _button_step(work: Callable, done):
     """A step that is one button: access (change) → one service → back to the report."""
-
-    @login_required
-    @require_POST
-    def view(request, report_id: int):
-        report = _changeable(request, report_id)
-        return _run(request, report, lambda: work(report, request.user), str(done))
-
-    return view
+    return routine_step_view(
+        access=_access_to_change,
+        service=lambda report, by, data: work(report, by),
+        back_to=_back,
+        done=done,
+        pk_kwarg="report_id",
+    )
 
 
 report_open = _form_step(
@@ -363,7 +350,7 @@ def step_waive(request, report_id: int, step_code: str):
     except ValidationError as error:
         if error.code == "unknown_step":
             raise Http404 from None
-        _errors(request, error)
+        refusal_as_messages(request, error)
     except PermissionDenied as error:
         messages.error(request, str(error) or _("You may not do this."))
     else:
@@ -385,7 +372,7 @@ def found(request, report_id: int):
     try:
         result = services.missing_report_found(report=report, by=request.user, **data)
     except ValidationError as error:
-        _errors(request, error)
+        refusal_as_messages(request, error)
         return _detail(report)
     if "steps_left_open" in result.warnings:
         messages.warning(
