@@ -818,8 +818,8 @@ def neglect_reports_send(*, report: MissingReport, by, channel: str = "post") ->
         conversation = FollowUpConversation.objects.filter(report=locked).first()
         if conversation is None or not conversation.serious_neglect_suspected:
             raise ValidationError(_("No grounded suspicion of serious neglect is recorded."))
-        if steps.NEGLECT_REPORTS in done_codes(locked, steps.RETURN_CHECKLIST):
-            raise ValidationError(_("The concern reports have already been sent."))
+        if any(d.step_code == steps.NEGLECT_REPORTS for d in dispatches_of(locked)):
+            raise ValidationError(_("The concern reports have already been made."))
         context = documents.base_context(locked)
         context.update(
             found=documents.found_context(locked),

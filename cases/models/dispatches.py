@@ -74,6 +74,8 @@ class Dispatch(models.Model):
     legal_basis = models.TextField(_("legal basis"))
     template = models.CharField(_("form"), max_length=100)
     purpose = models.CharField(_("purpose"), max_length=40)
+    # The routine step this notice is the work of (cases.routines): sending it meets the step.
+    step_code = models.CharField(_("step"), max_length=64, blank=True)
     version = models.PositiveIntegerField(_("version"), default=1)
     # Everything the form shows, frozen at creation: rendering never re-reads other records.
     context = models.JSONField(_("content"), default=dict, encoder=DjangoJSONEncoder)
@@ -106,6 +108,8 @@ class Dispatch(models.Model):
         related_name="+",
         verbose_name=_("sent by"),
     )
+    # R-13: the recipient's own reference (journal number, receipt) when they give one.
+    sent_reference = models.CharField(_("recipient's reference"), max_length=100, blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -129,6 +133,15 @@ class Dispatch(models.Model):
     def __str__(self) -> str:
         # No names: the purpose and the number identify it.
         return f"{self.purpose} #{self.pk}"
+
+    @property
+    def is_written(self) -> bool:
+        return self.channel != self.Channel.PHONE
+
+    @property
+    def awaits_sending(self) -> bool:
+        """R-13: a written notice made but not yet recorded as sent or handed over."""
+        return self.is_written and self.state != self.State.SENT
 
     @property
     def purpose_label(self) -> str:

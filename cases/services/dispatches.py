@@ -149,6 +149,7 @@ def dispatch_create(
     version: int = 1,
     letterhead: dict | None = None,
     queue: bool = True,
+    step_code: str = "",
 ) -> Dispatch:
     """Record a notice and queue its render. The same (case, recipient, purpose, version)
     again gives the existing dispatch: a double click or a retried task makes one."""
@@ -209,6 +210,7 @@ def dispatch_create(
                 legal_basis=legal_basis.strip(),
                 template=template,
                 purpose=purpose,
+                step_code=step_code,
                 version=version,
                 context=content,
                 letterhead=head,
@@ -413,11 +415,17 @@ def dispatches_requeue_stale(*, older_than: timedelta = timedelta(minutes=10)) -
 # --- sending --------------------------------------------------------------------------------
 
 
-def dispatch_mark_sent(*, dispatch: Dispatch, by, at: datetime | None = None) -> Dispatch:
-    """Record that the rendered notice went out. After this nothing about it changes.
+def dispatch_mark_sent(
+    *, dispatch: Dispatch, by, at: datetime | None = None, reference: str = ""
+) -> Dispatch:
+    """Record that the rendered notice went out or was handed over, with the recipient's
+    reference when given. After this nothing about it changes.
 
-    Routines that meet a deadline by sending call the deadline service in their own service.
+    R-13: a routine step whose work is this notice is met now, in the same transaction
+    (cases.services.routines.routine_dispatch_sent), not when the notice was made.
     """
+    from .routines import routine_dispatch_sent
+
     at = at or timezone.now()
     with transaction.atomic():
         locked = Dispatch.objects.select_for_update().get(pk=dispatch.pk)
@@ -430,6 +438,7 @@ def dispatch_mark_sent(*, dispatch: Dispatch, by, at: datetime | None = None) ->
         locked.state = Dispatch.State.SENT
         locked.sent_at = at
         locked.sent_by = by
+        locked.sent_reference = (reference or "").strip()[:100]
         locked.save()
         timeline_event_record(
             subject=locked.subject,
@@ -444,4 +453,5 @@ def dispatch_mark_sent(*, dispatch: Dispatch, by, at: datetime | None = None) ->
                 "channel": locked.get_channel_display(),
             },
         )
+        routine_dispatch_sent(dispatch=locked, by=by)
     return locked

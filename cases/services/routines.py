@@ -28,7 +28,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .. import routines
-from ..models import ChecklistStepCompletion, Deadline
+from ..models import ChecklistStepCompletion, Deadline, Dispatch
 from ..routines import Routine, Step, english
 from .audit import timeline_event_record
 from .checklists import checklist_status, checklist_step_complete, checklist_step_undo
@@ -151,12 +151,26 @@ def routine_step_record(
     )
 
 
+def _awaiting_sending(case: models.Model, step: Step) -> bool:
+    """R-13: a written notice of this step is made but not yet sent or handed over."""
+    if not step.notices:
+        return False
+    return any(
+        d.awaits_sending
+        for d in Dispatch.objects.filter(
+            owner_ct=ContentType.objects.get_for_model(case), owner_id=case.pk, step_code=step.code
+        )
+    )
+
+
 def _record(routine: Routine, case, step: Step, *, by, at, note, attachment, by_hand) -> bool:
     if by_hand and not step.manual:
         raise ValidationError(_("This step is recorded by doing the work itself, not by hand."))
     if step.needs_attachment and by_hand and not attachment:
         raise ValidationError(_("This step needs the document: upload it."))
     at = min(at or timezone.now(), timezone.now())
+    if _awaiting_sending(case, step):
+        return False  # met when its last written notice is recorded as sent
     if step.checklist:
         if step.code in done_codes(case, step.checklist):
             if by_hand:
@@ -366,6 +380,27 @@ def routine_deadline_meet(
 # --- notices --------------------------------------------------------------------------------
 
 
+def routine_dispatch_sent(*, dispatch: Dispatch, by) -> bool:
+    """R-13: the notice a step is made of has gone out; the step is met once the last of its
+    written notices is sent (inside dispatch_mark_sent's transaction). The step was allowed
+    when the notice was made, so the case's state since then does not matter."""
+    owner_model = dispatch.owner_ct.model_class()
+    routine = routines.for_model(owner_model._meta.label) if owner_model else None
+    if routine is None or not routine.has_step(dispatch.step_code):
+        return False
+    case = routine_case_lock(routine=routine, case=dispatch.owner)
+    return _record(
+        routine,
+        case,
+        routine.step(dispatch.step_code),
+        by=by,
+        at=dispatch.sent_at,
+        note="",
+        attachment=None,
+        by_hand=False,
+    )
+
+
 def routine_notice_create(
     *,
     routine: Routine,
@@ -391,6 +426,7 @@ def routine_notice_create(
     return dispatch_create(
         owner=case,
         subject=routine.subject_of(case),
+        step_code=step.code,
         purpose=notice.purpose,
         template=template or notice.template,
         channel=channel,

@@ -87,3 +87,13 @@ def _english(settings):
     settings.LANGUAGE_CODE = "en"
     with translation.override("en"):
         yield
+
+
+def send_out(*dispatches, by):
+    """R-13: render the notices and record them as sent, as staff do after posting them."""
+    from cases.services import dispatch_mark_sent, dispatch_render
+
+    for dispatch in dispatches:
+        dispatch_render(dispatch_id=dispatch.pk)
+        dispatch.refresh_from_db()
+        dispatch_mark_sent(dispatch=dispatch, by=by)

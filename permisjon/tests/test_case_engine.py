@@ -12,7 +12,7 @@ from cases.models import Deadline, Dispatch, TimelineEvent
 from cases.services import dispatch_render
 from permisjon import services
 from permisjon.models import LeaveApplication
-from permisjon.tests.conftest import prepare
+from permisjon.tests.conftest import prepare, send_out
 
 State = LeaveApplication.State
 
@@ -56,7 +56,7 @@ def test_perm_3_centre_leave_has_no_forwarding_deadline(submit, resident):
     assert not Deadline.objects.filter(object_id=application.pk).exists()
 
 
-def test_perm_3_forwarding_on_time_meets_the_deadline_and_sends_the_application(
+def test_perm_3_r_13_forwarding_on_time_meets_the_deadline_when_the_application_is_sent(
     submit, resident, staff, tmp_path
 ):
     application = prepare(submit(resident, starts_in_days=20, length_days=15), staff)
@@ -65,9 +65,11 @@ def test_perm_3_forwarding_on_time_meets_the_deadline_and_sends_the_application(
     )
     assert forwarded.state == State.FORWARDED
     assert not forwarded.forwarded_late
+    [dispatch] = Dispatch.objects.filter(purpose="leave_application")
+    assert forwarding(application).state == Deadline.State.OPEN  # made, not sent
+    send_out(dispatch, by=staff)
     deadline = forwarding(application)
     assert deadline.state == Deadline.State.MET and not deadline.was_missed
-    [dispatch] = Dispatch.objects.filter(purpose="leave_application")
     assert dispatch.recipient_kind == "udi_region"
     text = pdf_text(dispatch, tmp_path)
     assert "Søknad om permisjon" in text
@@ -77,12 +79,13 @@ def test_perm_3_forwarding_on_time_meets_the_deadline_and_sends_the_application(
     assert "Permisjon over 14 dager" in text
 
 
-def test_perm_3_forwarding_late_is_allowed_but_recorded_and_shown(submit, resident, staff):
+def test_perm_3_r_13_forwarding_late_is_allowed_but_recorded_and_shown(submit, resident, staff):
     application = prepare(submit(resident, starts_in_days=3, length_days=15), staff)
     forwarded = services.leave_application_forward(
         application=application, by=staff, channel="encrypted_email"
     )
     assert forwarded.forwarded_late
+    send_out(Dispatch.objects.get(purpose="leave_application"), by=staff)
     deadline = forwarding(application)
     assert deadline.state == Deadline.State.MET and deadline.was_missed
     assert TimelineEvent.objects.filter(

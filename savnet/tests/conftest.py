@@ -60,3 +60,13 @@ def open_report(resident, by, *, hours_ago: float = 2, **extra):
 @pytest.fixture
 def report(minor, staff, directory):
     return open_report(minor, staff)
+
+
+def send_out(*dispatches, by):
+    """R-13: render the notices and record them as sent, as staff do after posting them."""
+    from cases.services import dispatch_mark_sent, dispatch_render
+
+    for dispatch in dispatches:
+        dispatch_render(dispatch_id=dispatch.pk)
+        dispatch.refresh_from_db()
+        dispatch_mark_sent(dispatch=dispatch, by=by)

@@ -17,7 +17,7 @@ from savnet import rules, selectors, services
 from savnet.models import AppointmentCancellation, MissingReport, PhoneCall
 from savnet.selectors import deadlines_of
 
-from .conftest import open_report
+from .conftest import open_report, send_out
 
 OSLO = ZoneInfo("Europe/Oslo")
 pytestmark = pytest.mark.django_db
@@ -78,7 +78,7 @@ def test_sav_2_limit_across_the_autumn_dst_change_is_24_elapsed_hours(minor, sta
     assert rules.hours_between(reason, due) == 24
 
 
-def test_sav_2_missed_step_is_escalated_by_the_sweep_and_met_late_by_the_work(
+def test_sav_2_r_13_missed_step_is_escalated_by_the_sweep_and_met_late_when_sent(
     report, staff, leader, caseworker
 ):
     from cases.services import deadlines_sweep
@@ -90,7 +90,9 @@ def test_sav_2_missed_step_is_escalated_by_the_sweep_and_met_late_by_the_work(
     result = deadlines_sweep(now=police.due_at)
     assert result.escalations == open_steps and result.failures == 0
     assert deadline(report, checklist.POLICE).state == Deadline.State.MISSED
-    services.police_report_send(report=report, by=staff)
+    police_report = services.police_report_send(report=report, by=staff)
+    assert deadline(report, checklist.POLICE).state == Deadline.State.MISSED
+    send_out(police_report, by=staff)
     met = deadline(report, checklist.POLICE)
     assert met.state == Deadline.State.MET and met.was_missed
 
@@ -163,15 +165,18 @@ def test_sav_2_investigation_explained_closes_without_deadlines(minor, staff):
 # ---- SAV-3 -----------------------------------------------------------------------------------
 
 
-def test_sav_3_police_report_to_the_district_with_the_municipal_legal_basis(
-    report, staff, directory
-):
+def test_sav_3_r_13_police_report_to_the_district_met_when_sent(report, staff, directory):
     dispatch = services.police_report_send(report=report, by=staff, channel="by_hand")
     assert dispatch.recipient == directory["police"]
     assert dispatch.purpose == "missing_report"
     assert dispatch.template == "savnet_police_report.html"
     assert dispatch.legal_basis == "forvaltningsloven § 13 b første ledd nr. 5"
     assert dispatch.context["resident"]["identifier"] == report.resident.identifier
+    assert dispatch.step_code == checklist.POLICE
+    # R-13: made is not done; the step is met when the report is recorded as handed over.
+    assert deadline(report, checklist.POLICE).state == Deadline.State.OPEN
+    assert checklist.POLICE not in done_codes(report)
+    send_out(dispatch, by=staff)
     assert deadline(report, checklist.POLICE).state == Deadline.State.MET
     assert checklist.POLICE in done_codes(report)
 
@@ -197,8 +202,10 @@ def test_sav_3_double_submit_makes_one_police_report(report, staff):
 # ---- SAV-4 -----------------------------------------------------------------------------------
 
 
-def test_sav_4_without_known_address_to_the_centres_municipality(report, staff, directory):
+def test_sav_4_r_13_without_known_address_to_the_centres_municipality(report, staff, directory):
     dispatch = services.child_welfare_report_send(report=report, by=staff)
+    assert deadline(report, checklist.CHILD_WELFARE).state == Deadline.State.OPEN
+    send_out(dispatch, by=staff)
     assert dispatch.recipient == directory["child_welfare"]
     assert dispatch.legal_basis.startswith("utlendingsforskriften § 17-6 første ledd")
     assert dispatch.context["to_known_address"] is False
@@ -283,7 +290,7 @@ def test_sav_5_no_lawyer_registered_is_said_on_the_step(centre, staff, directory
 # ---- SAV-6 -----------------------------------------------------------------------------------
 
 
-def test_sav_6_kor_and_bfe_get_their_appointments_with_priority(minor, staff, directory):
+def test_sav_6_r_13_kor_and_bfe_get_their_appointments_with_priority(minor, staff, directory):
     now = timezone.now()
     arrival = Appointment.objects.create(
         resident=minor, kind="arrival_interview", starts_at=now + timedelta(hours=70)
@@ -304,6 +311,10 @@ def test_sav_6_kor_and_bfe_get_their_appointments_with_priority(minor, staff, di
     cancellations = {c.appointment_id: c for c in AppointmentCancellation.objects.all()}
     assert set(cancellations) == {arrival.pk, interview.pk}
     assert cancellations[arrival.pk].unit == "kor" and cancellations[interview.pk].unit == "bfe"
+    # R-13: met once both units' notices are sent, not when the first one is.
+    send_out(by_kind["kor"], by=staff)
+    assert deadline(report, checklist.APPOINTMENTS).state == Deadline.State.OPEN
+    send_out(by_kind["bfe"], by=staff)
     assert deadline(report, checklist.APPOINTMENTS).state == Deadline.State.MET
     with pytest.raises(ValidationError, match="no appointments"):
         services.appointments_cancel(report=report, by=staff)
@@ -324,7 +335,7 @@ def test_sav_7_sesam_registration_meets_its_step_once(report, staff):
         services.sesam_registration_record(report=report, registered_at=at, by=staff)
 
 
-def test_sav_7_copies_to_the_regional_office_need_both_reports_first(report, staff, directory):
+def test_sav_7_r_13_copies_to_the_regional_office_need_both_reports_first(report, staff, directory):
     with pytest.raises(ValidationError, match="first"):
         services.regional_copies_send(report=report, by=staff)
     services.police_report_send(report=report, by=staff)
@@ -333,6 +344,8 @@ def test_sav_7_copies_to_the_regional_office_need_both_reports_first(report, sta
     assert letter.recipient == directory["udi_region"]
     assert letter.purpose == "missing_report_copy"
     assert len(letter.context["enclosed"]) == 2
+    assert deadline(report, checklist.REGIONAL_COPIES).state == Deadline.State.OPEN
+    send_out(letter, by=staff)
     assert deadline(report, checklist.REGIONAL_COPIES).state == Deadline.State.MET
 
 
@@ -351,7 +364,7 @@ def notify_everyone(report, staff):
     services.regional_copies_send(report=report, by=staff)
 
 
-def test_sav_8_instances_told_on_return_equal_the_instances_notified(report, staff):
+def test_sav_8_r_13_instances_told_on_return_equal_the_instances_notified(report, staff):
     notify_everyone(report, staff)
     notified = selectors.notified_instances(report)
     result = services.missing_report_found(
@@ -373,6 +386,8 @@ def test_sav_8_instances_told_on_return_equal_the_instances_notified(report, sta
     assert representative.channel == "post"
     assert representative.recipient_address == "Vergeveien 1, 2600 Lillehammer"
     assert result.report.state == MissingReport.State.FOUND
+    assert checklist.FOUND_NOTICES not in done_codes(report, checklist.RETURN_CHECKLIST)
+    send_out(*result.notices, by=staff)
     assert checklist.FOUND_NOTICES in done_codes(report, checklist.RETURN_CHECKLIST)
 
 
@@ -483,12 +498,15 @@ def test_sav_9_transport_needs_to_say_who_asked(report, staff):
 
 
 def found_report(report, staff):
-    return services.missing_report_found(
+    """Back, and every instance told of it in writing (R-13: the notices recorded as sent)."""
+    result = services.missing_report_found(
         report=report,
         found_at=timezone.now() - timedelta(minutes=10),
         found_how="came_back",
         by=staff,
-    ).report
+    )
+    send_out(*result.notices, by=staff)
+    return result.report
 
 
 def conversation(**extra):
@@ -573,7 +591,7 @@ def test_sav_10_asylum_information_goes_to_the_region_only_with_consent(
     assert dispatch.recipient_kind == "udi_region"
 
 
-def test_sav_11_grounded_neglect_suspicion_sends_concern_reports(report, staff, directory):
+def test_sav_11_r_13_grounded_neglect_suspicion_sends_concern_reports(report, staff, directory):
     services.child_welfare_report_send(report=report, by=staff)
     report = found_report(report, staff)
     services.follow_up_conversation_record(
@@ -589,6 +607,8 @@ def test_sav_11_grounded_neglect_suspicion_sends_concern_reports(report, staff, 
     assert child_welfare.version == 2  # the new concern report, after the SAV-4 one
     assert region.recipient == directory["udi_region"]
     assert Dispatch.objects.filter(purpose="concern_report").count() == 2
-    with pytest.raises(ValidationError, match="already been sent"):
+    with pytest.raises(ValidationError, match="already been made"):
         services.neglect_reports_send(report=report, by=staff)
+    assert [s.code for s in selectors.open_return_steps(report)] == [checklist.NEGLECT_REPORTS]
+    send_out(child_welfare, region, by=staff)
     assert selectors.open_return_steps(report) == []
