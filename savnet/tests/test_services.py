@@ -171,7 +171,7 @@ def test_sav_3_police_report_to_the_district_with_the_municipal_legal_basis(
     assert dispatch.purpose == "missing_report"
     assert dispatch.template == "savnet_police_report.html"
     assert dispatch.legal_basis == "forvaltningsloven § 13 b første ledd nr. 5"
-    assert dispatch.context["resident"]["identifier"] == report.resident.identifier
+    assert dispatch.context["person"]["duf_number"] == report.resident.duf_number
     assert deadline(report, checklist.POLICE).state == Deadline.State.MET
     assert checklist.POLICE in done_codes(report)
 
