@@ -69,6 +69,9 @@ def form_context(
     legal_basis: str,
 ) -> dict:
     """What a form template sees: the dispatch's content plus the engine's keys."""
+    if "person" not in data and "resident" in data:
+        # Content frozen before every form printed one person block kept it as "resident".
+        data = {**data, "person": data["resident"]}
     return {
         **data,
         "letterhead": letterhead,

@@ -1,10 +1,12 @@
 """Plain, JSON-friendly contents of the leave routine's Norwegian forms (templates/forms/permisjon_*).
 
-Dates and times go in as they are; the dispatch stores them as ISO strings and the forms
-print them with the `dato` filter.
+Dates and times are ISO strings, like every form's content; the forms print them with the
+`dato` filter. The minor is the shared person block of every form (mottak/documents.py).
 """
 
 from __future__ import annotations
+
+from mottak.documents import iso, person_block
 
 from . import rules
 from .models import LeaveApplication
@@ -25,24 +27,13 @@ DECIDER_NB = {
 }
 
 
-def person(resident) -> dict:
-    return {
-        "name": resident.full_name,
-        "duf_number": resident.duf_number or "",
-        "registration_number": resident.registration_number or "",
-        "date_of_birth": resident.date_of_birth,
-        "date_of_birth_uncertain": resident.date_of_birth_uncertain,
-        "nationality": resident.nationality,
-    }
-
-
 def base_context(application: LeaveApplication) -> dict:
     return {
-        "person": person(application.resident),
+        "person": person_block(application.resident, centre=application.centre),
         "number": str(application),
         "centre_name": application.centre.name,
-        "departure_at": application.departure_at,
-        "return_at": application.return_at,
+        "departure_at": iso(application.departure_at),
+        "return_at": iso(application.return_at),
         "length_days": rules.perm_1_length_days(
             rules.local_date(application.departure_at), rules.local_date(application.return_at)
         ),
@@ -53,7 +44,7 @@ def base_context(application: LeaveApplication) -> dict:
             {
                 "name": c.name,
                 "address": c.address,
-                "date_of_birth": c.date_of_birth,
+                "date_of_birth": iso(c.date_of_birth),
                 "relation": c.relation,
                 "phone": c.phone,
             }
@@ -90,7 +81,7 @@ def decision_context(application: LeaveApplication) -> dict:
     """The agreement and the representative's notice (PERM-5)."""
     return base_context(application) | {
         "decided_by_text": DECIDER_NB[application.decider],
-        "decided_at": application.decided_at,
+        "decided_at": iso(application.decided_at),
         "agreement_note": application.agreement_note,
     }
 

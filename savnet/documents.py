@@ -4,9 +4,11 @@ The forms are official Norwegian documents, so their labels are Norwegian here r
 translated interface text. Dates and times are ISO strings; the forms print them in Europe/Oslo.
 """
 
+# iso is the one date helper of the forms; the services store their own dates with it too.
+from mottak.documents import iso, person_block
+
 from . import rules
 
-GENDER_NB = {"female": "Kvinne", "male": "Mann", "other": "Annet / ukjent"}
 OPERATOR_NB = {rules.MUNICIPAL: "kommunalt mottak", rules.PRIVATE: "privat mottak"}
 SOURCE_NB = {
     "absence": "Ikke til stede ved daglige gjøremål",
@@ -33,28 +35,6 @@ RECIPIENT_KIND_NB = {
     "representative": "representanten",
     "lawyer": "advokaten",
 }
-
-
-def iso(value) -> str:
-    """Dates and times are stored as ISO strings; the forms print them with `dato`."""
-    return value.isoformat() if value else ""
-
-
-def resident_context(resident) -> dict:
-    return {
-        "name": resident.full_name,
-        "identifier": resident.identifier,
-        "date_of_birth": iso(resident.date_of_birth),
-        "date_of_birth_uncertain": resident.date_of_birth_uncertain,
-        "presumed_adult": resident.presumed_adult,
-        "gender": GENDER_NB.get(resident.gender, ""),
-        "nationality": resident.nationality,
-        "languages": resident.languages,
-        "representative_name": resident.representative_name,
-        "representative_phone": resident.representative_phone,
-        "lawyer_name": resident.lawyer_name,
-        "lawyer_phone": resident.lawyer_phone,
-    }
 
 
 def centre_context(centre) -> dict:
@@ -101,10 +81,12 @@ def conversation_context(conversation) -> dict:
 def base_context(report) -> dict:
     """What every form of the routine prints about the minor, the centre and the report.
 
+    The minor is the shared person block of every form (mottak/documents.py).
+
     The dispatch engine adds the letterhead, recipient, date, channel and legal basis.
     """
     return {
-        "resident": resident_context(report.resident),
+        "person": person_block(report.resident, centre=report.centre),
         "centre": centre_context(report.centre),
         "report": report_context(report),
     }

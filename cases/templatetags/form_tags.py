@@ -1,13 +1,17 @@
 """Filters for the Norwegian form templates: the stored content has dates as ISO strings."""
 
 from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from django import template
 from django.utils import timezone
-from django.utils.dateformat import format as date_format
 from django.utils.dateparse import parse_date, parse_datetime
 
 register = template.Library()
+
+# The forms are Norwegian documents: their times are Norwegian wall-clock times, whatever
+# time zone the request or worker happens to have active.
+OSLO = ZoneInfo("Europe/Oslo")
 
 
 def _as_date_or_datetime(value):
@@ -22,14 +26,28 @@ def _as_date_or_datetime(value):
         return None
 
 
-@register.filter
-def dato(value):
-    """22. november 2026 (a date) or 22. november 2026 kl. 14.30 (a time, in local time)."""
+def norwegian_date(value) -> str:
+    """01.12.2026 for a date, 01.12.2026 kl. 14.05 for a date-time (in Europe/Oslo).
+
+    Takes a date, a datetime or their ISO strings; empty gives "", anything else is
+    returned as it is, so a malformed value shows rather than vanishes.
+    """
     parsed = _as_date_or_datetime(value)
     if parsed is None:
-        return value or ""
+        return "" if value is None else str(value)
     if isinstance(parsed, datetime):
         if timezone.is_aware(parsed):
-            parsed = timezone.localtime(parsed)
-        return date_format(parsed, "j. F Y \\k\\l. H.i")
-    return date_format(parsed, "j. F Y")
+            parsed = parsed.astimezone(OSLO)
+        return f"{_day(parsed)} kl. {parsed.hour:02d}.{parsed.minute:02d}"
+    return _day(parsed)
+
+
+def _day(value: date) -> str:
+    # Not strftime: its %Y drops the leading zeros of years before 1000 on some platforms.
+    return f"{value.day:02d}.{value.month:02d}.{value.year:04d}"
+
+
+@register.filter
+def dato(value):
+    """The one date format of the forms: see norwegian_date."""
+    return norwegian_date(value)

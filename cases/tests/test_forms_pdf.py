@@ -65,7 +65,7 @@ def test_x_1_every_form_renders_with_marking_page_footer_and_norwegian_letters(f
     for letter in NORWEGIAN_LETTERS:
         assert letter in text, letter
     assert "Fjellheim mottak" in text and "Postboks 1, 2601 Lillehammer" in text
-    assert "22. november 2026" in text
+    assert "22.11.2026" in text
     # Every font is the embedded form font, also in the page margin boxes (a box without its
     # own font-family would fall back to a system font).
     fonts = pdf_fonts(pdf, tmp_path)
@@ -80,8 +80,8 @@ def test_mot_1_arrival_notice_says_who_arrived_where_and_the_representative(tmp_
     assert "Melding om ankomst" in text
     assert "Åsmund Ærlig Søgård" in text
     assert "201912345678" in text
-    assert "14. mars 2010 (usikker)" in text
-    assert "20. november 2026 kl. 14.30" in text
+    assert "14.03.2010 (usikker)" in text
+    assert "20.11.2026 kl. 14.30" in text
     assert "Bjørg Representant" in text
     assert "Råde ankomstsenter" in text
     assert "Skolebakgrunn" in text  # the school copy carries the school-background mapping

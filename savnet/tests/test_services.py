@@ -171,7 +171,7 @@ def test_sav_3_r_13_police_report_to_the_district_met_when_sent(report, staff, d
     assert dispatch.purpose == "missing_report"
     assert dispatch.template == "savnet_police_report.html"
     assert dispatch.legal_basis == "forvaltningsloven § 13 b første ledd nr. 5"
-    assert dispatch.context["resident"]["identifier"] == report.resident.identifier
+    assert dispatch.context["person"]["duf_number"] == report.resident.duf_number
     assert dispatch.step_code == checklist.POLICE
     # made is not done; the step is met when the report is recorded as handed over.
     assert deadline(report, checklist.POLICE).state == Deadline.State.OPEN
