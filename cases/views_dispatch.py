@@ -110,7 +110,11 @@ def dispatch_retry(request, pk: int):
 def dispatch_sent(request, pk: int):
     dispatch, _subject = _access_dispatch(user=request.user, pk=pk, action="change")
     try:
-        dispatch_mark_sent(dispatch=dispatch, by=request.user)
+        dispatch_mark_sent(
+            dispatch=dispatch,
+            by=request.user,
+            reference=request.POST.get("reference", "")[:100],
+        )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:

@@ -12,14 +12,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from cases.services import checklist_status, read_log_record
+from cases.selectors import routine_page
+from cases.services import read_log_record
 from cases.views_routines import routine_step_view
 from mottak.access import Action, access_resident, centres_visible_to
 from mottak.models import Role
 
 from . import forms, rules, selectors, services
 from .models import LeaveApplication
-from .routine import ATTACHMENT_STEP_CODES, PREPARATION, STEPS_BY_CODE
+from .routine import LEAVE, PREPARATION
 
 State = LeaveApplication.State
 
@@ -127,14 +128,7 @@ def application_detail(request, pk):
             "resident": application.resident,
             "outcome": outcome,
             "open_steps": services.preparation_open_steps(application, outcome),
-            "preparation": [
-                {
-                    "row": row,
-                    "spec": STEPS_BY_CODE[row.step.code],
-                    "needs_attachment": row.step.code in ATTACHMENT_STEP_CODES,
-                }
-                for row in checklist_status(application, PREPARATION)
-            ],
+            "preparation": routine_page(routine=LEAVE, case=application, checklist=PREPARATION),
             "may_change": may_change,
             "may_decide": may_decide,
             "decision_form": forms.DecisionForm(warnings=outcome.warnings) if may_decide else None,

@@ -15,7 +15,8 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from cases.rules import purpose_label
-from cases.services import checklist_status, read_log_record
+from cases.selectors import routine_page
+from cases.services import read_log_record
 from cases.services.deadlines import can_waive
 from cases.views_routines import form_errors_as_messages, refusal_as_messages, routine_step_view
 from mottak.access import Action, access_resident, residents_visible_to
@@ -23,7 +24,7 @@ from mottak.models import Role
 
 from . import forms, rules, selectors, services
 from .models import MissingReport
-from .routine import MISSING, MISSING_CHECKLIST, MISSING_STEPS, RETURN_CHECKLIST
+from .routine import MISSING, MISSING_CHECKLIST, RETURN_CHECKLIST
 
 AGGREGATE_ROLES = frozenset({Role.RMA})
 
@@ -160,26 +161,18 @@ def report_detail(request, report_id: int):
         user=request.user, subject=report.resident, action="view", detail="missing report"
     )
     now = timezone.now()
-    deadlines = {d.kind: d for d in selectors.deadlines_of(report)}
-    done = {s.step.code: s for s in checklist_status(report, MISSING_CHECKLIST)}
-    done_return = {s.step.code: s for s in checklist_status(report, RETURN_CHECKLIST)}
-    done_codes = [code for code, status in done.items() if status.done]
-    steps = [
-        {
-            "spec": spec,
-            "completion": done[spec.code].completion,
-            "deadline": deadlines.get(MISSING.deadline_kind(spec)),
-        }
-        for spec in MISSING_STEPS
-    ]
+    steps = routine_page(routine=MISSING, case=report, checklist=MISSING_CHECKLIST)
+    done_return = routine_page(routine=MISSING, case=report, checklist=RETURN_CHECKLIST)
+    done_codes = [row.step.code for row in steps if row.done]
     can_change = (
         residents_visible_to(request.user, Action.CHANGE).filter(pk=report.resident_id).exists()
     )
     context = {
         "report": report,
         "steps": steps,
-        "steps_left": [s for s in steps if s["completion"] is None],
-        "return_done": [s for s in done_return.values() if s.done],
+        "steps_left": [row for row in steps if not row.done],
+        "return_done": [row for row in done_return if row.done],
+        "return_unsent": [row for row in done_return if row.awaiting_sending],
         "return_left": selectors.open_return_steps(report) if report.state != "open" else [],
         "hours_left": rules.hours_left(limit=report.limit_at, now=now)
         if report.limit_at and report.state == MissingReport.State.OPEN
