@@ -12,9 +12,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cases.models import TimelineEvent
-from conftest import make_resident
 from mottak.models import AsylumStage, Resident, Stay
 from mottak.services import stay_close
+from mottak.tests.factories import ResidentFactory
 
 SETTINGS = settings(
     max_examples=200,
@@ -175,7 +175,7 @@ def test_arrival_form_never_500_never_half_written(client, staff, centre, far_ce
     @given(post=arrival_posts())
     def run(post):
         # A resident of the staff's centre whose last stay has ended.
-        resident = make_resident(centre)
+        resident = ResidentFactory(centre=centre)
         stay_close(stay=resident.stays.get(), ended_at=left_at, reason="moved", by=staff)
         offset = post.pop("arrived_at_offset_hours")
         post.setdefault(

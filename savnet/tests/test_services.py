@@ -9,8 +9,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from cases.models import Deadline, Dispatch
-from conftest import make_resident
 from mottak.models import Appointment
+from mottak.tests.factories import make_resident
 from savnet import checklist, rules, services
 from savnet.models import AppointmentCancellation, MissingReport, PhoneCall
 from savnet.selectors import deadlines_of

@@ -10,8 +10,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cases.models import Dispatch
-from conftest import make_resident
 from mottak.models import Role
+from mottak.tests.factories import make_resident
 from savnet import services
 from savnet.models import MissingReport
 
