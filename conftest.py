@@ -7,6 +7,7 @@ import os
 
 import pytest
 from django.utils import translation
+from hypothesis import settings as hypothesis_settings
 
 from mottak.models import Centre, Region
 from mottak.tests.factories import (
@@ -19,6 +20,13 @@ from mottak.tests.factories import (
     ResidentFactory,
     UserFactory,
 )
+
+# Hypothesis: `dev` (the default) tries about 20 examples per property so a local run stays
+# quick; `ci` tries the full count the properties were written for. HYPOTHESIS_PROFILE chooses
+# (.ci/run sets ci). A test that names max_examples in its own @settings keeps that count.
+hypothesis_settings.register_profile("ci", max_examples=200)
+hypothesis_settings.register_profile("dev", max_examples=20)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 
 
 @pytest.fixture(scope="session", autouse=True)
