@@ -6,6 +6,7 @@ Whatever is posted: never a 500, and either the whole change is written or nothi
 from collections import Counter
 from datetime import date, datetime, timedelta
 
+import pytest
 from django.urls import reverse
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
@@ -15,6 +16,8 @@ from cases.models import TimelineEvent
 from mottak.models import AsylumStage, Resident, Stay
 from mottak.services import stay_close
 from mottak.tests.factories import ResidentFactory
+
+pytestmark = pytest.mark.slow
 
 # How many examples: from the Hypothesis profile (conftest.py: about 20 by default, 200 in CI).
 SETTINGS = settings(

@@ -69,6 +69,7 @@ def test_sav_2_second_open_report_on_the_page_is_refused(client, staff, minor, d
     assert MissingReport.objects.count() == 1
 
 
+@pytest.mark.slow
 @settings(
     max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
