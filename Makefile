@@ -1,6 +1,7 @@
 # make run   – the demo on http://127.0.0.1:8000 (SQLite + Celery over the filesystem broker)
 # make test  – the whole suite (SQLite and eager Celery; PostgreSQL + Redis when DATABASE_URL
 #              and CELERY_BROKER_URL are set)
+# make test-fast – the same without browser, worker and slow tests, for while you work
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
@@ -11,11 +12,12 @@ VAR_DIRS := var/broker/out var/broker/processed var/broker/control var/media var
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help install dirs run test lint format messages check clean
+.PHONY: help install dirs run test test-fast lint format messages check clean
 
 help:
 	@echo "make run       demo server + Celery worker/beat on http://127.0.0.1:8000"
 	@echo "make test      the whole test suite (PYTEST_ARGS='-k ...' to narrow it)"
+	@echo "make test-fast without the browser, worker and slow tests (Hypothesis, demo seed)"
 	@echo "make lint      ruff check + ruff format --check"
 	@echo "make format    ruff format"
 	@echo "make messages  compile the translations (.po -> .mo)"
@@ -41,6 +43,9 @@ test: install dirs
 	@if [ ! -x /usr/bin/chromium ]; then \
 		echo "note: /usr/bin/chromium is missing - the browser tests will be skipped"; fi
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+test-fast: install dirs
+	$(BIN)/pytest -m "not e2e and not worker and not slow" $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/lint-imports

@@ -1,13 +1,32 @@
-"""Shared fixtures: regions, centres, one user per role with their memberships, residents."""
+"""Shared fixtures: regions, centres, one user per role with their memberships, residents.
+
+They are built with the factories of mottak/tests/factories.py; a test that needs more of the
+same imports the factory (ResidentFactory(centre=centre), ...) rather than this module."""
 
 import os
-from datetime import date, timedelta
 
 import pytest
-from django.utils import timezone, translation
+from django.utils import translation
+from hypothesis import settings as hypothesis_settings
 
-from mottak.access import centre_membership_grant, region_membership_grant
-from mottak.models import Centre, Region, Resident, Role, Stay, User
+from mottak.models import Centre, Region
+from mottak.tests.factories import (
+    AdminFactory,
+    CentreFactory,
+    CentreLeaderFactory,
+    CentreStaffFactory,
+    RegionCaseworkerFactory,
+    RegionFactory,
+    ResidentFactory,
+    UserFactory,
+)
+
+# Hypothesis: `dev` (the default) tries about 20 examples per property so a local run stays
+# quick; `ci` tries the full count the properties were written for. HYPOTHESIS_PROFILE chooses
+# (.ci/run sets ci). A test that names max_examples in its own @settings keeps that count.
+hypothesis_settings.register_profile("ci", max_examples=200)
+hypothesis_settings.register_profile("dev", max_examples=20)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -42,17 +61,17 @@ def client(client):
 
 @pytest.fixture
 def region(db):
-    return Region.objects.create(name="Region Øst")
+    return RegionFactory(name="Region Øst")
 
 
 @pytest.fixture
 def other_region(db):
-    return Region.objects.create(name="Region Vest")
+    return RegionFactory(name="Region Vest")
 
 
 @pytest.fixture
 def centre(region):
-    return Centre.objects.create(
+    return CentreFactory(
         name="Fjellheim mottak",
         kind=Centre.Kind.ORDINARY_MINORS,
         operator=Centre.Operator.MUNICIPAL,
@@ -66,35 +85,28 @@ def centre(region):
 @pytest.fixture
 def neighbour_centre(region):
     """Another centre in the same region."""
-    return Centre.objects.create(
+    return CentreFactory(
         name="Solbakken transitt",
         kind=Centre.Kind.TRANSIT,
         operator=Centre.Operator.PRIVATE,
         municipality="Hamar",
         region=region,
         capacity=50,
+        address="",
     )
 
 
 @pytest.fixture
 def far_centre(other_region):
     """A centre in another region."""
-    return Centre.objects.create(
+    return CentreFactory(
         name="Havgløtt mottak",
         kind=Centre.Kind.ORDINARY_MINORS,
         operator=Centre.Operator.PRIVATE,
         municipality="Bergen",
         region=other_region,
         capacity=25,
-    )
-
-
-def make_user(role: str, username: str | None = None, **extra) -> User:
-    return User.objects.create_user(
-        username=username or f"{role}-{User.objects.count()}",
-        password="pw-test-123!",
-        role=role,
-        **extra,
+        address="",
     )
 
 
@@ -103,57 +115,31 @@ def user_factory(db):
     """make(role, centre=None, region=None) → user with the membership the role implies."""
 
     def make(role: str, *, centre: Centre | None = None, region: Region | None = None, **extra):
-        user = make_user(role, **extra)
-        if centre is not None:
-            centre_membership_grant(user=user, centre=centre)
-        if region is not None:
-            region_membership_grant(user=user, region=region)
-        return user
+        return UserFactory(role=role, centre=centre, region=region, **extra)
 
     return make
 
 
 @pytest.fixture
-def staff(user_factory, centre):
-    return user_factory(Role.CENTRE_STAFF, centre=centre)
+def staff(db, centre):
+    return CentreStaffFactory(centre=centre)
 
 
 @pytest.fixture
-def leader(user_factory, centre):
-    return user_factory(Role.CENTRE_LEADER, centre=centre)
+def leader(db, centre):
+    return CentreLeaderFactory(centre=centre)
 
 
 @pytest.fixture
-def caseworker(user_factory, region):
-    return user_factory(Role.REGION_CASEWORKER, region=region)
+def caseworker(db, region):
+    return RegionCaseworkerFactory(region=region)
 
 
 @pytest.fixture
 def admin_user(db):
-    return User.objects.create_superuser(username="admin", password="pw-test-123!", role=Role.ADMIN)
-
-
-_duf_counter = iter(range(10**11, 10**12))
-
-
-def make_resident(centre: Centre, **extra) -> Resident:
-    fields = dict(
-        duf_number=str(next(_duf_counter)),
-        given_names="Testa",
-        family_name="Testesen",
-        date_of_birth=date.today() - timedelta(days=16 * 365),
-        gender=Resident.Gender.FEMALE,
-        nationality="Eritrea",
-        centre=centre,
-    )
-    fields.update(extra)
-    resident = Resident.objects.create(**fields)
-    Stay.objects.create(
-        resident=resident, centre=centre, started_at=timezone.now() - timedelta(days=30)
-    )
-    return resident
+    return AdminFactory()
 
 
 @pytest.fixture
 def resident(centre):
-    return make_resident(centre)
+    return ResidentFactory(centre=centre)

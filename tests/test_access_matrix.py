@@ -12,7 +12,6 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from conftest import make_resident
 from mottak.access import (
     Action,
     access_resident,
@@ -21,6 +20,7 @@ from mottak.access import (
     stays_visible_to,
 )
 from mottak.models import AsylumStage, Role, Stay
+from mottak.tests.factories import ResidentFactory
 
 SCOPES = ("own_centre", "same_region", "other_region")
 STAGES = ("ordinary", "return")  # "return": the asylum case is in a return stage (ASA's cases)
@@ -59,7 +59,7 @@ def world(region, centre, neighbour_centre, far_centre):
     centres = {"own_centre": centre, "same_region": neighbour_centre, "other_region": far_centre}
     stages = {"ordinary": AsylumStage.DECISION_PENDING, "return": AsylumStage.FINAL_REJECTION}
     return {
-        (scope, stage): make_resident(centres[scope], asylum_stage=stages[stage])
+        (scope, stage): ResidentFactory(centre=centres[scope], asylum_stage=stages[stage])
         for scope in SCOPES
         for stage in STAGES
     }

@@ -17,8 +17,8 @@ from django.utils import timezone
 
 from cases.models import Deadline, Notification
 from cases.services import deadline_open
-from conftest import make_resident
 from mottak.models import Role
+from mottak.tests.factories import ResidentFactory
 
 from .workers import CeleryWorker, RedisServer, wait_until
 
@@ -62,7 +62,7 @@ def people(user_factory, centre, region):
 def open_due_in(centre, seconds: float) -> Deadline:
     now = timezone.now()
     return deadline_open(
-        owner=make_resident(centre),
+        owner=ResidentFactory(centre=centre),
         kind="sav_police_report",
         rule_id="SAV-2",
         label="Report the minor missing to the police",

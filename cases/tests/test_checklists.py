@@ -223,9 +223,9 @@ def test_concurrent_double_submit_gives_one_row(moving_out, centre, user_factory
     second cannot see the row, waits on the unique index, and is refused when the first commits."""
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL: SQLite serialises writers")
-    from conftest import make_resident
+    from mottak.tests.factories import ResidentFactory
 
-    resident = make_resident(centre)
+    resident = ResidentFactory(centre=centre)
     user = user_factory(Role.CENTRE_STAFF, centre=centre)
     first_inserted = threading.Event()
     outcomes = {}

@@ -12,8 +12,8 @@ from cases import consent_rules
 from cases.consent_rules import GivenBy, Purpose, RecipientKind
 from cases.models import Consent, TimelineEvent
 from cases.services import consent_is_valid_for, consent_record, consent_withdraw
-from conftest import make_resident
 from mottak.models import User
+from mottak.tests.factories import ResidentFactory
 
 from . import upload_samples
 from .upload_samples import PDF, files_under, upload
@@ -42,7 +42,7 @@ def record(subject, by, **overrides):
 
 @pytest.fixture
 def born_2006(centre):
-    return make_resident(centre, date_of_birth=BIRTH)
+    return ResidentFactory(centre=centre, date_of_birth=BIRTH)
 
 
 # --- Rules ------------------------------------------------------------------------------
@@ -256,7 +256,7 @@ def test_kart_13_representative_consent_runs_out_at_18(born_2006, staff, media_r
 
 def test_kart_13_another_residents_consent_does_not_count(resident, centre, staff, media_root):
     record(resident, staff)
-    other = make_resident(centre)
+    other = ResidentFactory(centre=centre)
     assert not consent_is_valid_for(subject=other, recipient_kind="imdi")
 
 

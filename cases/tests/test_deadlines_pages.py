@@ -10,8 +10,8 @@ from django.utils import timezone, translation
 from cases.models import Deadline
 from cases.selectors_deadlines import deadlines_for_resident
 from cases.services import deadline_meet, deadline_open, deadlines_sweep
-from conftest import make_resident
 from mottak.models import AsylumStage, Role
+from mottak.tests.factories import ResidentFactory
 
 NOW = timezone.now()
 
@@ -43,12 +43,12 @@ def rows(centre, neighbour_centre, far_centre, resident):
     """At the centre: one due in 5 h, one 3 h over (open), one missed 30 h ago, one met."""
     later = open_deadline(resident, centre, hours=5, kind="a")
     over = open_deadline(resident, centre, hours=-3, kind="b", label="Record in Sesam")
-    missed = open_deadline(make_resident(centre), centre, hours=-30, kind="c")
+    missed = open_deadline(ResidentFactory(centre=centre), centre, hours=-30, kind="c")
     Deadline.objects.filter(pk=missed.pk).update(state=Deadline.State.MISSED)
     met = open_deadline(resident, centre, hours=1, kind="d")
     deadline_meet(deadline=met, by=None)
-    elsewhere = open_deadline(make_resident(neighbour_centre), neighbour_centre, hours=-1)
-    far = open_deadline(make_resident(far_centre), far_centre, hours=2)
+    elsewhere = open_deadline(ResidentFactory(centre=neighbour_centre), neighbour_centre, hours=-1)
+    far = open_deadline(ResidentFactory(centre=far_centre), far_centre, hours=2)
     return {
         "later": later,
         "over": over,
@@ -83,7 +83,7 @@ def test_x_5_centre_page_query_count_does_not_grow_with_rows(
     client, leader, centre, django_assert_max_num_queries
 ):
     for i in range(25):
-        open_deadline(make_resident(centre), centre, hours=i - 10, kind=f"k{i}")
+        open_deadline(ResidentFactory(centre=centre), centre, hours=i - 10, kind=f"k{i}")
     client.force_login(leader)
     with django_assert_max_num_queries(10):
         response = client.get(centre_url(centre))
@@ -117,7 +117,7 @@ def test_x_3_centre_page_access(
 def test_x_3_centre_page_hides_deadlines_about_residents_the_user_may_not_see(
     client, user_factory, centre, rows
 ):
-    returning = make_resident(centre, asylum_stage=AsylumStage.FINAL_REJECTION)
+    returning = ResidentFactory(centre=centre, asylum_stage=AsylumStage.FINAL_REJECTION)
     visible = open_deadline(returning, centre, hours=10, kind="ret")
     client.force_login(user_factory(Role.ASA_CASEWORKER))
     response = client.get(centre_url(centre))

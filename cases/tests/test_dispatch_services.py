@@ -22,7 +22,7 @@ from cases.services import (
 )
 from cases.services.dispatches import DispatchRenderError
 from cases.tasks_dispatch import render_dispatch
-from conftest import make_resident
+from mottak.tests.factories import ResidentFactory
 
 from .dispatch_factories import arrival_notice_kwargs, create_arrival_notice, make_recipient
 
@@ -120,7 +120,7 @@ def test_x_1_new_version_or_other_recipient_is_a_new_dispatch(resident, staff):
 def test_x_1_concurrent_double_create_on_postgres_gives_one_row(centre, staff):
     """Thread A inserts and holds its transaction open; thread B's insert waits on the unique
     key, fails when A commits, and answers A's row."""
-    resident = make_resident(centre)
+    resident = ResidentFactory(centre=centre)
     kwargs = arrival_notice_kwargs(resident=resident, by=staff, queue=False)
     inserted = threading.Event()
     results: dict[str, object] = {}

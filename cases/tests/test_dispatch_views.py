@@ -9,8 +9,8 @@ from django.urls import reverse
 from cases.models import Dispatch, ReadLog
 from cases.selectors import dispatches_for_subject
 from cases.services import dispatch_mark_sent, dispatch_render
-from conftest import make_resident
 from mottak.models import Role
+from mottak.tests.factories import ResidentFactory
 
 from .dispatch_factories import create_arrival_notice
 
@@ -144,7 +144,7 @@ def test_detail_query_count(client, staff, rendered, django_assert_max_num_queri
 def test_list_partial_for_a_resident_does_not_grow_with_dispatches(
     staff, resident, centre, django_assert_num_queries
 ):
-    other = make_resident(centre)
+    other = ResidentFactory(centre=centre)
     for version in range(1, 6):
         dispatch = create_arrival_notice(resident=resident, by=staff, version=version)
         dispatch_render(dispatch_id=dispatch.pk)

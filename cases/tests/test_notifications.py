@@ -12,8 +12,8 @@ from django.utils import timezone, translation
 from cases.context_processors import notifications as unread_context
 from cases.models import Notification
 from cases.services import deadline_open, deadlines_sweep
-from conftest import make_resident
 from mottak.models import Role
+from mottak.tests.factories import ResidentFactory
 
 T0 = timezone.now() - timedelta(days=2)
 
@@ -29,7 +29,7 @@ def english(settings):
 def escalate(centre, count=1, **resident_fields):
     for _ in range(count):
         deadline_open(
-            owner=make_resident(centre, **resident_fields),
+            owner=ResidentFactory(centre=centre, **resident_fields),
             kind="sav_police_report",
             rule_id="SAV-2",
             label="Report the minor missing to the police",

@@ -9,8 +9,8 @@ from django.utils import timezone, translation
 from cases.models import Deadline, DeadlineAlert, Notification, TimelineEvent
 from cases.services import deadline_meet, deadline_open, deadlines_sweep
 from cases.tasks import sweep_deadlines
-from conftest import make_resident
-from mottak.models import Centre, Region, Role
+from mottak.models import Centre, Role
+from mottak.tests.factories import CentreFactory, RegionFactory, ResidentFactory, UserFactory
 
 State = Deadline.State
 T0 = timezone.now().replace(microsecond=0) - timedelta(days=3)
@@ -146,16 +146,15 @@ def test_x_5_met_and_waived_deadlines_are_left_alone(resident, centre, people):
 
 def test_x_5_a_row_that_fails_is_recorded_and_the_others_go_on(resident, centre, people):
     # Nobody works at this centre or its regional office, and there is no administrator.
-    empty_region = Region.objects.create(name="Region Nord")
-    empty_centre = Centre.objects.create(
+    empty_centre = CentreFactory(
         name="Nordlys mottak",
         kind=Centre.Kind.ORDINARY_MINORS,
         operator=Centre.Operator.PRIVATE,
         municipality="Tromsø",
-        region=empty_region,
+        region=RegionFactory(name="Region Nord"),
         capacity=10,
     )
-    stranded = open_24h(make_resident(empty_centre), empty_centre)
+    stranded = open_24h(ResidentFactory(centre=empty_centre), empty_centre)
     fine = open_24h(resident, centre)
     now = T0 + timedelta(hours=25)
     result = deadlines_sweep(now=now)
@@ -170,9 +169,7 @@ def test_x_5_a_row_that_fails_is_recorded_and_the_others_go_on(resident, centre,
     assert not DeadlineAlert.objects.filter(deadline=stranded).exists()
 
     # Not lost: once someone can be told, a later sweep escalates it (to the administrators).
-    from conftest import make_user
-
-    admin = make_user(Role.ADMIN)
+    admin = UserFactory(role=Role.ADMIN)
     result = deadlines_sweep(now=now + timedelta(hours=2))
     assert result.escalations == 1
     assert told(stranded, "escalation") == {admin.username}
@@ -181,7 +178,7 @@ def test_x_5_a_row_that_fails_is_recorded_and_the_others_go_on(resident, centre,
 
 
 def test_x_5_many_due_rows_are_swept_in_batches(centre, people):
-    deadlines = [open_24h(make_resident(centre), centre) for _ in range(7)]
+    deadlines = [open_24h(ResidentFactory(centre=centre), centre) for _ in range(7)]
     result = deadlines_sweep(now=T0 + timedelta(days=1, hours=1), batch_size=3)
     assert result.escalations == 7
     assert (
@@ -226,7 +223,7 @@ def test_x_5_escalation_e_mail_has_no_personal_data(
     resident, centre, people, django_capture_on_commit_callbacks, settings
 ):
     settings.SITE_URL = "https://em.example.org"
-    second = make_resident(centre, given_names="Abeba", family_name="Tesfay")
+    second = ResidentFactory(centre=centre, given_names="Abeba", family_name="Tesfay")
     open_24h(resident, centre)
     open_24h(second, centre)
     with django_capture_on_commit_callbacks(execute=True):

@@ -12,8 +12,8 @@ from django.utils import timezone, translation
 
 from cases.models import Deadline, DeadlineAlert, Notification
 from cases.services import deadline_open, deadlines_sweep
-from conftest import make_resident
 from mottak.models import Role
+from mottak.tests.factories import ResidentFactory
 
 pytestmark = [
     pytest.mark.postgres,
@@ -58,7 +58,7 @@ def setup(user_factory, centre, region):
     caseworker = user_factory(Role.REGION_CASEWORKER, region=region, email="cw@example.org")
     deadlines = [
         deadline_open(
-            owner=make_resident(centre),
+            owner=ResidentFactory(centre=centre),
             kind="sav_police_report",
             label="Report the minor missing to the police",
             due_at=T0 + timedelta(hours=24),

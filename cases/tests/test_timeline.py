@@ -91,12 +91,12 @@ def test_a_refused_change_writes_no_event(one_step, resident, staff):
 
 
 def test_timeline_lists_the_residents_events_newest_first(resident, staff, centre, media_root):
-    from conftest import make_resident
+    from mottak.tests.factories import ResidentFactory
 
     now = timezone.now()
     timeline_event_record(subject=resident, kind="a", summary="Earlier", at=now - timedelta(days=1))
     record_consent(resident, staff)
-    timeline_event_record(subject=make_resident(centre), kind="b", summary="Someone else")
+    timeline_event_record(subject=ResidentFactory(centre=centre), kind="b", summary="Someone else")
     summaries = [e.summary for e in timeline_for(resident)]
     assert len(summaries) == 2
     assert summaries[0].startswith("Consent recorded")

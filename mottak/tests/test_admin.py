@@ -5,13 +5,14 @@ import pytest
 from django.urls import reverse
 
 from mottak.models import Appointment, Centre, ExternalRecipient, Region, Resident, Stay, User
+from mottak.tests.factories import AppointmentFactory
 
 
 @pytest.fixture
 def records(resident, centre, region):
     from django.utils import timezone
 
-    appointment = Appointment.objects.create(
+    appointment = AppointmentFactory(
         resident=resident, kind="arrival_interview", starts_at=timezone.now()
     )
     recipient = ExternalRecipient.objects.create(

@@ -6,21 +6,27 @@ Whatever is posted: never a 500, and either the whole change is written or nothi
 from collections import Counter
 from datetime import date, datetime, timedelta
 
+import pytest
 from django.urls import reverse
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cases.models import TimelineEvent
-from conftest import make_resident
 from mottak.models import AsylumStage, Resident, Stay
 from mottak.services import stay_close
+from mottak.tests.factories import ResidentFactory
 
+pytestmark = pytest.mark.slow
+
+# How many examples: from the Hypothesis profile (conftest.py: about 20 by default, 200 in CI).
 SETTINGS = settings(
-    max_examples=200,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
+# That both outcomes (saved, refused) turn up more than 10 times checks the strategies, and
+# needs the full count of the `ci` profile: in a few examples a rare outcome may not turn up.
+FULL_RUN = SETTINGS.max_examples >= 200
 
 # Any text a browser could send (lone surrogates cannot be encoded, so they never arrive).
 any_text = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=130)
@@ -148,9 +154,9 @@ def test_registration_form_never_500_never_half_written(client, staff, centre, f
             assert after == before
 
     run()
-    assert sum(outcomes.values()) >= 200
-    # Both paths were really exercised.
-    assert outcomes["saved"] > 10 and outcomes["refused"] > 10, outcomes
+    assert sum(outcomes.values()) >= SETTINGS.max_examples
+    if FULL_RUN:  # both paths were really exercised
+        assert outcomes["saved"] > 10 and outcomes["refused"] > 10, outcomes
 
 
 @st.composite
@@ -175,7 +181,7 @@ def test_arrival_form_never_500_never_half_written(client, staff, centre, far_ce
     @given(post=arrival_posts())
     def run(post):
         # A resident of the staff's centre whose last stay has ended.
-        resident = make_resident(centre)
+        resident = ResidentFactory(centre=centre)
         stay_close(stay=resident.stays.get(), ended_at=left_at, reason="moved", by=staff)
         offset = post.pop("arrived_at_offset_hours")
         post.setdefault(
@@ -198,4 +204,5 @@ def test_arrival_form_never_500_never_half_written(client, staff, centre, far_ce
             assert not resident.stays.filter(ended_at__isnull=True).exists()
 
     run()
-    assert outcomes["saved"] > 10 and outcomes["refused"] > 10, outcomes
+    if FULL_RUN:  # both paths were really exercised
+        assert outcomes["saved"] > 10 and outcomes["refused"] > 10, outcomes

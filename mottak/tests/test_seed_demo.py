@@ -24,6 +24,7 @@ def row_counts() -> dict[str, int]:
     }
 
 
+@pytest.mark.slow
 @pytest.mark.django_db
 def test_seed_demo_twice_creates_nothing_twice(capsys):
     call_command("seed_demo", "--force")
@@ -35,6 +36,7 @@ def test_seed_demo_twice_creates_nothing_twice(capsys):
     assert "nothing created" in capsys.readouterr().out
 
 
+@pytest.mark.slow
 @pytest.mark.django_db
 def test_seed_demo_gives_each_role_one_login_with_its_scope():
     result = demo.demo_seed()
@@ -64,6 +66,7 @@ def test_seed_demo_gives_each_role_one_login_with_its_scope():
     assert residents_visible_to(users[Role.ADMIN]).count() == demo.RESIDENT_COUNT
 
 
+@pytest.mark.slow
 @pytest.mark.django_db
 def test_seed_demo_covers_every_kind_operator_and_stage():
     demo.demo_seed()

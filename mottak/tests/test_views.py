@@ -8,8 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases.models import ReadLog, TimelineEvent
-from conftest import make_resident
 from mottak.models import AsylumStage, Resident, Role, Stay
+from mottak.tests.factories import AppointmentFactory, ResidentFactory
 
 PASSWORD = "pw-test-123!"
 LIST_URL = "/beboere/"
@@ -119,8 +119,8 @@ def test_header_shows_user_and_role(client, staff):
 def test_home_centre_staff_sees_their_centre_and_recent_residents(
     client, staff, centre, far_centre
 ):
-    mine = make_resident(centre, given_names="Mina")
-    make_resident(far_centre, given_names="Fremmed")
+    mine = ResidentFactory(centre=centre, given_names="Mina")
+    ResidentFactory(centre=far_centre, given_names="Fremmed")
     client.force_login(staff)
     content = client.get("/").content.decode()
     assert centre.name in content
@@ -133,8 +133,8 @@ def test_home_centre_staff_sees_their_centre_and_recent_residents(
 def test_home_region_sees_centres_with_counts(
     client, caseworker, centre, neighbour_centre, far_centre
 ):
-    make_resident(centre)
-    make_resident(neighbour_centre)
+    ResidentFactory(centre=centre)
+    ResidentFactory(centre=neighbour_centre)
     client.force_login(caseworker)
     content = client.get("/").content.decode()
     assert centre.name in content and neighbour_centre.name in content
@@ -143,8 +143,12 @@ def test_home_region_sees_centres_with_counts(
 
 def test_home_asa_sees_return_stage_residents(client, user_factory, centre, far_centre):
     asa = user_factory(Role.ASA_CASEWORKER)
-    make_resident(far_centre, given_names="Returnia", asylum_stage=AsylumStage.FINAL_REJECTION)
-    make_resident(centre, given_names="Ventende", asylum_stage=AsylumStage.DECISION_PENDING)
+    ResidentFactory(
+        centre=far_centre, given_names="Returnia", asylum_stage=AsylumStage.FINAL_REJECTION
+    )
+    ResidentFactory(
+        centre=centre, given_names="Ventende", asylum_stage=AsylumStage.DECISION_PENDING
+    )
     client.force_login(asa)
     content = client.get("/").content.decode()
     assert "Returnia" in content
@@ -153,10 +157,10 @@ def test_home_asa_sees_return_stage_residents(client, user_factory, centre, far_
 
 def test_home_rma_sees_counts_but_no_names(client, user_factory, centre, far_centre):
     rma = user_factory(Role.RMA)
-    resident = make_resident(
-        centre, given_names="Hemmelig", asylum_stage=AsylumStage.FINAL_REJECTION
+    resident = ResidentFactory(
+        centre=centre, given_names="Hemmelig", asylum_stage=AsylumStage.FINAL_REJECTION
     )
-    make_resident(far_centre, given_names="Skjult")
+    ResidentFactory(centre=far_centre, given_names="Skjult")
     client.force_login(rma)
     content = client.get("/").content.decode()
     assert "Hemmelig" not in content and "Skjult" not in content
@@ -177,8 +181,8 @@ def test_home_admin_links_to_admin(client, admin_user):
 
 
 def test_list_shows_only_visible_residents(client, staff, centre, neighbour_centre):
-    mine = make_resident(centre, family_name="Innenfor")
-    theirs = make_resident(neighbour_centre, family_name="Utenfor")
+    mine = ResidentFactory(centre=centre, family_name="Innenfor")
+    theirs = ResidentFactory(centre=neighbour_centre, family_name="Utenfor")
     client.force_login(staff)
     content = client.get(LIST_URL).content.decode()
     assert "Innenfor" in content and detail_url(mine) in content
@@ -186,8 +190,8 @@ def test_list_shows_only_visible_residents(client, staff, centre, neighbour_cent
 
 
 def test_search_by_duf_number_with_spaces(client, staff, centre):
-    wanted = make_resident(centre, duf_number="202412345678", family_name="Funnet")
-    make_resident(centre, duf_number="202499999999", family_name="Annen")
+    wanted = ResidentFactory(centre=centre, duf_number="202412345678", family_name="Funnet")
+    ResidentFactory(centre=centre, duf_number="202499999999", family_name="Annen")
     client.force_login(staff)
     content = search(client, q=" 2024 1234 5678 ").content.decode()
     assert "Funnet" in content and detail_url(wanted) in content
@@ -195,32 +199,34 @@ def test_search_by_duf_number_with_spaces(client, staff, centre):
 
 
 def test_search_by_beginning_of_duf_number(client, staff, centre):
-    make_resident(centre, duf_number="202412345678", family_name="Funnet")
-    make_resident(centre, duf_number="201900000001", family_name="Annen")
+    ResidentFactory(centre=centre, duf_number="202412345678", family_name="Funnet")
+    ResidentFactory(centre=centre, duf_number="201900000001", family_name="Annen")
     client.force_login(staff)
     content = search(client, q="2024 12").content.decode()
     assert "Funnet" in content and "Annen" not in content
 
 
 def test_search_by_names_any_order_and_case(client, staff, centre):
-    make_resident(centre, given_names="Amina Sara", family_name="Haile")
-    make_resident(centre, given_names="Amina", family_name="Tesfay")
+    ResidentFactory(centre=centre, given_names="Amina Sara", family_name="Haile")
+    ResidentFactory(centre=centre, given_names="Amina", family_name="Tesfay")
     client.force_login(staff)
     content = search(client, q="haile amina").content.decode()
     assert "Haile" in content and "Tesfay" not in content
 
 
 def test_search_by_registration_number(client, staff, centre):
-    make_resident(centre, duf_number=None, registration_number="REG-77", family_name="Uten")
-    make_resident(centre, family_name="Med")
+    ResidentFactory(
+        centre=centre, duf_number=None, registration_number="REG-77", family_name="Uten"
+    )
+    ResidentFactory(centre=centre, family_name="Med")
     client.force_login(staff)
     content = search(client, q="reg-77").content.decode()
     assert "Uten" in content and "Med" not in content
 
 
 def test_search_is_kept_across_pages_and_can_be_cleared(client, staff, centre):
-    make_resident(centre, family_name="Funnet")
-    make_resident(centre, family_name="Annen")
+    ResidentFactory(centre=centre, family_name="Funnet")
+    ResidentFactory(centre=centre, family_name="Annen")
     client.force_login(staff)
     search(client, q="Funnet")
     assert "Annen" not in client.get(LIST_URL).content.decode()
@@ -233,9 +239,9 @@ def test_filter_by_centre_and_stage(client, user_factory, centre, neighbour_cent
     from mottak.access import centre_membership_grant
 
     centre_membership_grant(user=user, centre=neighbour_centre)
-    make_resident(centre, family_name="Alfa", asylum_stage=AsylumStage.DUBLIN)
-    make_resident(centre, family_name="Beta", asylum_stage=AsylumStage.REGISTERED)
-    make_resident(neighbour_centre, family_name="Gamma", asylum_stage=AsylumStage.DUBLIN)
+    ResidentFactory(centre=centre, family_name="Alfa", asylum_stage=AsylumStage.DUBLIN)
+    ResidentFactory(centre=centre, family_name="Beta", asylum_stage=AsylumStage.REGISTERED)
+    ResidentFactory(centre=neighbour_centre, family_name="Gamma", asylum_stage=AsylumStage.DUBLIN)
     client.force_login(user)
     content = search(client, centre=centre.pk).content.decode()
     assert "Alfa" in content and "Beta" in content and "Gamma" not in content
@@ -251,7 +257,7 @@ def test_filter_choices_are_only_visible_centres(client, staff, centre, far_cent
     assert f'<option value="{centre.pk}">' in content
     assert far_centre.name not in content
     # Asking for a centre outside one's scope is a form error, and shows nobody.
-    make_resident(far_centre, family_name="Fjern")
+    ResidentFactory(centre=far_centre, family_name="Fjern")
     response = client.post(LIST_URL, {"centre": far_centre.pk})
     assert response.status_code == 200
     content = response.content.decode()
@@ -270,7 +276,7 @@ def test_bad_search_input_gives_a_message(client, staff):
 
 def test_pagination_50_a_page(client, staff, centre):
     for i in range(51):
-        make_resident(centre, family_name=f"Person{i:03d}")
+        ResidentFactory(centre=centre, family_name=f"Person{i:03d}")
     client.force_login(staff)
     first = client.get(LIST_URL)
     assert first.context["page"].paginator.count == 51
@@ -300,12 +306,12 @@ PAGE_MAX_QUERIES = 18  # record, stays, appointments, timeline, deadlines, notic
 
 def test_list_runs_a_fixed_number_of_queries(client, staff, centre, django_assert_max_num_queries):
     for _ in range(5):
-        make_resident(centre)
+        ResidentFactory(centre=centre)
     client.force_login(staff)
     client.get(LIST_URL)  # warm caches (content types)
     small = _count_queries(client, LIST_URL)
     for _ in range(55):
-        make_resident(centre)
+        ResidentFactory(centre=centre)
     assert _count_queries(client, LIST_URL) == small
     search(client, q="Testesen", stage=AsylumStage.REGISTERED)
     with django_assert_max_num_queries(LIST_MAX_QUERIES):
@@ -315,10 +321,9 @@ def test_list_runs_a_fixed_number_of_queries(client, staff, centre, django_asser
 def test_resident_page_runs_a_fixed_number_of_queries(
     client, leader, centre, neighbour_centre, django_assert_max_num_queries
 ):
-    from mottak.models import Appointment
     from mottak.services import stay_close, stay_open
 
-    resident = make_resident(centre)
+    resident = ResidentFactory(centre=centre)
     client.force_login(leader)
     client.get(detail_url(resident))
     small = _count_queries(client, detail_url(resident))
@@ -329,7 +334,7 @@ def test_resident_page_runs_a_fixed_number_of_queries(
         stay_open(
             resident=resident, centre=centre, arrived_at=now - timedelta(days=19 - 2 * i), by=leader
         )
-        Appointment.objects.create(resident=resident, kind="asylum_interview", starts_at=now)
+        AppointmentFactory(resident=resident, kind="asylum_interview", starts_at=now)
     assert resident.stays.count() == 6
     assert _count_queries(client, detail_url(resident)) == small
     with django_assert_max_num_queries(PAGE_MAX_QUERIES):
@@ -340,7 +345,6 @@ def test_resident_page_runs_a_fixed_number_of_queries(
 
 
 def test_resident_page_shows_stays_appointments_and_timeline(client, staff, centre):
-    from mottak.models import Appointment
     from mottak.services import ResidentData, resident_register_with_arrival
 
     resident = resident_register_with_arrival(
@@ -356,7 +360,7 @@ def test_resident_page_shows_stays_appointments_and_timeline(client, staff, cent
         arrived_at=timezone.now() - timedelta(days=2),
         by=staff,
     )
-    Appointment.objects.create(
+    AppointmentFactory(
         resident=resident, kind="arrival_interview", starts_at=timezone.now() + timedelta(days=3)
     )
     client.force_login(staff)
@@ -412,7 +416,7 @@ def test_x_4_history_shows_who_changed_what(client, leader, admin_user, resident
 
 def test_history_of_a_forbidden_resident_is_404(client, user_factory, far_centre, centre):
     leader = user_factory(Role.CENTRE_LEADER, centre=centre)
-    other = make_resident(far_centre)
+    other = ResidentFactory(centre=far_centre)
     client.force_login(leader)
     assert client.get(history_url(other)).status_code == 404
 
@@ -494,7 +498,7 @@ def test_bad_registration_input_says_what_is_wrong_and_saves_nothing(
 
 
 def test_duplicate_duf_number_is_refused_clearly(client, staff, centre):
-    make_resident(centre, duf_number="202300000001")
+    ResidentFactory(centre=centre, duf_number="202300000001")
     client.force_login(staff)
     response = client.post(REGISTER_URL, registration(centre, duf_number="2023 0000 0001"))
     assert response.status_code == 200
@@ -605,7 +609,7 @@ def test_end_a_stay(client, staff, resident):
 
 
 def test_stay_of_another_resident_is_404(client, staff, centre):
-    one, two = make_resident(centre), make_resident(centre)
+    one, two = ResidentFactory(centre=centre), ResidentFactory(centre=centre)
     client.force_login(staff)
     url = reverse("mottak:stay_end", args=[one.pk, two.stays.get().pk])
     assert client.get(url).status_code == 404

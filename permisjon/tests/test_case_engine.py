@@ -174,7 +174,7 @@ def test_perm_1_regional_refusal_with_a_reason(submit, resident, staff, casework
 def test_perm_5_grant_creates_the_agreement_and_the_representative_notice(
     submit, centre, staff, leader, tmp_path
 ):
-    from conftest import make_resident
+    from mottak.tests.factories import make_resident
 
     resident = make_resident(
         centre,
@@ -272,7 +272,7 @@ def test_perm_6_on_time_return_opens_no_deadline(submit, resident, staff, leader
 def test_perm_8_transit_leave_needs_a_reason_for_the_exception(
     submit, user_factory, neighbour_centre, region
 ):
-    from conftest import make_resident
+    from mottak.tests.factories import make_resident
 
     resident = make_resident(neighbour_centre)  # in transit for 30 days
     staff_t = user_factory("centre_staff", centre=neighbour_centre)
@@ -298,7 +298,7 @@ def test_perm_8_transit_leave_needs_a_reason_for_the_exception(
 
 
 def test_perm_10_final_rejection_with_pu_clash_cannot_be_granted(submit, centre, staff, caseworker):
-    from conftest import make_resident
+    from mottak.tests.factories import make_resident
 
     resident = make_resident(centre, asylum_stage="final_rejection")
     application = prepare(submit(resident, starts_in_days=20, length_days=3), staff)

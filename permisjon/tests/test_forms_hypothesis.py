@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+import pytest
 from django.urls import reverse
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
@@ -20,6 +21,7 @@ moments = st.one_of(
 days = st.one_of(texts, st.dates().map(lambda d: d.isoformat()))
 
 
+@pytest.mark.slow
 @settings(
     max_examples=20,
     deadline=None,

@@ -7,8 +7,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from cases.models import TimelineEvent
-from conftest import make_resident
 from mottak.models import Centre, Role
+from mottak.tests.factories import make_resident
 from permisjon import services
 from permisjon.models import ContactPerson, LeaveApplication
 from permisjon.tests.conftest import contact, id_copy, leave_data, prepare

@@ -6,8 +6,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from conftest import make_resident
 from mottak.models import Role
+from mottak.tests.factories import make_resident
 from permisjon.models import ContactPerson, LeaveApplication
 
 State = LeaveApplication.State

@@ -5,8 +5,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from conftest import make_resident
 from mottak.models import ExternalRecipient
+from mottak.tests.factories import make_resident
 from savnet import services
 
 

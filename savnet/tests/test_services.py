@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from cases.models import Deadline, Dispatch
 from cases.services.routines import done_codes as routine_done_codes
-from conftest import make_resident
 from mottak.models import Appointment
+from mottak.tests.factories import make_resident
 from savnet import routine as checklist
 from savnet import rules, selectors, services
 from savnet.models import AppointmentCancellation, MissingReport, PhoneCall

@@ -10,8 +10,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cases.models import Dispatch
-from conftest import make_resident
 from mottak.models import Role
+from mottak.tests.factories import make_resident
 from savnet import services
 from savnet.models import MissingReport
 
@@ -69,6 +69,7 @@ def test_sav_2_second_open_report_on_the_page_is_refused(client, staff, minor, d
     assert MissingReport.objects.count() == 1
 
 
+@pytest.mark.slow
 @settings(
     max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )

@@ -8,8 +8,8 @@ from django.utils import timezone
 
 from cases.models import Dispatch
 from cases.services import dispatch_render
-from conftest import make_resident
 from mottak.models import Role
+from mottak.tests.factories import ResidentFactory
 from permisjon.models import LeaveApplication
 from permisjon.routine import ATTACHMENT_STEP_CODES, REQUIRED_STEP_CODES
 from permisjon.tests.conftest import ID_COPY
@@ -41,7 +41,7 @@ def test_perm_2_4_5_leave_from_application_to_agreement_to_return(
     page = browser_page
     staff = user_factory(Role.CENTRE_STAFF, centre=centre, username="miljo")
     user_factory(Role.CENTRE_LEADER, centre=centre, username="leder")
-    resident = make_resident(centre, given_names="Liya", family_name="Gebremariam")
+    resident = ResidentFactory(centre=centre, given_names="Liya", family_name="Gebremariam")
     departure = timezone.localtime() - timedelta(hours=2)
     back = departure + timedelta(days=5)
 

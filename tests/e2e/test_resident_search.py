@@ -2,8 +2,8 @@
 
 import pytest
 
-from conftest import make_resident
 from mottak.models import Role
+from mottak.tests.factories import ResidentFactory
 
 from .conftest import log_in, log_out
 
@@ -16,10 +16,10 @@ def test_x_3_staff_find_own_resident_other_centre_finds_nothing(
     page = browser_page
     staff_a = user_factory(Role.CENTRE_STAFF, centre=centre, username="ansatt-a")
     user_factory(Role.CENTRE_STAFF, centre=neighbour_centre, username="ansatt-b")
-    resident = make_resident(
-        centre, duf_number="202411112222", given_names="Liya", family_name="Gebremariam"
+    resident = ResidentFactory(
+        centre=centre, duf_number="202411112222", given_names="Liya", family_name="Gebremariam"
     )
-    make_resident(centre, family_name="Annen")
+    ResidentFactory(centre=centre, family_name="Annen")
     detail_path = f"/beboere/{resident.pk}/"
 
     # Staff of centre A: search by DUF number with spaces, find the resident, open the page.

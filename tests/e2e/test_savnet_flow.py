@@ -7,8 +7,8 @@ import pytest
 from django.utils import timezone
 
 from cases.models import Dispatch
-from conftest import make_resident
 from mottak.models import ExternalRecipient
+from mottak.tests.factories import ResidentFactory
 from savnet.models import MissingReport
 
 from .conftest import log_in
@@ -36,8 +36,11 @@ def test_sav_2_to_sav_8_whole_flow_in_the_browser(browser_page, staff, centre, t
         municipality=centre.municipality,
         address="Postboks 2, 2601 Lillehammer",
     )
-    resident = make_resident(
-        centre, given_names="Amanuel", family_name="Tesfay", representative_name="Rita Representant"
+    resident = ResidentFactory(
+        centre=centre,
+        given_names="Amanuel",
+        family_name="Tesfay",
+        representative_name="Rita Representant",
     )
     now = timezone.now()
 
