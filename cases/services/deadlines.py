@@ -24,9 +24,9 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from guardian.shortcuts import get_users_with_perms
 
-from .. import roles
 from .. import urgency as urgency_classes
 from ..models import Deadline, DeadlineAlert, Notification, TimelineEvent
+from ..roles import names as role_names
 from ..urgency import LEADER_AND_REGION, Audience, Urgency
 from .notifications import EmailEntry, notification_emails_queue
 
@@ -257,7 +257,7 @@ def can_waive(user) -> bool:
     return bool(
         user
         and user.is_authenticated
-        and (user.is_superuser or getattr(user, "role", None) in roles.names().waiver_roles)
+        and (user.is_superuser or getattr(user, "role", None) in role_names().waiver_roles)
     )
 
 
@@ -316,7 +316,7 @@ def _members(obj: models.Model, perm: str, roles) -> list:
 def _admins() -> list:
     from django.contrib.auth import get_user_model
 
-    admin = roles.names().admin
+    admin = role_names().admin
     users = get_user_model().objects.filter(Q(role=admin) | Q(is_superuser=True), is_active=True)
     return list(users.order_by("pk"))
 
@@ -334,7 +334,7 @@ class _Recipients:
 
     def _matching(self, deadline: Deadline, audience: Audience) -> list:
         users = {}
-        names = roles.names()
+        names = role_names()
         if deadline.centre_id and audience.centre_roles:
             users.update(
                 (u.pk, u)
