@@ -1,29 +1,52 @@
 """How the case engine asks the project's one access layer about a case subject.
 
-`cases` imports no other project app, so the access function is named in settings
-(CASES_SUBJECT_ACCESS) and looked up by its dotted path. It answers the subject
-(a resident, or a case that belongs to one) or raises Http404.
+`cases` imports no other project app: the app that owns the access layer registers its
+functions here from its `AppConfig.ready()` (mottak does, `register(...)`). The subject access
+answers the subject (a resident, or a case that belongs to one) or raises Http404.
 """
 
-from django.conf import settings
-from django.core.exceptions import ObjectDoesNotExist
+from collections.abc import Callable
+
+from django.core.exceptions import ImproperlyConfigured, ObjectDoesNotExist
 from django.http import Http404
-from django.utils.module_loading import import_string
+
+_functions: dict[str, Callable] = {}
+
+
+def register(
+    *, subject_access: Callable, centres_visible: Callable, residents_visible: Callable
+) -> None:
+    """Name the access layer's three functions (called once, from the owning app's ready())."""
+    _functions.update(
+        subject_access=subject_access,
+        centres_visible=centres_visible,
+        residents_visible=residents_visible,
+    )
+
+
+def _registered(name: str) -> Callable:
+    try:
+        return _functions[name]
+    except KeyError:
+        raise ImproperlyConfigured(
+            f"No access function {name!r} is registered: the app owning the access layer "
+            "registers it with cases.access.register(...) from its AppConfig.ready()."
+        ) from None
 
 
 def access_subject(*, user, content_type_id: int, object_id: int, action: str = "view"):
-    check = import_string(settings.CASES_SUBJECT_ACCESS)
+    check = _registered("subject_access")
     return check(user=user, content_type_id=content_type_id, object_id=object_id, action=action)
 
 
 def centres_visible_to(user):
-    """Centres whose records the user may see (CASES_CENTRES_VISIBLE names the function)."""
-    return import_string(settings.CASES_CENTRES_VISIBLE)(user)
+    """Centres whose records the user may see."""
+    return _registered("centres_visible")(user)
 
 
 def residents_visible_to(user):
-    """Residents the user may see (CASES_RESIDENTS_VISIBLE names the function)."""
-    return import_string(settings.CASES_RESIDENTS_VISIBLE)(user)
+    """Residents the user may see."""
+    return _registered("residents_visible")(user)
 
 
 def access_centre(*, user, centre_id):

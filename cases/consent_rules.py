@@ -1,15 +1,34 @@
-"""Pure rules for consents to transfer personal data (KART-12, KART-13, SAV-10, SAV-12).
+"""Pure rules for consents to transfer personal data (KART-12, KART-13, R-14, R-15, SAV-10).
 
-No database access. The dispatch service asks `consent_required(...)` before a transfer and,
-when it answers True, asks `cases.services.consent_is_valid_for(...)`.
+No database access. The consent rules are one table, a row per purpose, registered by the app
+that owns the purpose from its `AppConfig.ready()` (`register_consent_rules(...)`). A row says
+
+- whether a transfer for the purpose needs a consent at all (KART-13: child welfare asking in
+  an investigation needs none);
+- to which recipient kinds it needs none (R-14: centre to centre, the same task for the same
+  controller, for every purpose);
+- who may consent: the representative until 18, then the resident; where the row allows it
+  (R-15, SAV-10) the resident may consent while still a minor, besides the representative.
+
+The dispatch service asks `consent_required(...)` before a transfer and, when it answers True,
+asks `cases.services.consent_is_valid_for(...)`.
 """
 
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date
+from types import MappingProxyType
 
 from django.db import models
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 ADULT_AGE = 18
+
+# R-14, for every purpose: centre to centre (MOT-3 f, KART-15) needs no consent, it is the
+# same task for the same controller (the recipient kind is cases.rules.CENTRE).
+CENTRE = "centre"
+WITHOUT_CONSENT_TO = frozenset({CENTRE})
 
 
 class GivenBy(models.TextChoices):
@@ -18,7 +37,7 @@ class GivenBy(models.TextChoices):
 
 
 class RecipientKind(models.TextChoices):
-    """The instances KART-12 allows mapping data to go to."""
+    """The instances a consent may name (KART-12). A centre is not one of them: R-14."""
 
     UDI_REGION = "udi_region", _("UDI regional office")
     CHILD_WELFARE = "child_welfare", _("Child-welfare service")
@@ -28,45 +47,88 @@ class RecipientKind(models.TextChoices):
     DUBLIN_CARE_AUTHORITY = "dublin_care_authority", _("Care authority of the first asylum country")
 
 
-class Purpose(models.TextChoices):
-    """What a transfer (or the consent to it) is for."""
-
-    MAPPING_TRANSFER = "mapping_transfer", _("Transfer of the individual mapping and action plan")
-    ASYLUM_INFORMATION = "asylum_information", _("Information that matters for the asylum case")
-    MAPPING_STORAGE = "mapping_storage", _("Keeping mapping data after leaving without an address")
-    CHILD_WELFARE_INVESTIGATION = (
-        "child_welfare_investigation",
-        _("Child welfare asks in an investigation"),
-    )
-
-
 RECIPIENT_KINDS = frozenset(RecipientKind.values)
 
-# Transfers that a rule makes conditional on a consent: KART-8/KART-13 (mapping and plan to
-# IMDi, the regional office, IOM …), SAV-10 (asylum-relevant information to the regional
-# office), SAV-12 (keeping mapping data of a minor who left without an address).
-CONSENT_PURPOSES = frozenset(
-    {Purpose.MAPPING_TRANSFER, Purpose.ASYLUM_INFORMATION, Purpose.MAPPING_STORAGE}
-)
 
-# The purposes a consent can be recorded for (the exception needs no consent).
-CONSENTABLE_PURPOSES = tuple(p for p in Purpose if p in CONSENT_PURPOSES)
+@dataclass(frozen=True)
+class ConsentRule:
+    """One row of the consent table: what a transfer for `purpose` needs.
+
+    needs_consent: False for a purpose that is itself the exception (KART-13: child welfare
+        asking in an investigation); no consent can be recorded for it.
+    minor_may_consent: R-15 — the resident may consent before 18, as may the representative.
+    no_consent_to: recipient kinds a transfer for this purpose needs no consent for, besides
+        a centre (WITHOUT_CONSENT_TO, R-14).
+    """
+
+    purpose: str
+    label: str | Promise
+    rule_ids: tuple[str, ...]
+    needs_consent: bool = True
+    minor_may_consent: bool = False
+    no_consent_to: frozenset[str] = frozenset()
+
+    def needed_for(self, recipient_kind: str) -> bool:
+        return self.needs_consent and recipient_kind not in WITHOUT_CONSENT_TO | self.no_consent_to
+
+
+class ConsentRuleConflict(ValueError):
+    """Two different rows registered for one purpose: a programming error."""
+
+
+_table: dict[str, ConsentRule] = {}
+TABLE: Mapping[str, ConsentRule] = MappingProxyType(_table)
+
+
+def register_consent_rule(rule: ConsentRule) -> ConsentRule:
+    """Add a row; the same row again is harmless, a different one for the purpose is an error."""
+    existing = _table.get(rule.purpose)
+    if existing is not None and existing != rule:
+        raise ConsentRuleConflict(f"Consent purpose {rule.purpose!r} is registered twice.")
+    _table[rule.purpose] = rule
+    return rule
+
+
+def register_consent_rules(*rules: ConsentRule) -> None:
+    for rule in rules:
+        register_consent_rule(rule)
+
+
+def consent_rule(purpose: str) -> ConsentRule | None:
+    return _table.get(purpose)
+
+
+def consentable_purposes() -> tuple[str, ...]:
+    """The purposes a consent can be recorded for (an exception needs none, so takes none)."""
+    return tuple(p for p, rule in _table.items() if rule.needs_consent)
+
+
+def is_consentable(purpose: str) -> bool:
+    rule = _table.get(purpose)
+    return rule is not None and rule.needs_consent
+
+
+def purpose_choices() -> list[tuple[str, str | Promise]]:
+    """Every registered purpose with its label (the model field's choices)."""
+    return [(rule.purpose, rule.label) for rule in _table.values()]
+
+
+def consentable_choices() -> list[tuple[str, str | Promise]]:
+    """The purposes a consent can be recorded for, with their labels (the form's choices)."""
+    return [(rule.purpose, rule.label) for rule in _table.values() if rule.needs_consent]
 
 
 def consent_required(*, recipient_kind: str, purpose: str) -> bool:
-    """Whether a transfer needs a valid consent first (KART-13).
+    """Whether a transfer needs a valid consent first (KART-13, R-14).
 
-    Exception: child welfare asking in an investigation needs none. Notices the routines
-    send under a duty of their own (arrival and moving notices, missing-person and concern
-    reports, SAV-4 "notwithstanding confidentiality") are not consent purposes; a new kind
-    of information transfer must be added to CONSENT_PURPOSES.
+    No consent for a purpose that is the exception (child welfare asking in an investigation),
+    nor to a recipient kind the row exempts (a centre, R-14). Notices the routines send under
+    a duty of their own (arrival and moving notices, missing-person and concern reports, SAV-4
+    "notwithstanding confidentiality") have no row; a new kind of information transfer must be
+    registered as a row by the app that owns it.
     """
-    if (
-        recipient_kind == RecipientKind.CHILD_WELFARE
-        and purpose == Purpose.CHILD_WELFARE_INVESTIGATION
-    ):
-        return False
-    return purpose in CONSENT_PURPOSES
+    rule = _table.get(purpose)
+    return rule is not None and rule.needed_for(recipient_kind)
 
 
 def age_on(date_of_birth: date, day: date) -> int:
@@ -82,6 +144,20 @@ def who_must_consent(*, age: int) -> str:
     return GivenBy.RESIDENT if age >= ADULT_AGE else GivenBy.REPRESENTATIVE
 
 
+def who_may_consent(*, purpose: str, age: int) -> frozenset[str]:
+    """Who may give a consent for `purpose` at `age`: KART-13, and R-15 where the row allows it.
+
+    From 18 only the resident (the representative's task has ended). Before 18 the
+    representative, and the resident too only where the purpose's row says so (SAV-10).
+    """
+    if age >= ADULT_AGE:
+        return frozenset({GivenBy.RESIDENT})
+    rule = _table.get(purpose)
+    if rule is not None and rule.minor_may_consent:
+        return frozenset({GivenBy.REPRESENTATIVE, GivenBy.RESIDENT})
+    return frozenset({GivenBy.REPRESENTATIVE})
+
+
 def adult_from(date_of_birth: date) -> date:
     """The first day the resident is 18 (1 March for someone born 29 February)."""
     try:
@@ -90,24 +166,30 @@ def adult_from(date_of_birth: date) -> date:
         return date(date_of_birth.year + ADULT_AGE, 3, 1)
 
 
-def consent_giver_problem(*, given_by: str, date_of_birth: date, given_on: date) -> str | None:
+def consent_giver_problem(
+    *, given_by: str, date_of_birth: date, given_on: date, purpose: str = ""
+) -> str | None:
     """A message id when this person may not give the consent on that day, else None.
 
     Read to protect the child: only the representative can consent for a minor (the minor's
-    own signature confirms taking part, it is not the consent), and from 18 only the resident
-    can — a representative's consent for an adult is refused, not accepted alongside.
+    own signature confirms taking part, it is not the consent) unless the purpose's row lets
+    the minor consent (R-15); from 18 only the resident can — a representative's consent for
+    an adult is refused, not accepted alongside.
     """
     if given_by not in GivenBy.values:
         return "unknown_giver"
     if given_on < date_of_birth:
         return "before_birth"
-    if given_by != who_must_consent(age=age_on(date_of_birth, given_on)):
+    if given_by not in who_may_consent(purpose=purpose, age=age_on(date_of_birth, given_on)):
         return "minor_cannot_consent" if given_by == GivenBy.RESIDENT else "adult_consents_self"
     return None
 
 
 def consent_valid_until(*, given_by: str, date_of_birth: date) -> date | None:
-    """First day a consent no longer holds: a representative's ends when the resident turns 18."""
+    """First day a consent no longer holds: a representative's ends when the resident turns 18.
+
+    The resident's own consent (from 18, or before 18 where R-15 allows it) does not run out.
+    """
     return adult_from(date_of_birth) if given_by == GivenBy.REPRESENTATIVE else None
 
 

@@ -4,7 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from .consent_rules import CONSENTABLE_PURPOSES, GivenBy, RecipientKind
+from .consent_rules import GivenBy, RecipientKind, consentable_choices
 from .form_fields import PlausibleDateField
 from .uploads import upload_check
 
@@ -22,9 +22,7 @@ class UploadField(forms.FileField):
 class ConsentForm(forms.Form):
     given_by = forms.ChoiceField(label=_("Given by"), choices=GivenBy.choices)
     given_by_name = forms.CharField(label=_("Name of the person who signed"), max_length=120)
-    purpose = forms.ChoiceField(
-        label=_("Purpose"), choices=[(p.value, p.label) for p in CONSENTABLE_PURPOSES]
-    )
+    purpose = forms.ChoiceField(label=_("Purpose"), choices=consentable_choices)
     purpose_note = forms.CharField(label=_("Purpose, in words"), max_length=300, required=False)
     recipient_kinds = forms.MultipleChoiceField(
         label=_("Recipients it covers"),

@@ -2,14 +2,17 @@
 
 Dispatches (X-1, X-2, KART-12..14): which recipients a notice of a given purpose may go
 to, by which channels, and whether the representative's consent must exist first.
+
+The floor knows the recipient kinds and channels; the purposes and their rules are registered
+by the apps that own them (`register_dispatch_rules(...)` from `AppConfig.ready()`).
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
+from types import MappingProxyType
 
 from django.utils.translation import gettext_lazy as _
-
-from .consent_rules import consent_required
 
 
 class Channel(StrEnum):
@@ -74,136 +77,53 @@ class DispatchRule:
     channels: frozenset[Channel]
 
 
-_RULES = (
+class DispatchRuleConflict(ValueError):
+    """Two different rules registered for one purpose: a programming error."""
+
+
+# The rules are registered by the app that owns each purpose, from its AppConfig.ready()
+# (mottak: arrival, moving, concern reports; savnet: missing; permisjon: leave; kartlegging:
+# mapping). A purpose used by several routines is registered once, by the lowest app using it.
+_registry: dict[str, DispatchRule] = {}
+RULES: Mapping[str, DispatchRule] = MappingProxyType(_registry)
+
+
+def register_dispatch_rule(rule: DispatchRule) -> DispatchRule:
+    """Add the rule of one purpose; the same rule again is harmless, a different one is an error."""
+    unknown = rule.recipient_kinds - RECIPIENT_KINDS
+    if unknown:
+        raise ValueError(
+            f"Purpose {rule.purpose!r} names unknown recipient kinds {sorted(unknown)}."
+        )
+    if not rule.channels or not rule.channels <= set(Channel):
+        raise ValueError(f"Purpose {rule.purpose!r} needs channels from cases.rules.Channel.")
+    existing = _registry.get(rule.purpose)
+    if existing is not None and existing != rule:
+        raise DispatchRuleConflict(f"Purpose {rule.purpose!r} is registered twice, differently.")
+    _registry[rule.purpose] = rule
+    return rule
+
+
+def register_dispatch_rules(*rules: DispatchRule) -> None:
+    for rule in rules:
+        register_dispatch_rule(rule)
+
+
+def purposes() -> tuple[str, ...]:
+    """Every registered purpose, in registration order."""
+    return tuple(_registry)
+
+
+# The one purpose the floor owns: a plain letter, to anyone, on paper.
+register_dispatch_rule(
     DispatchRule(
         "letter",
         _("Letter"),
         (),
         frozenset(RECIPIENT_KINDS),
         PAPER,
-    ),
-    DispatchRule(
-        "arrival_notice",
-        _("Arrival notice"),
-        ("MOT-1",),
-        frozenset({COUNTY_GOVERNOR, SCHOOL}),
-        WRITTEN,
-    ),
-    DispatchRule(
-        "moving_notice",
-        _("Moving notice"),
-        ("MOT-3",),
-        frozenset({COUNTY_GOVERNOR, SCHOOL, HEALTH_OFFICE}),
-        WRITTEN,
-    ),
-    DispatchRule(
-        "move_information",
-        _("Information for choosing the new centre"),
-        ("MOT-3", "MOT-4"),
-        frozenset({UDI_REGION}),
-        WRITTEN,
-    ),
-    DispatchRule(
-        "concern_report",
-        _("Concern report"),
-        ("MOT-5", "SAV-4", "SAV-11", "PERM-4"),
-        frozenset({CHILD_WELFARE}),
-        WRITTEN,
-    ),
-    DispatchRule(
-        "concern_report_copy",
-        _("Copy of a concern report"),
-        ("MOT-5", "SAV-7"),
-        frozenset({UDI_REGION, IMDI}),
-        frozenset({Channel.POST, Channel.ENCRYPTED_EMAIL}),
-    ),
-    DispatchRule(
-        "missing_report",
-        _("Missing-person report"),
-        ("SAV-3",),
-        frozenset({POLICE}),
-        WRITTEN,
-    ),
-    DispatchRule(
-        "missing_report_copy",
-        _("Copy of a missing-person report"),
-        ("SAV-7",),
-        frozenset({UDI_REGION}),
-        # SAV-7: by post or encrypted e-mail.
-        frozenset({Channel.POST, Channel.ENCRYPTED_EMAIL}),
-    ),
-    DispatchRule(
-        "missing_notice",
-        _("Notice that the minor is missing"),
-        ("SAV-5",),
-        frozenset({REPRESENTATIVE, LAWYER}),
-        frozenset({Channel.PHONE}),
-    ),
-    DispatchRule(
-        "appointment_cancellation",
-        _("Cancellation of an appointment"),
-        ("SAV-6",),
-        frozenset({KOR, BFE}),
-        frozenset({Channel.PHONE, Channel.ENCRYPTED_EMAIL, Channel.POST}),
-    ),
-    DispatchRule(
-        "found_notice",
-        _("Notice that the minor is back or found"),
-        ("SAV-8",),
-        frozenset({POLICE, CHILD_WELFARE, UDI_REGION, IMDI, REPRESENTATIVE, LAWYER, KOR, BFE}),
-        WRITTEN,
-    ),
-    DispatchRule(
-        "asylum_information",
-        _("Information that matters for the asylum case"),
-        ("SAV-10",),
-        frozenset({UDI_REGION}),
-        frozenset({Channel.POST, Channel.ENCRYPTED_EMAIL}),
-    ),
-    DispatchRule(
-        "leave_application",
-        _("Leave application"),
-        ("PERM-3",),
-        frozenset({UDI_REGION}),
-        WRITTEN,
-    ),
-    DispatchRule(
-        "leave_notice",
-        _("Notice of leave"),
-        ("PERM-5",),
-        frozenset({REPRESENTATIVE}),
-        WRITTEN,
-    ),
-    DispatchRule(
-        "mapping_transfer",
-        _("Individual mapping and action plan"),
-        ("KART-8", "KART-9", "KART-10", "KART-12", "KART-13", "KART-14", "KART-15"),
-        # KART-12: only instances that need it.
-        frozenset(
-            {
-                UDI_REGION,
-                CHILD_WELFARE,
-                IMDI,
-                IOM,
-                CORRECTIONAL_SERVICE,
-                DUBLIN_CARE_AUTHORITY,
-                CENTRE,
-            }
-        ),
-        # KART-14: never by e-mail, not even encrypted.
-        PAPER,
-    ),
-    DispatchRule(
-        "child_welfare_investigation",
-        _("Information to child welfare in its investigation"),
-        ("KART-12", "KART-13", "KART-14"),
-        frozenset({CHILD_WELFARE}),
-        PAPER,
-    ),
+    )
 )
-
-RULES: dict[str, DispatchRule] = {r.purpose: r for r in _RULES}
-PURPOSES = tuple(RULES)
 
 
 class Problem(StrEnum):
@@ -239,9 +159,11 @@ def dispatch_problems(*, purpose: str, recipient_kind: str, channel: str) -> lis
 
 
 def consent_needed(*, purpose: str, recipient_kind: str) -> bool:
-    """KART-13, asked of the one consent rule (cases.consent_rules.consent_required).
+    """KART-13, R-14, asked of the one consent table (cases.consent_rules.consent_required).
 
     Read to protect the child: the exception is child welfare *asking in an investigation*
     (its own purpose), not every transfer to child welfare.
     """
+    from .consent_rules import consent_required
+
     return purpose in RULES and consent_required(recipient_kind=recipient_kind, purpose=purpose)

@@ -20,18 +20,15 @@ from django.core.exceptions import ValidationError
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-# Roles and memberships, named by string: `cases` imports no other project app.
-CENTRE_STAFF = "centre_staff"
-CHILD_WELFARE_LEAD = "child_welfare_lead"
-CENTRE_LEADER = "centre_leader"
-REGION_CASEWORKER = "region_caseworker"
-CENTRE_ROLES = (CENTRE_STAFF, CHILD_WELFARE_LEAD, CENTRE_LEADER)
+# Roles are named by slot; the owning app registers which role fills each (cases/roles.py).
+from .roles import CENTRE_LEADER, CENTRE_ROLES, REGION_CASEWORKER
 
 
 @dataclass(frozen=True)
 class Audience:
-    """Who is told: active users with these roles holding the centre's (member_of_centre) or
-    the regional office's (member_of_region) membership permission.
+    """Who is told: active users with these roles (slots of cases.roles.RoleNames) holding the
+    centre's (member_of_centre) or the regional office's (member_of_region) membership
+    permission.
 
     With `region_only_without_centre` the regional office is told only about deadlines no
     centre is responsible for. When nobody matches, the escalation audience is told, and

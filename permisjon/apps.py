@@ -7,4 +7,7 @@ class PermisjonConfig(AppConfig):
     verbose_name = _("Leave")
 
     def ready(self):
+        from . import purposes
+
+        purposes.register()  # the notices the routine below sends
         from . import routine  # noqa: F401 - declares and registers the routine

@@ -7,4 +7,7 @@ class SavnetConfig(AppConfig):
     verbose_name = _("Missing minors")
 
     def ready(self):
+        from . import purposes
+
+        purposes.register()  # the notices and consent row the routine below uses
         from . import routine  # noqa: F401 - declares and registers the routine

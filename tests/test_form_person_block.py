@@ -13,8 +13,8 @@ from django.core.serializers.json import DjangoJSONEncoder
 
 from cases import rendering
 from cases.tests.dispatch_factories import sample_context
-from conftest import make_resident
 from mottak.documents import person_block
+from mottak.tests.factories import make_resident
 from permisjon import documents as leave_documents
 from permisjon import services as leave_services
 from permisjon.tests.conftest import contact, leave_data

@@ -7,7 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from ..consent_rules import GivenBy, Purpose, RecipientKind
+from ..consent_rules import GivenBy, RecipientKind, purpose_choices
 from ..uploads import consent_upload_to
 
 
@@ -21,7 +21,8 @@ class Consent(models.Model):
     subject = GenericForeignKey("subject_ct", "subject_id")
     given_by = models.CharField(_("given by"), max_length=16, choices=GivenBy.choices)
     given_by_name = models.CharField(_("name of the person who signed"), max_length=120)
-    purpose = models.CharField(_("purpose"), max_length=40, choices=Purpose.choices)
+    # The purposes are the consent table's rows, registered by the apps that own them.
+    purpose = models.CharField(_("purpose"), max_length=40, choices=purpose_choices)
     purpose_note = models.CharField(_("purpose, in words"), max_length=300, blank=True)
     # A list of RecipientKind codes, checked by the service.
     recipient_kinds = models.JSONField(_("recipients it covers"), default=list)

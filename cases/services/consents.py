@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .. import consent_rules
-from ..consent_rules import CONSENTABLE_PURPOSES, GivenBy, Purpose, RecipientKind
+from ..consent_rules import GivenBy, RecipientKind
 from ..models import Consent
 from ..uploads import stored_file_delete, upload_check
 from .audit import timeline_event_record
@@ -48,7 +48,7 @@ def _check_consent(
     errors = []
     if not (given_by_name or "").strip():
         errors.append(_("Give the name of the person who signed."))
-    if purpose not in CONSENTABLE_PURPOSES:
+    if not consent_rules.is_consentable(purpose):
         errors.append(_("Choose what the consent is for."))
     if not recipient_kinds:
         errors.append(_("Choose at least one recipient the consent covers."))
@@ -60,7 +60,7 @@ def _check_consent(
         errors.append(_("The date of birth is needed to know who may consent."))
     else:
         problem = consent_rules.consent_giver_problem(
-            given_by=given_by, date_of_birth=date_of_birth, given_on=given_on
+            given_by=given_by, date_of_birth=date_of_birth, given_on=given_on, purpose=purpose
         )
         if problem:
             errors.append(GIVER_MESSAGES[problem]())
@@ -88,8 +88,9 @@ def consent_record(
 ) -> Consent:
     """Record a signed consent with its declaration; all or nothing (no row, no file on failure).
 
-    The date of birth is taken from the resident unless given. The giver must be the one
-    who may consent on the signing day (consent_rules.consent_giver_problem).
+    The date of birth is taken from the resident unless given. The giver must be one who
+    may consent for this purpose on the signing day (consent_rules.consent_giver_problem:
+    KART-13, and R-15 where the purpose's row lets the resident consent before 18).
     """
     kinds = sorted(set(recipient_kinds or []))
     date_of_birth = _date_of_birth(subject, subject_date_of_birth)
@@ -212,7 +213,6 @@ def consent_is_valid_for(
 
 __all__ = [
     "GivenBy",
-    "Purpose",
     "consent_is_valid_for",
     "consent_record",
     "consent_withdraw",

@@ -26,7 +26,8 @@ from guardian.shortcuts import get_users_with_perms
 
 from .. import urgency as urgency_classes
 from ..models import Deadline, DeadlineAlert, Notification, TimelineEvent
-from ..urgency import CENTRE_LEADER, LEADER_AND_REGION, Audience, Urgency
+from ..roles import names as role_names
+from ..urgency import LEADER_AND_REGION, Audience, Urgency
 from .notifications import EmailEntry, notification_emails_queue
 
 logger = logging.getLogger(__name__)
@@ -40,11 +41,8 @@ STAGE_OPENED = "opened"
 STAGE_LEADER = "escalation-leader"
 STAGE_ESCALATION = "escalation"
 
-# Roles and memberships, named by string: `cases` imports no other project app.
-ADMIN = "admin"
-WAIVER_ROLES = frozenset({CENTRE_LEADER, ADMIN})
-MEMBER_OF_CENTRE = "member_of_centre"
-MEMBER_OF_REGION = "member_of_region"
+# Role names and membership permissions are registered by the app that owns them
+# (cases/roles.py); `cases` imports no other project app.
 
 
 class NoRecipientError(RuntimeError):
@@ -259,7 +257,7 @@ def can_waive(user) -> bool:
     return bool(
         user
         and user.is_authenticated
-        and (user.is_superuser or getattr(user, "role", None) in WAIVER_ROLES)
+        and (user.is_superuser or getattr(user, "role", None) in role_names().waiver_roles)
     )
 
 
@@ -318,7 +316,8 @@ def _members(obj: models.Model, perm: str, roles) -> list:
 def _admins() -> list:
     from django.contrib.auth import get_user_model
 
-    users = get_user_model().objects.filter(Q(role=ADMIN) | Q(is_superuser=True), is_active=True)
+    admin = role_names().admin
+    users = get_user_model().objects.filter(Q(role=admin) | Q(is_superuser=True), is_active=True)
     return list(users.order_by("pk"))
 
 
@@ -335,16 +334,21 @@ class _Recipients:
 
     def _matching(self, deadline: Deadline, audience: Audience) -> list:
         users = {}
+        names = role_names()
         if deadline.centre_id and audience.centre_roles:
             users.update(
                 (u.pk, u)
-                for u in _members(deadline.centre, MEMBER_OF_CENTRE, audience.centre_roles)
+                for u in _members(
+                    deadline.centre, names.member_of_centre, names.of(audience.centre_roles)
+                )
             )
         region_told = not (audience.region_only_without_centre and deadline.centre_id)
         if deadline.region_id and audience.region_roles and region_told:
             users.update(
                 (u.pk, u)
-                for u in _members(deadline.region, MEMBER_OF_REGION, audience.region_roles)
+                for u in _members(
+                    deadline.region, names.member_of_region, names.of(audience.region_roles)
+                )
             )
         return list(users.values())
 

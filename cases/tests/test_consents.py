@@ -9,11 +9,13 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from cases import consent_rules
-from cases.consent_rules import GivenBy, Purpose, RecipientKind
+from cases.consent_rules import GivenBy, RecipientKind
 from cases.models import Consent, TimelineEvent
 from cases.services import consent_is_valid_for, consent_record, consent_withdraw
+from kartlegging.purposes import Purpose
 from mottak.models import User
 from mottak.tests.factories import ResidentFactory
+from savnet.purposes import ASYLUM_INFORMATION
 
 from . import upload_samples
 from .upload_samples import PDF, files_under, upload
@@ -55,7 +57,7 @@ def born_2006(centre):
         (RecipientKind.UDI_REGION, Purpose.MAPPING_TRANSFER, True),
         (RecipientKind.IOM, Purpose.MAPPING_TRANSFER, True),
         (RecipientKind.CHILD_WELFARE, Purpose.MAPPING_TRANSFER, True),
-        (RecipientKind.UDI_REGION, Purpose.ASYLUM_INFORMATION, True),
+        (RecipientKind.UDI_REGION, ASYLUM_INFORMATION, True),
         (RecipientKind.CHILD_WELFARE, Purpose.CHILD_WELFARE_INVESTIGATION, False),
         # The exception is child welfare's alone.
         (RecipientKind.IMDI, Purpose.CHILD_WELFARE_INVESTIGATION, False),
@@ -214,7 +216,7 @@ def test_kart_13_consent_not_covering_the_kind_is_not_valid(resident, staff, med
 def test_kart_13_consent_for_another_purpose_is_not_valid(resident, staff, media_root):
     record(resident, staff)
     assert not consent_is_valid_for(
-        subject=resident, recipient_kind="imdi", purpose=Purpose.ASYLUM_INFORMATION
+        subject=resident, recipient_kind="imdi", purpose=ASYLUM_INFORMATION
     )
 
 

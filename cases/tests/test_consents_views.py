@@ -7,9 +7,10 @@ from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 from django.utils import timezone
 
-from cases.consent_rules import GivenBy, Purpose, RecipientKind
+from cases.consent_rules import GivenBy, RecipientKind
 from cases.models import Consent, ReadLog
 from cases.services import consent_record
+from kartlegging.purposes import Purpose
 from mottak.models import Role
 
 from . import upload_samples

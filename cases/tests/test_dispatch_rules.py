@@ -105,3 +105,28 @@ def test_directory_kinds_match_the_directory():
 
     directory = set(apps.get_model("mottak", "ExternalRecipient").Kind.values)
     assert directory == rules.DIRECTORY_KINDS
+
+
+def test_purposes_are_registered_by_their_owning_apps():
+    # The floor owns the generic letter only; the routines' notices come from their apps.
+    assert rules.RULES["concern_report"].rule_ids == ("MOT-5", "SAV-4", "SAV-11", "PERM-4")
+    assert {"arrival_notice", "missing_report", "leave_notice", "mapping_transfer"} <= set(
+        rules.purposes()
+    )
+
+
+def test_a_different_rule_for_a_registered_purpose_is_refused():
+    rule = rules.RULES["missing_notice"]
+    assert rules.register_dispatch_rule(rule) is rule  # the same again is harmless
+    with pytest.raises(rules.DispatchRuleConflict):
+        rules.register_dispatch_rule(
+            rules.DispatchRule(
+                rule.purpose, rule.label, rule.rule_ids, rule.recipient_kinds, rules.PAPER
+            )
+        )
+    with pytest.raises(ValueError, match="unknown recipient kinds"):
+        rules.register_dispatch_rule(
+            rules.DispatchRule("new_notice", "New", (), frozenset({"nobody"}), rules.PAPER)
+        )
+    assert rules.RULES["missing_notice"] is rule
+    assert "new_notice" not in rules.RULES

@@ -11,11 +11,12 @@ from django.utils import timezone
 
 from cases import checklists
 from cases.checklists import ChecklistDefinition, Step
-from cases.consent_rules import GivenBy, Purpose, RecipientKind
+from cases.consent_rules import GivenBy, RecipientKind
 from cases.models import ChecklistStepCompletion, Consent, TimelineEvent
 from cases.selectors import timeline_for
 from cases.services import checklist_step_complete, consent_record, timeline_event_record
 from cases.uploads import orphan_files_delete
+from kartlegging.purposes import Purpose
 
 from . import upload_samples
 from .upload_samples import PDF, files_under, upload

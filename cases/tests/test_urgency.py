@@ -14,8 +14,8 @@ from django.utils import timezone, translation
 from cases import urgency
 from cases.models import Deadline, DeadlineAlert, Notification
 from cases.services import deadline_meet, deadline_open, deadlines_sweep
-from conftest import make_resident, make_user
 from mottak.models import Centre, Region, Role
+from mottak.tests.factories import UserFactory, make_resident
 
 State = Deadline.State
 T0 = timezone.now().replace(microsecond=0) - timedelta(days=3)
@@ -328,7 +328,7 @@ def test_r_1_straks_with_nobody_to_tell_still_opens_and_the_sweep_alerts_later(d
 
     result = deadlines_sweep(now=T0 + timedelta(minutes=1))
     assert result.failures == 1
-    admin = make_user(Role.ADMIN)
+    admin = UserFactory(role=Role.ADMIN)
     d.refresh_from_db()
     result = deadlines_sweep(now=d.next_alert_at)
     assert result.alerts_at_opening == 1

@@ -191,9 +191,5 @@ LOGGING = {
     "loggers": {"axes": {"level": "WARNING"}, "weasyprint": {"level": "WARNING"}},
 }
 
-# The case engine asks the one access layer through this function (see cases/access.py).
-CASES_SUBJECT_ACCESS = "mottak.access.access_subject"
-CASES_CENTRES_VISIBLE = "mottak.access.centres_visible_to"
-CASES_RESIDENTS_VISIBLE = "mottak.access.residents_visible_to"
 # Deadline alerts also go out by e-mail (no personal data: a count, a place and a link).
 CASES_EMAIL_NOTIFICATIONS = env_bool("CASES_EMAIL_NOTIFICATIONS", True)
