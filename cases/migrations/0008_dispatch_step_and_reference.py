@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0006_deadline_urgency'),
+        ('cases', '0007_consent_purposes_registered'),
     ]
 
     operations = [
