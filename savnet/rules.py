@@ -5,6 +5,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Protocol
 
+from cases import periods
+
 # SAV-2: "straks og senest innen 24 timer" — 24 elapsed hours, not a calendar day.
 LIMIT_HOURS = 24
 # SAV-6: an appointment this close is "nært forestående": the notice is marked high priority.
@@ -44,15 +46,9 @@ def routine_applies(*, date_of_birth: date, presumed_adult: bool, on: date) -> b
 
 
 def limit_at(reason_to_believe_at: datetime) -> datetime:
-    """SAV-2: 24 elapsed hours after there was reason to believe the minor has left.
-
-    Arithmetic on an aware datetime in Europe/Oslo adds wall-clock time, which is 23 or 25
-    real hours across a daylight-saving change; adding in UTC counts real hours.
-    """
-    if reason_to_believe_at.tzinfo is None:
-        raise ValueError("reason_to_believe_at must be timezone-aware")
-    start = reason_to_believe_at.astimezone(UTC)
-    return (start + timedelta(hours=LIMIT_HOURS)).astimezone(reason_to_believe_at.tzinfo)
+    """SAV-2: 24 elapsed hours after there was reason to believe the minor has left
+    (cases.periods counts real hours across a daylight-saving change)."""
+    return periods.elapsed_hours(reason_to_believe_at, LIMIT_HOURS)
 
 
 def hours_between(start: datetime, end: datetime) -> float:

@@ -276,52 +276,54 @@ investigation_end = _form_step(
 )
 police_send = _form_step(
     forms.PoliceReportForm,
-    lambda report, by, data: services.police_report_send(report=report, by=by, **data),
+    lambda report, by, data: services.missing_report_send_to_police(report=report, by=by, **data),
     gettext_lazy("The missing-person report to the police is made. Download it below."),
 )
 child_welfare_send = _form_step(
     forms.ChildWelfareReportForm,
-    lambda report, by, data: services.child_welfare_report_send(report=report, by=by, **data),
+    lambda report, by, data: services.missing_report_send_to_child_welfare(
+        report=report, by=by, **data
+    ),
     gettext_lazy("The concern report to child welfare is made."),
 )
 call_log = _form_step(
     forms.PhoneCallForm,
-    lambda report, by, data: services.phone_call_log(report=report, by=by, **data),
+    lambda report, by, data: services.missing_report_log_call(report=report, by=by, **data),
     gettext_lazy("The call is logged."),
 )
 sesam_record = _form_step(
     forms.SesamForm,
-    lambda report, by, data: services.sesam_registration_record(report=report, by=by, **data),
+    lambda report, by, data: services.missing_report_record_sesam(report=report, by=by, **data),
     gettext_lazy("The Sesam registration is recorded."),
 )
 follow_up = _form_step(
     forms.FollowUpForm,
-    lambda report, by, data: services.follow_up_conversation_record(
+    lambda report, by, data: services.missing_report_record_follow_up(
         report=report, data=services.FollowUpData(**data), by=by
     ),
     gettext_lazy("The follow-up conversation is recorded."),
 )
 general_procedure = _form_step(
     forms.NoteForm,
-    lambda report, by, data: services.general_procedure_record(
+    lambda report, by, data: services.missing_report_record_general_procedure(
         report=report, note=data["note"], by=by
     ),
     gettext_lazy("Recorded."),
 )
 appointments_cancel = _button_step(
-    lambda report, by: services.appointments_cancel(report=report, by=by),
+    lambda report, by: services.missing_report_cancel_appointments(report=report, by=by),
     gettext_lazy("The cancellation notices to UDI's asylum department are made."),
 )
 regional_copies = _button_step(
-    lambda report, by: services.regional_copies_send(report=report, by=by),
+    lambda report, by: services.missing_report_send_regional_copies(report=report, by=by),
     gettext_lazy("The copies to the regional office are made."),
 )
 neglect_reports = _button_step(
-    lambda report, by: services.neglect_reports_send(report=report, by=by),
+    lambda report, by: services.missing_report_send_neglect_reports(report=report, by=by),
     gettext_lazy("The concern reports to child welfare and the regional office are made."),
 )
 asylum_info = _button_step(
-    lambda report, by: services.asylum_info_send(report=report, by=by),
+    lambda report, by: services.missing_report_send_asylum_info(report=report, by=by),
     gettext_lazy("The information for the asylum case is made ready for the regional office."),
 )
 close = _button_step(
@@ -337,7 +339,7 @@ def step_waive(request, report_id: int, step_code: str):
     if data is None:
         return _detail(report)
     try:
-        services.missing_step_waive(
+        services.missing_report_waive_step(
             report=report, step_code=step_code, reason=data["note"], by=request.user
         )
     except ValidationError as error:

@@ -3,7 +3,7 @@ state table, notices, the checklist record, deadlines and the timeline.
 
 A routine app's service is its own rules and facts around one call:
 
-    def police_report_send(*, report, by, channel="by_hand"):
+    def missing_report_send_to_police(*, report, by, channel="by_hand"):
         def work(locked):
             return routine_notice_create(routine=MISSING, case=locked, step_code="police",
                                          channel=channel, context=..., by=by)

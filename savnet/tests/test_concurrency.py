@@ -78,6 +78,8 @@ def test_sav_3_two_concurrent_police_reports_make_one_dispatch(minor, staff, dir
         circumstances="Gone after school.",
         by=staff,
     )
-    results, refusals = run_together(lambda: services.police_report_send(report=report, by=staff))
+    results, refusals = run_together(
+        lambda: services.missing_report_send_to_police(report=report, by=staff)
+    )
     assert len(results) + len(refusals) == 2
     assert Dispatch.objects.filter(purpose="missing_report").count() == 1

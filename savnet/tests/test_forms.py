@@ -20,7 +20,7 @@ def text_of(dispatch) -> str:
 
 
 def test_sav_3_police_form_names_the_minor_the_times_and_the_legal_basis(report, staff):
-    text = text_of(services.police_report_send(report=report, by=staff))
+    text = text_of(services.missing_report_send_to_police(report=report, by=staff))
     assert "Melding til politiet om savnet enslig mindreårig asylsøker" in text
     assert report.resident.duf_number in text
     assert "Not at breakfast" in text
@@ -32,7 +32,7 @@ def test_sav_4_child_welfare_form_states_the_duty_and_the_known_address(minor, s
     report = open_report(
         minor, staff, known_address="Storgata 1, 0155 Oslo", known_address_municipality="Oslo"
     )
-    text = text_of(services.child_welfare_report_send(report=report, by=staff))
+    text = text_of(services.missing_report_send_to_child_welfare(report=report, by=staff))
     assert "utlendingsforskriften § 17-6 første ledd" in text
     assert "barneverntjenesten i Oslo fordi asylmottaket har opplysninger" in text
     assert "Storgata 1, 0155 Oslo" in text
@@ -43,7 +43,7 @@ def test_sav_6_cancellation_form_is_marked_high_priority_when_close(minor, staff
         resident=minor, kind="age_assessment", starts_at=timezone.now() + timedelta(days=2)
     )
     report = open_report(minor, staff)
-    (dispatch,) = services.appointments_cancel(report=report, by=staff)
+    (dispatch,) = services.missing_report_cancel_appointments(report=report, by=staff)
     text = text_of(dispatch)
     assert "HØY PRIORITET" in text
     assert "Aldersundersøkelse" in text
@@ -51,9 +51,9 @@ def test_sav_6_cancellation_form_is_marked_high_priority_when_close(minor, staff
 
 
 def test_sav_8_found_notice_says_the_minor_is_back_without_whereabouts_for_udi(report, staff):
-    services.police_report_send(report=report, by=staff)
-    services.child_welfare_report_send(report=report, by=staff)
-    services.regional_copies_send(report=report, by=staff)
+    services.missing_report_send_to_police(report=report, by=staff)
+    services.missing_report_send_to_child_welfare(report=report, by=staff)
+    services.missing_report_send_regional_copies(report=report, by=staff)
     result = services.missing_report_found(
         report=report,
         found_at=timezone.now(),

@@ -90,7 +90,7 @@ def test_sav_2_r_13_missed_step_is_escalated_by_the_sweep_and_met_late_when_sent
     result = deadlines_sweep(now=police.due_at)
     assert result.escalations == open_steps and result.failures == 0
     assert deadline(report, checklist.POLICE).state == Deadline.State.MISSED
-    police_report = services.police_report_send(report=report, by=staff)
+    police_report = services.missing_report_send_to_police(report=report, by=staff)
     assert deadline(report, checklist.POLICE).state == Deadline.State.MISSED
     send_out(police_report, by=staff)
     met = deadline(report, checklist.POLICE)
@@ -166,7 +166,7 @@ def test_sav_2_investigation_explained_closes_without_deadlines(minor, staff):
 
 
 def test_sav_3_r_13_police_report_to_the_district_met_when_sent(report, staff, directory):
-    dispatch = services.police_report_send(report=report, by=staff, channel="by_hand")
+    dispatch = services.missing_report_send_to_police(report=report, by=staff, channel="by_hand")
     assert dispatch.recipient == directory["police"]
     assert dispatch.purpose == "missing_report"
     assert dispatch.template == "savnet_police_report.html"
@@ -186,15 +186,15 @@ def test_sav_3_private_centre_uses_its_agreements_with_udi(
 ):
     user = user_factory("centre_staff", centre=neighbour_centre)
     report = open_report(make_resident(neighbour_centre), user)
-    dispatch = services.police_report_send(report=report, by=user)
+    dispatch = services.missing_report_send_to_police(report=report, by=user)
     assert "drifts- og databehandleravtalen" in dispatch.legal_basis
     # Hamar has no police entry in the directory: named after the municipality, in person.
     assert dispatch.recipient is None and dispatch.recipient_name == "Politiet, Hamar"
 
 
 def test_sav_3_double_submit_makes_one_police_report(report, staff):
-    first = services.police_report_send(report=report, by=staff)
-    second = services.police_report_send(report=report, by=staff)
+    first = services.missing_report_send_to_police(report=report, by=staff)
+    second = services.missing_report_send_to_police(report=report, by=staff)
     assert first.pk == second.pk
     assert Dispatch.objects.filter(purpose="missing_report").count() == 1
 
@@ -203,7 +203,7 @@ def test_sav_3_double_submit_makes_one_police_report(report, staff):
 
 
 def test_sav_4_r_13_without_known_address_to_the_centres_municipality(report, staff, directory):
-    dispatch = services.child_welfare_report_send(report=report, by=staff)
+    dispatch = services.missing_report_send_to_child_welfare(report=report, by=staff)
     assert deadline(report, checklist.CHILD_WELFARE).state == Deadline.State.OPEN
     send_out(dispatch, by=staff)
     assert dispatch.recipient == directory["child_welfare"]
@@ -216,7 +216,7 @@ def test_sav_4_with_known_address_to_that_municipality(minor, staff, directory):
     report = open_report(
         minor, staff, known_address="Storgata 1, 0155 Oslo", known_address_municipality="Oslo"
     )
-    dispatch = services.child_welfare_report_send(report=report, by=staff)
+    dispatch = services.missing_report_send_to_child_welfare(report=report, by=staff)
     assert dispatch.recipient == directory["child_welfare_oslo"]
     assert dispatch.context["to_known_address"] is True
     assert dispatch.context["municipality"] == "Oslo"
@@ -227,7 +227,7 @@ def test_sav_4_with_known_address_to_that_municipality(minor, staff, directory):
 
 def test_sav_5_call_that_reached_the_representative_meets_the_step(report, staff):
     called_at = timezone.now() - timedelta(minutes=30)
-    call = services.phone_call_log(
+    call = services.missing_report_log_call(
         report=report,
         party="representative",
         called_at=called_at,
@@ -247,7 +247,7 @@ def test_sav_5_call_that_reached_the_representative_meets_the_step(report, staff
 
 
 def test_sav_5_call_not_reached_is_logged_and_the_step_stays_open(report, staff):
-    services.phone_call_log(
+    services.missing_report_log_call(
         report=report, party="lawyer", called_at=timezone.now(), reached=False, by=staff
     )
     assert PhoneCall.objects.filter(reached=False).count() == 1
@@ -258,7 +258,7 @@ def test_sav_5_call_not_reached_is_logged_and_the_step_stays_open(report, staff)
 def test_sav_5_double_submit_of_the_same_call_form_logs_one_call(report, staff):
     key = uuid.uuid4()
     for _ in range(2):
-        services.phone_call_log(
+        services.missing_report_log_call(
             report=report,
             party="lawyer",
             called_at=timezone.now(),
@@ -271,7 +271,7 @@ def test_sav_5_double_submit_of_the_same_call_form_logs_one_call(report, staff):
 
 def test_sav_5_call_before_the_absence_was_noticed_is_refused(report, staff):
     with pytest.raises(ValidationError, match="before the absence was noticed"):
-        services.phone_call_log(
+        services.missing_report_log_call(
             report=report,
             party="lawyer",
             called_at=report.noticed_at - timedelta(minutes=1),
@@ -303,7 +303,7 @@ def test_sav_6_r_13_kor_and_bfe_get_their_appointments_with_priority(minor, staf
     )
     report = open_report(minor, staff)
     assert checklist.APPOINTMENTS not in done_codes(report)
-    dispatches = services.appointments_cancel(report=report, by=staff)
+    dispatches = services.missing_report_cancel_appointments(report=report, by=staff)
     by_kind = {d.recipient_kind: d for d in dispatches}
     assert set(by_kind) == {"kor", "bfe"}
     assert by_kind["kor"].context["high_priority"] is True
@@ -317,7 +317,7 @@ def test_sav_6_r_13_kor_and_bfe_get_their_appointments_with_priority(minor, staf
     send_out(by_kind["bfe"], by=staff)
     assert deadline(report, checklist.APPOINTMENTS).state == Deadline.State.MET
     with pytest.raises(ValidationError, match="no appointments"):
-        services.appointments_cancel(report=report, by=staff)
+        services.missing_report_cancel_appointments(report=report, by=staff)
 
 
 def test_sav_6_no_appointments_the_step_is_done_at_once(report):
@@ -329,18 +329,20 @@ def test_sav_6_no_appointments_the_step_is_done_at_once(report):
 
 def test_sav_7_sesam_registration_meets_its_step_once(report, staff):
     at = timezone.now() - timedelta(minutes=5)
-    services.sesam_registration_record(report=report, registered_at=at, by=staff)
+    services.missing_report_record_sesam(report=report, registered_at=at, by=staff)
     assert deadline(report, checklist.SESAM).state == Deadline.State.MET
     with pytest.raises(ValidationError, match="already recorded"):
-        services.sesam_registration_record(report=report, registered_at=at, by=staff)
+        services.missing_report_record_sesam(report=report, registered_at=at, by=staff)
 
 
 def test_sav_7_r_13_copies_to_the_regional_office_need_both_reports_first(report, staff, directory):
     with pytest.raises(ValidationError, match="first"):
-        services.regional_copies_send(report=report, by=staff)
-    services.police_report_send(report=report, by=staff)
-    services.child_welfare_report_send(report=report, by=staff)
-    letter = services.regional_copies_send(report=report, by=staff, channel="encrypted_email")
+        services.missing_report_send_regional_copies(report=report, by=staff)
+    services.missing_report_send_to_police(report=report, by=staff)
+    services.missing_report_send_to_child_welfare(report=report, by=staff)
+    letter = services.missing_report_send_regional_copies(
+        report=report, by=staff, channel="encrypted_email"
+    )
     assert letter.recipient == directory["udi_region"]
     assert letter.purpose == "missing_report_copy"
     assert len(letter.context["enclosed"]) == 2
@@ -353,15 +355,15 @@ def test_sav_7_r_13_copies_to_the_regional_office_need_both_reports_first(report
 
 
 def notify_everyone(report, staff):
-    services.police_report_send(report=report, by=staff)
-    services.child_welfare_report_send(report=report, by=staff)
-    services.phone_call_log(
+    services.missing_report_send_to_police(report=report, by=staff)
+    services.missing_report_send_to_child_welfare(report=report, by=staff)
+    services.missing_report_log_call(
         report=report, party="representative", called_at=timezone.now(), reached=True, by=staff
     )
-    services.phone_call_log(
+    services.missing_report_log_call(
         report=report, party="lawyer", called_at=timezone.now(), reached=False, by=staff
     )
-    services.regional_copies_send(report=report, by=staff)
+    services.missing_report_send_regional_copies(report=report, by=staff)
 
 
 def test_sav_8_r_13_instances_told_on_return_equal_the_instances_notified(report, staff):
@@ -441,12 +443,14 @@ def test_sav_8_found_by_staff_leaves_undone_steps_for_a_leader_to_waive(report, 
     assert "steps_left_open" in result.warnings
     assert pending(report)
     with pytest.raises(PermissionDenied):
-        services.missing_step_waive(
+        services.missing_report_waive_step(
             report=report, step_code=checklist.SESAM, reason="Back", by=staff
         )
     for deadline in pending(report):
         code = deadline.kind.removeprefix("savnet_")
-        services.missing_step_waive(report=report, step_code=code, reason="Came back", by=leader)
+        services.missing_report_waive_step(
+            report=report, step_code=code, reason="Came back", by=leader
+        )
     assert pending(report) == []
 
 
@@ -523,7 +527,7 @@ def conversation(**extra):
 
 def test_sav_10_trafficking_suspicion_opens_the_general_procedure_step(report, staff):
     report = found_report(report, staff)
-    services.follow_up_conversation_record(
+    services.missing_report_record_follow_up(
         report=report,
         data=conversation(
             trafficking_suspected=True, interpreter_used=True, interpreter_language="Dari"
@@ -534,7 +538,9 @@ def test_sav_10_trafficking_suspicion_opens_the_general_procedure_step(report, s
     assert deadline(report, checklist.GENERAL_PROCEDURE).state == Deadline.State.OPEN
     with pytest.raises(ValidationError, match="Finish these steps"):
         services.missing_report_close(report=report, by=staff)
-    services.general_procedure_record(report=report, note="Told the police, per 6.2.", by=staff)
+    services.missing_report_record_general_procedure(
+        report=report, note="Told the police, per 6.2.", by=staff
+    )
     assert selectors.open_return_steps(report) == []
     assert (
         services.missing_report_close(report=report, by=staff).state == MissingReport.State.CLOSED
@@ -543,14 +549,14 @@ def test_sav_10_trafficking_suspicion_opens_the_general_procedure_step(report, s
 
 def test_sav_10_no_suspicion_nothing_more_to_do(report, staff):
     report = found_report(report, staff)
-    services.follow_up_conversation_record(report=report, data=conversation(), by=staff)
+    services.missing_report_record_follow_up(report=report, data=conversation(), by=staff)
     assert selectors.open_return_steps(report) == []
 
 
 def test_sav_10_conversation_before_the_return_is_refused(report, staff):
     report = found_report(report, staff)
     with pytest.raises(ValidationError, match="before the resident was found"):
-        services.follow_up_conversation_record(
+        services.missing_report_record_follow_up(
             report=report,
             data=conversation(held_at=report.found_at - timedelta(minutes=1)),
             by=staff,
@@ -567,13 +573,13 @@ def test_sav_10_asylum_information_goes_to_the_region_only_with_consent(
     settings.MEDIA_ROOT = tmp_path
 
     report = found_report(report, staff)
-    services.follow_up_conversation_record(
+    services.missing_report_record_follow_up(
         report=report,
         data=conversation(asylum_relevant_info="Says his father was killed."),
         by=staff,
     )
     with pytest.raises(ValidationError, match="consent"):
-        services.asylum_info_send(report=report, by=staff)
+        services.missing_report_send_asylum_info(report=report, by=staff)
     assert not Dispatch.objects.filter(purpose="asylum_information").exists()
     consent_record(
         subject=report.resident,
@@ -587,14 +593,14 @@ def test_sav_10_asylum_information_goes_to_the_region_only_with_consent(
         ),
         by=staff,
     )
-    dispatch = services.asylum_info_send(report=report, by=staff)
+    dispatch = services.missing_report_send_asylum_info(report=report, by=staff)
     assert dispatch.recipient_kind == "udi_region"
 
 
 def test_sav_11_r_13_grounded_neglect_suspicion_sends_concern_reports(report, staff, directory):
-    services.child_welfare_report_send(report=report, by=staff)
+    services.missing_report_send_to_child_welfare(report=report, by=staff)
     report = found_report(report, staff)
-    services.follow_up_conversation_record(
+    services.missing_report_record_follow_up(
         report=report,
         data=conversation(
             serious_neglect_suspected=True, neglect_grounds="Thin, bruised, no food."
@@ -602,13 +608,13 @@ def test_sav_11_r_13_grounded_neglect_suspicion_sends_concern_reports(report, st
         by=staff,
     )
     assert [s.code for s in selectors.open_return_steps(report)] == [checklist.NEGLECT_REPORTS]
-    child_welfare, region = services.neglect_reports_send(report=report, by=staff)
+    child_welfare, region = services.missing_report_send_neglect_reports(report=report, by=staff)
     assert child_welfare.recipient == directory["child_welfare"]
     assert child_welfare.version == 2  # the new concern report, after the SAV-4 one
     assert region.recipient == directory["udi_region"]
     assert Dispatch.objects.filter(purpose="concern_report").count() == 2
     with pytest.raises(ValidationError, match="already been made"):
-        services.neglect_reports_send(report=report, by=staff)
+        services.missing_report_send_neglect_reports(report=report, by=staff)
     assert [s.code for s in selectors.open_return_steps(report)] == [checklist.NEGLECT_REPORTS]
     send_out(child_welfare, region, by=staff)
     assert selectors.open_return_steps(report) == []

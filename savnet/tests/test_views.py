@@ -147,8 +147,8 @@ def test_x_3_centre_list_query_count_does_not_grow_with_reports(
 
 
 def test_sav_3_detail_page_query_count(client, report, staff, django_assert_max_num_queries):
-    services.police_report_send(report=report, by=staff)
-    services.phone_call_log(
+    services.missing_report_send_to_police(report=report, by=staff)
+    services.missing_report_log_call(
         report=report, party="representative", called_at=timezone.now(), reached=True, by=staff
     )
     client.force_login(staff)
@@ -168,7 +168,7 @@ def test_sav_3_police_report_through_the_page(client, report, staff):
 
 
 def test_sav_8_found_through_the_page_and_double_submit(client, report, staff):
-    services.police_report_send(report=report, by=staff)
+    services.missing_report_send_to_police(report=report, by=staff)
     client.force_login(staff)
     data = {
         "found_at": local(timezone.now()),
@@ -202,7 +202,7 @@ def test_sav_2_overview_counts_per_centre_and_month_and_median_hours(
 ):
     for hours in (2, 4, 9):
         report = open_report(make_resident(centre), staff, hours_ago=hours)
-        services.police_report_send(report=report, by=staff)
+        services.missing_report_send_to_police(report=report, by=staff)
     rma = user_factory(Role.RMA)
     client.force_login(rma)
     assert client.get(reverse("savnet:list")).status_code == 302  # aggregates only
@@ -220,7 +220,7 @@ def test_sav_10_report_page_after_the_return_shows_what_is_left_and_the_consents
     result = services.missing_report_found(
         report=report, found_at=timezone.now(), found_how="came_back", by=staff
     )
-    services.follow_up_conversation_record(
+    services.missing_report_record_follow_up(
         report=result.report,
         data=services.FollowUpData(
             held_at=timezone.now(),

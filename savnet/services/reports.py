@@ -1,0 +1,220 @@
+"""SAV-1, SAV-2: looking into an absence, reporting the minor missing."""
+
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cases.services import timeline_event_record
+from cases.services.routines import (
+    routine_deadlines_open,
+    routine_step_do,
+)
+from mottak.models import Resident
+
+from .. import routine as steps
+from .. import rules, selectors
+from ..models import (
+    MissingReport,
+)
+from ..routine import MISSING
+from ._base import (
+    State,
+    _refuse,
+    _step_done,
+)
+
+# ---- SAV-1 / SAV-2: looking into an absence, reporting the minor missing ---------------------
+
+
+def _check_applies(resident: Resident, *, at: datetime) -> None:
+    if not rules.routine_applies(
+        date_of_birth=resident.date_of_birth,
+        presumed_adult=resident.presumed_adult,
+        on=timezone.localdate(at),
+    ):
+        raise ValidationError(
+            _(
+                "The missing-minors routine applies to residents registered as minors; "
+                "this resident is registered as 18 or older."
+            )
+        )
+
+
+def _check_report_input(resident: Resident, *, at: datetime, source: str, **times) -> None:
+    """The routine applies, the times and address hold together, the source is known."""
+    _check_applies(resident, at=at)
+    times.setdefault("known_address", "")
+    times.setdefault("known_address_municipality", "")
+    _refuse(rules.report_problems(now=timezone.now(), **times))
+    if source not in MissingReport.Source.values:
+        raise ValidationError(_("Choose how the absence started."))
+
+
+def _already_active(state: str) -> ValidationError:
+    if state == State.OPEN:
+        return ValidationError(_("This resident is already reported missing."))
+    return ValidationError(_("The absence of this resident is already being looked into."))
+
+
+def missing_report_start_investigation(
+    *,
+    resident: Resident,
+    noticed_at: datetime,
+    last_seen_at: datetime | None,
+    circumstances: str,
+    by,
+    source: str = MissingReport.Source.ABSENCE,
+) -> MissingReport:
+    """SAV-2: an absence is being looked into; the 24 hours have not started yet."""
+    _check_report_input(
+        resident,
+        at=noticed_at,
+        source=source,
+        noticed_at=noticed_at,
+        last_seen_at=last_seen_at,
+        reason_to_believe_at=None,
+    )
+    try:
+        with transaction.atomic():
+            locked = Resident.objects.select_for_update().get(pk=resident.pk)
+            active = MissingReport.objects.filter(
+                resident=locked, state__in=MissingReport.ACTIVE_STATES
+            ).first()
+            if active is not None:
+                raise _already_active(active.state)
+            report = MissingReport.objects.create(
+                resident=locked,
+                centre=locked.centre,
+                state=State.INVESTIGATING,
+                source=source,
+                noticed_at=noticed_at,
+                last_seen_at=last_seen_at,
+                circumstances=circumstances.strip(),
+                created_by=by,
+            )
+            timeline_event_record(
+                subject=locked,
+                kind="missing_investigation",
+                actor=by,
+                at=noticed_at,
+                rule_id="SAV-2",
+                summary=_("Absence being looked into"),
+            )
+    except IntegrityError:
+        # A concurrent double submit lost the race on the one-active-report constraint.
+        raise _already_active(State.INVESTIGATING) from None
+    return report
+
+
+def missing_report_open(
+    *,
+    resident: Resident,
+    reason_to_believe_at: datetime,
+    noticed_at: datetime,
+    last_seen_at: datetime | None,
+    circumstances: str,
+    by,
+    source: str = MissingReport.Source.ABSENCE,
+    known_address: str = "",
+    known_address_municipality: str = "",
+    description: str = "",
+) -> MissingReport:
+    """SAV-2: there is reason to believe the minor has left — report missing, start the 24 hours.
+
+    An absence already being looked into becomes this report; a second open report for the
+    same resident is refused. Every step of SAV-3..7 gets its own deadline from this moment.
+    Also called by the leave routine for a late return (PERM-6), with source="late_return".
+    """
+    now = timezone.now()
+    _check_report_input(
+        resident,
+        at=reason_to_believe_at,
+        source=source,
+        noticed_at=noticed_at,
+        last_seen_at=last_seen_at,
+        reason_to_believe_at=reason_to_believe_at,
+        known_address=known_address,
+        known_address_municipality=known_address_municipality,
+    )
+    try:
+        with transaction.atomic():
+            locked = Resident.objects.select_for_update().get(pk=resident.pk)
+            report = (
+                MissingReport.objects.select_for_update()
+                .filter(resident=locked, state__in=MissingReport.ACTIVE_STATES)
+                .first()
+            )
+            if report is not None and report.state == State.OPEN:
+                raise _already_active(State.OPEN)
+            if report is None:
+                report = MissingReport(resident=locked, centre=locked.centre, created_by=by)
+            report.state = State.OPEN
+            report.source = source
+            report.noticed_at = noticed_at
+            report.last_seen_at = last_seen_at
+            report.reason_to_believe_at = reason_to_believe_at
+            report.limit_at = rules.limit_at(reason_to_believe_at)
+            report.circumstances = circumstances.strip()
+            report.description = description.strip()
+            report.known_address = known_address.strip()
+            report.known_address_municipality = known_address_municipality.strip()
+            report.opened_at = now
+            report.save()
+            _open_missing_steps(report, by=by, now=now)
+            timeline_event_record(
+                subject=locked,
+                kind="missing_reported",
+                actor=by,
+                at=reason_to_believe_at,
+                rule_id="SAV-2",
+                summary=_("Reported missing; the 24-hour limit runs to %(limit)s")
+                % {"limit": f"{timezone.localtime(report.limit_at):%d.%m.%Y %H:%M}"},
+            )
+    except IntegrityError:
+        raise _already_active(State.OPEN) from None
+    return report
+
+
+def _open_missing_steps(report: MissingReport, *, by, now: datetime) -> None:
+    routine_deadlines_open(
+        routine=MISSING,
+        case=report,
+        checklist=steps.MISSING_CHECKLIST,
+        start=report.reason_to_believe_at,
+        by=by,
+    )
+    # Nothing to do is a step done: said so on the page, so nobody wonders.
+    if not selectors.appointments_to_cancel(report, now=now):
+        _step_done(
+            report,
+            steps.APPOINTMENTS,
+            by=by,
+            note=_("No appointments with UDI's asylum department to cancel."),
+        )
+    if not report.resident.lawyer_name.strip():
+        _step_done(report, steps.LAWYER, by=by, note=_("No lawyer is registered for the resident."))
+
+
+def missing_report_investigation_end(*, report: MissingReport, note: str, by) -> MissingReport:
+    """The absence was explained before there was reason to believe the minor had left."""
+    note = (note or "").strip()
+    if not note:
+        raise ValidationError(_("Say what happened."))
+
+    def explain(locked: MissingReport) -> None:
+        locked.closed_at = timezone.now()
+        locked.circumstances = f"{locked.circumstances}\n\n{note}".strip()
+        timeline_event_record(
+            subject=locked.resident,
+            kind="missing_investigation_ended",
+            actor=by,
+            rule_id="SAV-2",
+            summary=_("Absence explained; no missing report"),
+        )
+
+    return routine_step_do(
+        routine=MISSING, case=report, step_code=steps.INVESTIGATION_END, by=by, work=explain
+    ).case

@@ -1,0 +1,393 @@
+"""SAV-8..SAV-11: found or returned, the follow-up conversation, closing."""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from cases.routines import english
+from cases.services import consent_is_valid_for, deadline_waive, timeline_event_record
+from cases.services.deadlines import can_waive
+from cases.services.routines import (
+    done_codes,
+    routine_deadline_open,
+    routine_notice_create,
+    routine_step_do,
+    routine_transition,
+)
+from mottak import directory
+
+from .. import documents, rules, selectors
+from .. import routine as steps
+from ..models import (
+    FollowUpConversation,
+    MissingReport,
+)
+from ..routine import MISSING
+from ..selectors import dispatches_of, pending_deadlines_by_report
+from ._base import (
+    ASYLUM_PURPOSE,
+    CONCERN_COPY_PURPOSE,
+    CONCERN_PURPOSE,
+    NEGLECT_REPORT_VERSION,
+    NOTIFIED_PURPOSES,
+    WRITTEN_CHANNELS,
+    State,
+    _lock,
+    _refuse,
+    _step_done,
+)
+
+# ---- SAV-8 / SAV-9: found or returned -------------------------------------------------------------
+
+
+@dataclass
+class FoundResult:
+    report: MissingReport
+    notices: list = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def missing_report_found(
+    *,
+    report: MissingReport,
+    found_at: datetime,
+    found_how: str,
+    by,
+    where_they_were: str = "",
+    transport_outside_office_hours: bool = False,
+    transport_requested_by: str = "",
+    refund_claimed: bool = False,
+) -> FoundResult:
+    """SAV-8, SAV-9: record the return and tell in writing every instance that was told.
+
+    The notices' recipients are derived from the dispatches of the report, never typed again.
+    A full centre takes the minor in all the same: the result carries a warning.
+    """
+    if found_how not in MissingReport.FoundHow.values:
+        raise ValidationError(_("Choose how the resident was found or came back."))
+    if transport_outside_office_hours and (
+        transport_requested_by not in MissingReport.TransportRequestedBy.values
+    ):
+        raise ValidationError(_("Say whether the police or child welfare asked for the transport."))
+    with transaction.atomic():
+        locked = _lock(report, State.INVESTIGATING, State.OPEN)
+        _refuse(
+            rules.found_problems(
+                found_at=found_at,
+                noticed_at=locked.noticed_at,
+                last_seen_at=locked.last_seen_at,
+                reason_to_believe_at=locked.reason_to_believe_at,
+                now=timezone.now(),
+            )
+        )
+        was_open = locked.state == State.OPEN
+        warnings = rules.return_warnings(
+            capacity=locked.centre.capacity, occupied=selectors.occupied_by_others(locked)
+        )
+        locked.found_at = found_at
+        locked.found_how = found_how
+        locked.where_they_were = where_they_were.strip()
+        locked.transport_outside_office_hours = transport_outside_office_hours
+        locked.transport_requested_by = (
+            transport_requested_by if transport_outside_office_hours else ""
+        )
+        locked.refund_claimed = refund_claimed and transport_outside_office_hours
+        locked.taken_in_while_full = "centre_full" in warnings
+        if not was_open:
+            locked.closed_at = timezone.now()
+        routine_transition(
+            routine=MISSING, case=locked, to=State.FOUND if was_open else State.CLOSED, by=by
+        )
+        notices = []
+        if was_open:
+            if _close_missing_deadlines(locked, by=by):
+                warnings.append("steps_left_open")
+            notices = _send_found_notices(locked, by=by)
+            _step_done(
+                locked,
+                steps.FOUND_NOTICES,
+                by=by,
+                note=ngettext("%(count)s written notice", "%(count)s written notices", len(notices))
+                % {"count": len(notices)},
+            )
+        timeline_event_record(
+            subject=locked.resident,
+            kind="missing_found",
+            actor=by,
+            at=found_at,
+            rule_id="SAV-8",
+            summary=_("Found or returned: %(how)s") % {"how": locked.get_found_how_display()},
+        )
+    return FoundResult(report=locked, notices=notices, warnings=warnings)
+
+
+def _close_missing_deadlines(report: MissingReport, *, by) -> int:
+    """The minor is back: steps not done no longer fall due. A leader's return waives them at
+    once; otherwise they stay pending for a leader to waive, and the count is returned."""
+    pending = pending_deadlines_by_report([report.pk]).get(report.pk, [])
+    if not can_waive(by):
+        return len(pending)
+    for deadline in pending:
+        deadline_waive(
+            deadline=deadline,
+            by=by,
+            reason=english(_("The resident was found before this step was done.")),
+        )
+    return 0
+
+
+def _send_found_notices(report: MissingReport, *, by) -> list:
+    firsts = {}
+    for d in dispatches_of(report):
+        if d.purpose in NOTIFIED_PURPOSES:
+            firsts.setdefault((d.recipient_kind, selectors.identity(d).strip().casefold()), d)
+    base = documents.base_context(report)
+    base["found"] = documents.found_context(report)
+    return [
+        _found_notice(report, firsts[(kind, ident.casefold())], base, kind=kind, by=by)
+        for kind, ident in selectors.notified_instances(report)
+    ]
+
+
+def _found_notice(report: MissingReport, original, base: dict, *, kind: str, by):
+    address = original.recipient_address
+    if kind == "representative" and not address:
+        address = report.resident.representative_address
+    if kind == "lawyer" and not address:
+        address = report.resident.lawyer_address
+    channel = (
+        original.channel
+        if original.channel in WRITTEN_CHANNELS
+        else ("post" if address else "by_hand")
+    )
+    recipient = (
+        {"recipient": original.recipient}
+        if original.recipient_id
+        else directory.named(kind, original.recipient_name, address)
+    )
+    return routine_notice_create(
+        routine=MISSING,
+        case=report,
+        step_code=steps.FOUND_NOTICES,
+        channel=channel,
+        context=dict(base, show_whereabouts=kind in ("police", "child_welfare")),
+        by=by,
+        recipient=recipient,
+        legal_basis=original.legal_basis,
+    )
+
+
+# ---- SAV-10 / SAV-11: the follow-up conversation --------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FollowUpData:
+    held_at: datetime
+    why_left: str
+    where_stayed: str
+    what_did: str
+    feels_safe: bool
+    threatened: bool = False
+    pressured: bool = False
+    interpreter_used: bool = False
+    interpreter_language: str = ""
+    trafficking_suspected: bool = False
+    domestic_violence_suspected: bool = False
+    serious_neglect_suspected: bool = False
+    neglect_grounds: str = ""
+    asylum_relevant_info: str = ""
+
+
+def missing_report_record_follow_up(
+    *, report: MissingReport, data: FollowUpData, by
+) -> FollowUpConversation:
+    """SAV-10: the conversation, kept with the report; suspicions open their own steps."""
+
+    def record(locked: MissingReport) -> FollowUpConversation:
+        _refuse(
+            rules.follow_up_problems(
+                held_at=data.held_at,
+                found_at=locked.found_at,
+                now=timezone.now(),
+                interpreter_used=data.interpreter_used,
+                interpreter_language=data.interpreter_language,
+                serious_neglect_suspected=data.serious_neglect_suspected,
+                neglect_grounds=data.neglect_grounds,
+            )
+        )
+        if FollowUpConversation.objects.filter(report=locked).exists():
+            raise ValidationError(_("The follow-up conversation is already recorded."))
+        conversation = FollowUpConversation.objects.create(
+            report=locked,
+            held_by=by,
+            **{k: (v.strip() if isinstance(v, str) else v) for k, v in data.__dict__.items()},
+        )
+        outcome = rules.follow_up_outcome(
+            trafficking_suspected=data.trafficking_suspected,
+            domestic_violence_suspected=data.domestic_violence_suspected,
+            serious_neglect_suspected=data.serious_neglect_suspected,
+            asylum_relevant_info=data.asylum_relevant_info,
+        )
+        now = timezone.now()
+        for code, flagged in (
+            (steps.GENERAL_PROCEDURE, outcome.general_procedure),
+            (steps.NEGLECT_REPORTS, outcome.concern_reports),
+        ):
+            if flagged:
+                routine_deadline_open(
+                    routine=MISSING, case=locked, step_code=code, start=now, by=by
+                )
+        timeline_event_record(
+            subject=locked.resident,
+            kind="missing_follow_up",
+            actor=by,
+            at=data.held_at,
+            rule_id="SAV-10",
+            summary=_("Follow-up conversation held"),
+        )
+        return conversation
+
+    return routine_step_do(
+        routine=MISSING,
+        case=report,
+        step_code=steps.FOLLOW_UP_CONVERSATION,
+        by=by,
+        work=record,
+        at=data.held_at,
+    ).value
+
+
+def missing_report_record_general_procedure(*, report: MissingReport, note: str, by) -> None:
+    """SAV-10: the procedure of the general requirements (point 6.2) is under way."""
+    note = (note or "").strip()
+    if not note:
+        raise ValidationError(_("Say what was done."))
+
+    def check(locked: MissingReport) -> None:
+        conversation = FollowUpConversation.objects.filter(report=locked).first()
+        if conversation is None or not (
+            conversation.trafficking_suspected or conversation.domestic_violence_suspected
+        ):
+            raise ValidationError(
+                _("No suspicion of trafficking or domestic violence is recorded.")
+            )
+        if steps.GENERAL_PROCEDURE in done_codes(locked, steps.RETURN_CHECKLIST):
+            raise ValidationError(_("This step is already recorded."))
+
+    routine_step_do(
+        routine=MISSING,
+        case=report,
+        step_code=steps.GENERAL_PROCEDURE,
+        by=by,
+        work=check,
+        note=note,
+    )
+
+
+def missing_report_send_neglect_reports(
+    *, report: MissingReport, by, channel: str = "post"
+) -> list:
+    """SAV-11 (and SAV-10): a new concern report to the local child welfare service and one to the
+    regional office, on grounded suspicion of serious neglect after a return from an unknown stay."""
+
+    def send(locked: MissingReport) -> list:
+        conversation = FollowUpConversation.objects.filter(report=locked).first()
+        if conversation is None or not conversation.serious_neglect_suspected:
+            raise ValidationError(_("No grounded suspicion of serious neglect is recorded."))
+        if any(d.step_code == steps.NEGLECT_REPORTS for d in dispatches_of(locked)):
+            raise ValidationError(_("The concern reports have already been made."))
+        context = documents.base_context(locked)
+        context.update(
+            found=documents.found_context(locked),
+            conversation=documents.conversation_context(conversation),
+        )
+        child_welfare = steps.MISSING.step(steps.NEGLECT_REPORTS).notices[0].recipient(locked)
+        return [
+            routine_notice_create(
+                routine=MISSING,
+                case=locked,
+                step_code=steps.NEGLECT_REPORTS,
+                purpose=CONCERN_PURPOSE,
+                # A named fallback goes by hand: its address is not in the directory.
+                channel=channel if "recipient" in child_welfare else "by_hand",
+                context=dict(context, to_child_welfare=True),
+                version=NEGLECT_REPORT_VERSION,
+                by=by,
+                recipient=child_welfare,
+            ),
+            routine_notice_create(
+                routine=MISSING,
+                case=locked,
+                step_code=steps.NEGLECT_REPORTS,
+                purpose=CONCERN_COPY_PURPOSE,
+                channel=channel,
+                context=dict(context, to_child_welfare=False),
+                version=NEGLECT_REPORT_VERSION,
+                by=by,
+            ),
+        ]
+
+    return routine_step_do(
+        routine=MISSING, case=report, step_code=steps.NEGLECT_REPORTS, by=by, work=send
+    ).value
+
+
+def missing_report_send_asylum_info(*, report: MissingReport, by, channel: str = "post"):
+    """SAV-10: what matters for the asylum case goes to the regional office, only with consent."""
+
+    def send(locked: MissingReport):
+        conversation = FollowUpConversation.objects.filter(report=locked).first()
+        if conversation is None or not conversation.asylum_relevant_info.strip():
+            raise ValidationError(_("No information for the asylum case is recorded."))
+        if not consent_is_valid_for(
+            subject=locked.resident, recipient_kind="udi_region", purpose=ASYLUM_PURPOSE
+        ):
+            raise ValidationError(
+                _(
+                    "There is no valid consent from the resident or the representative to give "
+                    "this information to the regional office. Record the consent first."
+                )
+            )
+        context = documents.base_context(locked)
+        context["conversation"] = documents.conversation_context(conversation)
+        return routine_notice_create(
+            routine=MISSING,
+            case=locked,
+            step_code=steps.ASYLUM_INFO,
+            channel=channel,
+            context=context,
+            by=by,
+        )
+
+    return routine_step_do(
+        routine=MISSING, case=report, step_code=steps.ASYLUM_INFO, by=by, work=send
+    ).value
+
+
+def missing_report_close(*, report: MissingReport, by) -> MissingReport:
+    """The routine is over once the return steps are done; the asylum information may wait for consent."""
+
+    def check(locked: MissingReport) -> None:
+        left = [s for s in selectors.open_return_steps(locked) if s.code != steps.ASYLUM_INFO]
+        if left:
+            raise ValidationError(
+                _("Finish these steps first: %(steps)s")
+                % {"steps": ", ".join(str(s.label) for s in left)}
+            )
+        locked.closed_at = timezone.now()
+        timeline_event_record(
+            subject=locked.resident,
+            kind="missing_closed",
+            actor=by,
+            rule_id="SAV-10",
+            summary=_("Missing report closed"),
+        )
+
+    return routine_step_do(
+        routine=MISSING, case=report, step_code=steps.CLOSE, by=by, work=check
+    ).case
