@@ -5,6 +5,8 @@ residents whose case is in a return stage; RMA only aggregates. A record the use
 not see answers exactly like a missing one: Http404.
 """
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from enum import StrEnum
 
 from django.contrib.contenttypes.models import ContentType
@@ -134,3 +136,86 @@ def access_subject(*, user: User, content_type_id: int, object_id: int, action: 
         raise Http404
     access_resident(user=user, resident_id=resident.pk, action=Action(action))
     return subject
+
+
+# --- who may do what: capabilities declared by the app that owns them ---------------------
+#
+# Views, templates and the navigation ask `may(user, "<app>.<capability>")` instead of
+# comparing role strings; each app registers its capabilities (and its menu entries) from
+# its AppConfig.ready().
+
+
+@dataclass(frozen=True)
+class MenuEntry:
+    label: str
+    url_name: str
+    capability: str
+    order: int
+
+
+_capabilities: dict[str, Callable[[User], bool]] = {}
+_menu: dict[str, MenuEntry] = {}
+
+
+def capability_register(name: str, predicate: Callable[[User], bool]) -> None:
+    if _capabilities.get(name, predicate) is not predicate:
+        raise ValueError(f"Another rule is already registered for {name!r}.")
+    _capabilities[name] = predicate
+
+
+def menu_register(*, label, url_name: str, capability: str, order: int) -> None:
+    _menu[url_name] = MenuEntry(label, url_name, capability, order)
+
+
+def may(user, capability: str) -> bool:
+    """Whether the user may use a capability. An unknown capability is refused."""
+    predicate = _capabilities.get(capability)
+    return bool(user.is_authenticated and user.is_active and predicate and predicate(user))
+
+
+def menu_for(user) -> list[MenuEntry]:
+    """The menu entries the user may open, in order."""
+    return sorted(
+        (entry for entry in _menu.values() if may(user, entry.capability)),
+        key=lambda entry: entry.order,
+    )
+
+
+def works_at_a_centre(user) -> bool:
+    return user.is_admin_role or user.role in CENTRE_ROLES
+
+
+def works_at_a_regional_office(user) -> bool:
+    return user.role == Role.REGION_CASEWORKER
+
+
+def sees_aggregates_only(user) -> bool:
+    return user.role == Role.RMA
+
+
+def register_capabilities() -> None:
+    from django.utils.translation import gettext_lazy as _
+
+    capability_register("mottak.see_residents", lambda user: not sees_aggregates_only(user))
+    capability_register("mottak.register_resident", works_at_a_centre)
+    capability_register("mottak.administer", lambda user: user.is_admin_role and user.is_staff)
+    menu_register(label=_("Start"), url_name="home", capability="mottak.any", order=0)
+    capability_register("mottak.any", lambda user: True)
+    menu_register(
+        label=_("Residents"),
+        url_name="mottak:resident_list",
+        capability="mottak.see_residents",
+        order=10,
+    )
+    menu_register(
+        label=_("Register a resident"),
+        url_name="mottak:resident_register",
+        capability="mottak.register_resident",
+        order=20,
+    )
+    menu_register(
+        label=_("Administration"),
+        url_name="admin:index",
+        capability="mottak.administer",
+        order=1000,
+    )

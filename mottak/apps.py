@@ -16,6 +16,7 @@ class MottakConfig(AppConfig):
         from .models import Role
 
         purposes.register()
+        access.register_capabilities()
         case_access.register(
             subject_access=access.access_subject,
             centres_visible=access.centres_visible_to,

@@ -11,3 +11,30 @@ class PermisjonConfig(AppConfig):
 
         purposes.register()  # the notices the routine below sends
         from . import routine  # noqa: F401 - declares and registers the routine
+
+        register_capabilities()
+
+
+def register_capabilities() -> None:
+    """Who may open the routine's pages (asked by views and the menu)."""
+    from mottak.access import (
+        capability_register,
+        menu_register,
+        works_at_a_centre,
+        works_at_a_regional_office,
+    )
+
+    capability_register("permisjon.apply", works_at_a_centre)
+    capability_register(
+        "permisjon.decide_in_region",
+        lambda user: works_at_a_regional_office(user) and not works_at_a_centre(user),
+    )
+    menu_register(
+        label=_("Leave"), url_name="permisjon:list", capability="permisjon.apply", order=30
+    )
+    menu_register(
+        label=_("Leave applications"),
+        url_name="permisjon:region_queue",
+        capability="permisjon.decide_in_region",
+        order=31,
+    )

@@ -15,8 +15,7 @@ from django.views.decorators.http import require_http_methods
 from cases.selectors import routine_page
 from cases.services import read_log_record
 from cases.views_routines import routine_step_view
-from mottak.access import Action, access_resident, centres_visible_to
-from mottak.models import Role
+from mottak.access import Action, access_resident, centres_visible_to, may
 
 from . import forms, rules, selectors, services
 from .models import LeaveApplication
@@ -62,14 +61,14 @@ def application_list(request):
             "centre": centre,
             "states": State.choices,
             "selected_states": states,
-            "is_region": request.user.role == Role.REGION_CASEWORKER,
+            "is_region": may(request.user, "permisjon.decide_in_region"),
         },
     )
 
 
 @login_required
 def region_queue(request):
-    if request.user.role != Role.REGION_CASEWORKER:
+    if not may(request.user, "permisjon.decide_in_region"):
         raise Http404
     return render(
         request,

@@ -11,3 +11,35 @@ class SavnetConfig(AppConfig):
 
         purposes.register()  # the notices and consent row the routine below uses
         from . import routine  # noqa: F401 - declares and registers the routine
+
+        register_capabilities()
+
+
+def register_capabilities() -> None:
+    """Who may open the routine's pages (asked by views and the menu)."""
+    from mottak.access import (
+        capability_register,
+        menu_register,
+        sees_aggregates_only,
+        works_at_a_centre,
+        works_at_a_regional_office,
+    )
+
+    capability_register(
+        "savnet.follow_cases",
+        lambda user: works_at_a_centre(user) or works_at_a_regional_office(user),
+    )
+    capability_register("savnet.see_overview", sees_aggregates_only)
+    capability_register("savnet.see_region", works_at_a_regional_office)
+    menu_register(
+        label=_("Missing minors"),
+        url_name="savnet:list",
+        capability="savnet.follow_cases",
+        order=40,
+    )
+    menu_register(
+        label=_("Missing minors"),
+        url_name="savnet:overview",
+        capability="savnet.see_overview",
+        order=41,
+    )

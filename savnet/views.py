@@ -19,14 +19,11 @@ from cases.selectors import routine_page
 from cases.services import read_log_record
 from cases.services.deadlines import can_waive
 from cases.views_routines import form_errors_as_messages, refusal_as_messages, routine_step_view
-from mottak.access import Action, access_resident, residents_visible_to
-from mottak.models import Role
+from mottak.access import Action, access_resident, may, residents_visible_to
 
 from . import forms, rules, selectors, services
 from .models import MissingReport
 from .routine import MISSING, MISSING_CHECKLIST, RETURN_CHECKLIST
-
-AGGREGATE_ROLES = frozenset({Role.RMA})
 
 
 def _detail(report: MissingReport):
@@ -43,7 +40,7 @@ def _changeable(request, report_id) -> MissingReport:
 @login_required
 @require_GET
 def report_list(request):
-    if request.user.role in AGGREGATE_ROLES:
+    if may(request.user, "savnet.see_overview"):
         return redirect("savnet:overview")
     rows = selectors.report_rows(request.user, active_only=request.GET.get("state") == "active")
     return render(
@@ -51,7 +48,7 @@ def report_list(request):
         "savnet/list.html",
         {
             "rows": rows,
-            "region_view": request.user.role == Role.REGION_CASEWORKER,
+            "region_view": may(request.user, "savnet.see_region"),
             "can_report": residents_visible_to(request.user, Action.CHANGE).exists(),
         },
     )
