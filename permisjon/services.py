@@ -694,12 +694,15 @@ def leave_application_mark_late(*, application_id: int, now: datetime | None = N
             rule_id="PERM-6",
             at=now,
         )
+
+    def open_deadline(late: LeaveApplication) -> None:
         # PERM-6, SAV-2, R-2: look into it at once; report missing within 24 hours of the
-        # agreed return time.
-        routine_deadline_open(routine=LEAVE, case=locked, step_code=steps.LATE)
+        # agreed return time. Opened after the step is recorded: recording the step meets
+        # its deadline, which must stay open until the minor is back or reported missing.
+        routine_deadline_open(routine=LEAVE, case=late, step_code=steps.LATE)
 
     try:
-        _do(application, steps.LATE, by=None, work=mark)
+        _do(application, steps.LATE, by=None, work=mark, then=open_deadline)
     except ValidationError:
         return False  # no longer ongoing: back, or already marked by another run
     return True
