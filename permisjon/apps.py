@@ -7,4 +7,6 @@ class PermisjonConfig(AppConfig):
     verbose_name = _("Leave")
 
     def ready(self):
-        from . import routine  # noqa: F401 - declares and registers the routine
+        from . import handlers, routine  # noqa: F401 - routine: declares and registers it
+
+        handlers.register()

@@ -36,6 +36,7 @@ from .routine import (
     LATE_RETURN_DEADLINE,
     LEAVE,
     PREPARATION,
+    RETURN_DUE_LABEL,
     STEPS_BY_CODE,
 )
 
@@ -639,8 +640,14 @@ def leave_application_mark_departed(
             at=at,
         )
 
-    # The return is watched by the overdue-return task (permisjon.mark_overdue_returns).
-    return _do(application, steps.DEPART, by=by, work=depart).case
+    def watch_return(departed: LeaveApplication) -> None:
+        # Due at the agreed return: being back meets it, else the sweep marks the leave late
+        # (PERM-6, the on-due handler in permisjon/handlers.py).
+        routine_deadline_open(
+            routine=LEAVE, case=departed, step_code=steps.RETURN, by=by, label=RETURN_DUE_LABEL
+        )
+
+    return _do(application, steps.DEPART, by=by, work=depart, then=watch_return).case
 
 
 def leave_application_mark_returned(
@@ -706,15 +713,6 @@ def leave_application_mark_late(*, application_id: int, now: datetime | None = N
     except ValidationError:
         return False  # no longer ongoing: back, or already marked by another run
     return True
-
-
-def overdue_leave_ids(*, now: datetime | None = None) -> list[int]:
-    now = now or timezone.now()
-    return list(
-        LeaveApplication.objects.filter(state=State.ONGOING, return_at__lte=now)
-        .order_by("return_at")
-        .values_list("pk", flat=True)[:500]
-    )
 
 
 # --- PERM-6: the missing report ------------------------------------------------------------

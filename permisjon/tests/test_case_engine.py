@@ -261,7 +261,11 @@ def test_perm_6_late_deadline_opens_once(submit, resident, staff, leader):
 def test_perm_6_on_time_return_opens_no_deadline(submit, resident, staff, leader):
     application = _away(submit, resident, staff, leader, starts_in_days=-1, length_days=2)
     services.leave_application_mark_returned(application=application, at=timezone.now(), by=staff)
-    assert not Deadline.objects.filter(object_id=application.pk).exists()
+    assert not Deadline.objects.filter(
+        object_id=application.pk, kind=services.LATE_RETURN_DEADLINE
+    ).exists()
+    # Only the agreed return, met by being back.
+    assert not Deadline.objects.filter(object_id=application.pk, state__in=Deadline.PENDING)
 
 
 # --- PERM-8, PERM-9: "normally not" set aside with a reason -----------------------------------

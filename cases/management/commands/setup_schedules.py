@@ -12,8 +12,6 @@ SCHEDULES = {
     "cases.requeue_stale_dispatches": ("cases.requeue_stale_dispatches", 5, 240),
     # Uploads whose transaction rolled back after the file was written.
     "cases.delete_orphan_files": ("cases.delete_orphan_files", 60, 3000),
-    # PERM-6: a leave whose agreed return has passed becomes "not back on time".
-    "permisjon.mark_overdue_returns": ("permisjon.mark_overdue_returns", 1, 50),
 }
 
 
