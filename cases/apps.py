@@ -5,3 +5,25 @@ from django.utils.translation import gettext_lazy as _
 class CasesConfig(AppConfig):
     name = "cases"
     verbose_name = _("Case engine")
+
+    def ready(self):
+        from .schedules import register_schedule
+
+        # The deadline sweep: reminders, escalations and on-due handlers.
+        register_schedule(
+            "cases.sweep_deadlines", "cases.sweep_deadlines", every_minutes=1, expire_seconds=50
+        )
+        # A render whose message was lost while the broker was down is queued again.
+        register_schedule(
+            "cases.requeue_stale_dispatches",
+            "cases.requeue_stale_dispatches",
+            every_minutes=5,
+            expire_seconds=240,
+        )
+        # Uploads whose transaction rolled back after the file was written.
+        register_schedule(
+            "cases.delete_orphan_files",
+            "cases.delete_orphan_files",
+            every_minutes=60,
+            expire_seconds=3000,
+        )
