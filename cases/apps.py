@@ -27,3 +27,10 @@ class CasesConfig(AppConfig):
             every_minutes=60,
             expire_seconds=3000,
         )
+        # Life events (stay opened/ended, turned 18 …) to the handlers apps register (P9).
+        register_schedule(
+            "cases.drain_case_events",
+            "cases.drain_case_events",
+            every_minutes=1,
+            expire_seconds=50,
+        )
