@@ -4,6 +4,7 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import (
+    CaseEvent,
     ChecklistStepCompletion,
     Consent,
     Deadline,
@@ -112,3 +113,14 @@ class TimelineEventAdmin(ReadLogAdmin):
     list_filter = ["kind", "rule_id", "content_type"]
     list_select_related = ["actor", "content_type"]
     search_fields = ["rule_id", "kind"]
+
+
+@admin.register(CaseEvent)
+class CaseEventAdmin(ReadLogAdmin):
+    """Life events and their handlers' progress: a failing handler shows here."""
+
+    list_display = ["id", "kind", "created_at", "handled_at", "attempts", "next_attempt_at"]
+    list_filter = ["kind"]
+    list_select_related = ["subject_ct"]
+    search_fields = ["kind", "last_error"]
+    date_hierarchy = "created_at"

@@ -8,3 +8,30 @@ class CasesConfig(AppConfig):
 
     def ready(self):
         from . import checks  # noqa: F401 - registers the checks that the registered rules fit
+        from .schedules import register_schedule
+
+        # The deadline sweep: reminders, escalations and on-due handlers.
+        register_schedule(
+            "cases.sweep_deadlines", "cases.sweep_deadlines", every_minutes=1, expire_seconds=50
+        )
+        # A render whose message was lost while the broker was down is queued again.
+        register_schedule(
+            "cases.requeue_stale_dispatches",
+            "cases.requeue_stale_dispatches",
+            every_minutes=5,
+            expire_seconds=240,
+        )
+        # Uploads whose transaction rolled back after the file was written.
+        register_schedule(
+            "cases.delete_orphan_files",
+            "cases.delete_orphan_files",
+            every_minutes=60,
+            expire_seconds=3000,
+        )
+        # Life events (stay opened/ended, turned 18 …) to the handlers apps register (P9).
+        register_schedule(
+            "cases.drain_case_events",
+            "cases.drain_case_events",
+            every_minutes=1,
+            expire_seconds=50,
+        )

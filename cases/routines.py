@@ -51,6 +51,8 @@ PERIODS: dict[str, Callable[[datetime, int], datetime]] = {
     "weeks": periods.weeks,
     "months": periods.months,
     "weeks_before": lambda moment, count: periods.weeks(moment, -count),
+    # The anchor itself (amount 0): "at the agreed return time".
+    "at": lambda moment, count: moment,
 }
 PERIOD_WORDS = {
     "hours": ("hour", "after"),
@@ -58,6 +60,7 @@ PERIOD_WORDS = {
     "weeks": ("week", "after"),
     "months": ("month", "after"),
     "weeks_before": ("week", "before"),
+    "at": ("", "at"),
 }
 URGENCY_CODES = ("straks", "snarest", "ordinary")
 
@@ -81,13 +84,18 @@ class Due:
             raise ValueError(f"Unknown period {self.period!r}.")
         if self.urgency not in URGENCY_CODES:
             raise ValueError(f"Unknown urgency {self.urgency!r}.")
-        if self.amount <= 0:
+        if self.period == "at":
+            if self.amount != 0:
+                raise ValueError("A deadline at the anchor itself counts no units.")
+        elif self.amount <= 0:
             raise ValueError("A period counts at least one unit.")
 
     def at(self, start: datetime) -> datetime:
         return PERIODS[self.period](start, self.amount)
 
     def describe(self) -> str:
+        if self.period == "at":
+            return f"at {self.anchor}"
         unit, direction = PERIOD_WORDS[self.period]
         plural = "" if self.amount == 1 else "s"
         return f"{self.amount} {unit}{plural} {direction} {self.anchor}"

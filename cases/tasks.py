@@ -3,6 +3,7 @@
 from celery import shared_task
 
 from .services.deadlines import deadlines_sweep
+from .services.events import case_events_drain
 from .tasks_dispatch import render_dispatch, requeue_stale_dispatches  # noqa: F401
 from .uploads import orphan_files_delete
 
@@ -17,3 +18,12 @@ def sweep_deadlines() -> dict:
 def delete_orphan_files() -> int:
     """Hourly: stored uploads that no row refers to (their transaction rolled back)."""
     return orphan_files_delete()
+
+
+@shared_task(
+    name="cases.drain_case_events", ignore_result=True, soft_time_limit=240, time_limit=300
+)
+def drain_case_events() -> dict:
+    """Run by beat every minute: the handlers of life events not yet handled (P9). Safe to run
+    twice at once or to retry (see case_events_drain)."""
+    return case_events_drain().as_dict()

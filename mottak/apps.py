@@ -33,3 +33,13 @@ class MottakConfig(AppConfig):
                 member_of_region=access.MEMBER_OF_REGION.partition(".")[2],
             )
         )
+
+        from cases.schedules import register_schedule
+
+        # Turning 18 is a date, not a write: a daily check publishes it (mottak/events.py).
+        register_schedule(
+            "mottak.publish_turned_18",
+            "mottak.publish_turned_18",
+            crontab={"minute": "10", "hour": "0"},
+            expire_seconds=6 * 3600,
+        )

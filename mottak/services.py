@@ -1,16 +1,18 @@
 """Every write to the core records."""
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases.services import timeline_event_record
+from cases.models import CaseEvent
+from cases.services import case_event_publish, timeline_event_record
 
-from . import rules
+from . import events, rules
 from .models import Centre, Resident, Stay, User
 
 ARRIVAL_MESSAGES = {
@@ -78,7 +80,8 @@ def resident_register_with_arrival(
             fields["duf_number"] = data.duf_number or None
             fields["registration_number"] = data.registration_number or None
             resident = Resident.objects.create(centre=centre, **fields)
-            Stay.objects.create(resident=resident, centre=centre, started_at=arrived_at)
+            stay = Stay.objects.create(resident=resident, centre=centre, started_at=arrived_at)
+            _publish_stay(events.STAY_OPENED, stay)
             timeline_event_record(
                 subject=resident,
                 kind="arrival",
@@ -115,6 +118,7 @@ def stay_open(*, resident: Resident, centre: Centre, arrived_at: datetime, by: U
             ) from None
         locked.centre = centre
         locked.save()
+        _publish_stay(events.STAY_OPENED, stay)
         timeline_event_record(
             subject=locked,
             kind="arrival",
@@ -140,6 +144,7 @@ def stay_close(*, stay: Stay, ended_at: datetime, reason: str, by: User) -> Stay
         locked.ended_at = ended_at
         locked.end_reason = reason
         locked.save()
+        _publish_stay(events.STAY_ENDED, locked, reason=reason)
         timeline_event_record(
             subject=locked.resident,
             kind="stay_ended",
@@ -149,3 +154,57 @@ def stay_close(*, stay: Stay, ended_at: datetime, reason: str, by: User) -> Stay
             % {"centre": locked.centre.name, "reason": locked.get_end_reason_display()},
         )
     return locked
+
+
+def _publish_stay(kind: str, stay: Stay, **extra) -> None:
+    """A life event of the stay for the routine apps (P9), in the caller's transaction."""
+    case_event_publish(
+        kind=kind,
+        subject=stay.resident,
+        payload={"stay_id": stay.pk, "centre_id": stay.centre_id, **extra},
+    )
+
+
+def _eighteenth_birthday_cutoff(today: date) -> date:
+    """Born on or before this day: 18 or older today (29 February counts as 28th)."""
+    try:
+        return today.replace(year=today.year - 18)
+    except ValueError:
+        return today.replace(year=today.year - 18, day=28)
+
+
+def residents_turned_18_publish(*, today: date | None = None) -> int:
+    """Daily: publish TURNED_18 once for every resident with an open stay who is 18 today or
+    older and has not had it published (MOT-4 and the routines that end at 18 react to it).
+    A missed day is caught up on the next run."""
+    today = today or timezone.localdate()
+    candidates = (
+        Resident.objects.filter(
+            stays__ended_at__isnull=True,
+            date_of_birth__lte=_eighteenth_birthday_cutoff(today),
+        )
+        .exclude(pk__in=_turned_18_published())
+        .order_by("pk")
+    )
+    published = 0
+    for resident in candidates.iterator():
+        if rules.age_on(resident.date_of_birth, today) < 18:
+            continue
+        with transaction.atomic():
+            stay = resident.stays.filter(ended_at__isnull=True).first()
+            if stay is None:
+                continue
+            case_event_publish(
+                kind=events.TURNED_18,
+                subject=resident,
+                payload={"stay_id": stay.pk, "centre_id": stay.centre_id},
+                key=f"{events.TURNED_18}:{resident.pk}",
+            )
+            published += 1
+    return published
+
+
+def _turned_18_published():
+    return CaseEvent.objects.filter(
+        kind=events.TURNED_18, subject_ct=ContentType.objects.get_for_model(Resident)
+    ).values("subject_id")

@@ -10,8 +10,9 @@ class PermisjonConfig(AppConfig):
         from . import purposes
 
         purposes.register()  # the notices the routine below sends
-        from . import routine  # noqa: F401 - declares and registers the routine
+        from . import handlers, routine  # noqa: F401 - routine: declares and registers it
 
+        handlers.register()
         register_capabilities()
 
 

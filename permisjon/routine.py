@@ -103,6 +103,10 @@ REPORT_MISSING = "report_missing"
 
 FORWARDING_DEADLINE = "leave_forwarding"
 LATE_RETURN_DEADLINE = "leave_late_return"
+# Opened at departure, due at the agreed return: returning meets it; if the minor is not back
+# the sweep's on-due handler (permisjon/handlers.py) marks the leave late (PERM-6).
+RETURN_DUE_DEADLINE = "leave_return_due"
+RETURN_DUE_LABEL = _("Agreed return")
 
 # The agreement is a letter handed to the minor and the contact person (PERM-5 a).
 AGREEMENT_PURPOSE = "letter"
@@ -292,6 +296,8 @@ LEAVE = register(
                 ("PERM-5", "PERM-7"),
                 states=AWAY,
                 to=State.RETURNED,
+                due=Due("return_at", "at", 0),
+                deadline_kind=RETURN_DUE_DEADLINE,
             ),
             Step(REPORT_MISSING, _("Reported missing"), ("PERM-6",), states=AWAY),
         ),

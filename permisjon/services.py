@@ -36,6 +36,7 @@ from .routine import (
     LATE_RETURN_DEADLINE,
     LEAVE,
     PREPARATION,
+    RETURN_DUE_LABEL,
     STEPS_BY_CODE,
 )
 
@@ -639,8 +640,14 @@ def leave_application_mark_departed(
             at=at,
         )
 
-    # The return is watched by the overdue-return task (permisjon.mark_overdue_returns).
-    return _do(application, steps.DEPART, by=by, work=depart).case
+    def watch_return(departed: LeaveApplication) -> None:
+        # Due at the agreed return: being back meets it, else the sweep marks the leave late
+        # (PERM-6, the on-due handler in permisjon/handlers.py).
+        routine_deadline_open(
+            routine=LEAVE, case=departed, step_code=steps.RETURN, by=by, label=RETURN_DUE_LABEL
+        )
+
+    return _do(application, steps.DEPART, by=by, work=depart, then=watch_return).case
 
 
 def leave_application_mark_returned(
@@ -694,24 +701,18 @@ def leave_application_mark_late(*, application_id: int, now: datetime | None = N
             rule_id="PERM-6",
             at=now,
         )
+
+    def open_deadline(late: LeaveApplication) -> None:
         # PERM-6, SAV-2, R-2: look into it at once; report missing within 24 hours of the
-        # agreed return time.
-        routine_deadline_open(routine=LEAVE, case=locked, step_code=steps.LATE)
+        # agreed return time. Opened after the step is recorded: recording the step meets
+        # its deadline, which must stay open until the minor is back or reported missing.
+        routine_deadline_open(routine=LEAVE, case=late, step_code=steps.LATE)
 
     try:
-        _do(application, steps.LATE, by=None, work=mark)
+        _do(application, steps.LATE, by=None, work=mark, then=open_deadline)
     except ValidationError:
         return False  # no longer ongoing: back, or already marked by another run
     return True
-
-
-def overdue_leave_ids(*, now: datetime | None = None) -> list[int]:
-    now = now or timezone.now()
-    return list(
-        LeaveApplication.objects.filter(state=State.ONGOING, return_at__lte=now)
-        .order_by("return_at")
-        .values_list("pk", flat=True)[:500]
-    )
 
 
 # --- PERM-6: the missing report ------------------------------------------------------------

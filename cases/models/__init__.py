@@ -5,9 +5,11 @@ from .checklists import ChecklistStepCompletion
 from .consents import Consent
 from .deadlines import Deadline, DeadlineAlert
 from .dispatches import Dispatch
+from .events import CaseEvent
 from .notifications import Notification
 
 __all__ = [
+    "CaseEvent",
     "ChecklistStepCompletion",
     "Consent",
     "Deadline",

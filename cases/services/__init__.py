@@ -31,6 +31,7 @@ from .dispatches import (
     dispatch_retry_render,
     dispatches_requeue_stale,
 )
+from .events import DrainResult, case_event_publish, case_events_drain
 from .notifications import notification_mark_read, notifications_mark_all_read
 
 __all__ = [
@@ -50,6 +51,9 @@ __all__ = [
     "dispatch_render",
     "dispatch_retry_render",
     "dispatches_requeue_stale",
+    "DrainResult",
+    "case_event_publish",
+    "case_events_drain",
     "SweepResult",
     "deadline_meet",
     "deadline_meet_for",

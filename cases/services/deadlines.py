@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from guardian.shortcuts import get_users_with_perms
 
 from .. import urgency as urgency_classes
+from ..due import due_handler
 from ..models import Deadline, DeadlineAlert, Notification, TimelineEvent
 from ..roles import names as role_names
 from ..urgency import LEADER_AND_REGION, Audience, Urgency
@@ -151,8 +152,14 @@ def deadline_open(
         opened_by=by,
         urgency=cls.code,
     )
-    deadline.next_alert_at = _next_alert_at(
-        cls, opened_at=opened_at, due_at=due_at, reminders_sent=0, after=opened_at
+    handled = due_handler(kind) is not None
+    # A kind with an on-due handler (cases/due.py) is looked at once, when it falls due.
+    deadline.next_alert_at = (
+        due_at
+        if handled
+        else _next_alert_at(
+            cls, opened_at=opened_at, due_at=due_at, reminders_sent=0, after=opened_at
+        )
     )
     try:
         with transaction.atomic():
@@ -165,7 +172,7 @@ def deadline_open(
                 actor=by,
                 at=opened_at,
             )
-            if cls.alert_at_opening:
+            if cls.alert_at_opening and not handled:
                 _alert_at_opening(deadline, cls)
     except IntegrityError:
         # A concurrent open of the same kind won; give back its row.
@@ -299,6 +306,7 @@ class SweepResult:
     reminders: int = 0
     leader_escalations: int = 0
     escalations: int = 0
+    handled: int = 0
     notifications: int = 0
     failures: int = 0
     failed_ids: list[int] = field(default_factory=list)
@@ -414,6 +422,10 @@ def _sweep_one(
     emails: list[EmailEntry],
     sent: set[tuple[int, str]],
 ) -> None:
+    handler = due_handler(deadline.kind)
+    if handler is not None:
+        _sweep_handled(deadline, handler, now=now, result=result)
+        return
     cls = urgency_classes.get(deadline.urgency)
 
     def alert(stage: str, kind: str, audience: Audience) -> int:
@@ -474,6 +486,36 @@ def _sweep_one(
         )
     deadline.last_error = ""
     deadline.save()
+
+
+def _sweep_handled(deadline: Deadline, handler, *, now: datetime, result: SweepResult) -> None:
+    """A kind with an on-due handler: nobody is reminded; at the due time the handler acts
+    and the row is closed as met by the system (no person in met_by), not escalated as missed.
+    Runs in the row's savepoint: a failing handler leaves nothing behind but the failure mark.
+    """
+    if now < deadline.due_at:
+        deadline.next_alert_at = deadline.due_at
+        deadline.save(update_fields=["next_alert_at"])
+        return
+    handler(deadline, now=now)
+    # The handler works through its app's services and may have closed the row itself.
+    deadline.refresh_from_db()
+    if deadline.state == State.OPEN:
+        deadline.state = State.MET
+        deadline.met_at = now
+        deadline.met_by = None
+        deadline.was_missed = False
+        deadline.next_alert_at = None
+        deadline.last_error = ""
+        deadline.save()
+        _timeline(
+            deadline,
+            kind="deadline_handled",
+            summary=_("Due time reached, handled by the system: %(label)s")
+            % {"label": _(deadline.label)},
+            at=now,
+        )
+    result.handled += 1
 
 
 def _record_failure(deadline: Deadline, *, now: datetime, error: Exception) -> None:

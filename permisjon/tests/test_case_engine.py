@@ -241,6 +241,7 @@ def test_perm_6_not_back_on_time_opens_a_deadline_and_being_back_meets_it(
     application = _away(submit, resident, staff, leader, starts_in_days=-4, length_days=2)
     assert services.leave_application_mark_late(application_id=application.pk)
     deadline = Deadline.objects.get(object_id=application.pk, kind=services.LATE_RETURN_DEADLINE)
+    assert deadline.state == Deadline.State.OPEN  # not met by marking the leave late
     assert deadline.rule_id == "PERM-6"
     assert deadline.due_at == periods.elapsed_hours(application.return_at, 24)
     services.leave_application_mark_returned(application=application, at=timezone.now(), by=staff)
@@ -263,7 +264,11 @@ def test_perm_6_late_deadline_opens_once(submit, resident, staff, leader):
 def test_perm_6_on_time_return_opens_no_deadline(submit, resident, staff, leader):
     application = _away(submit, resident, staff, leader, starts_in_days=-1, length_days=2)
     services.leave_application_mark_returned(application=application, at=timezone.now(), by=staff)
-    assert not Deadline.objects.filter(object_id=application.pk).exists()
+    assert not Deadline.objects.filter(
+        object_id=application.pk, kind=services.LATE_RETURN_DEADLINE
+    ).exists()
+    # Only the agreed return, met by being back.
+    assert not Deadline.objects.filter(object_id=application.pk, state__in=Deadline.PENDING)
 
 
 # --- PERM-8, PERM-9: "normally not" set aside with a reason -----------------------------------

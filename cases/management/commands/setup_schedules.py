@@ -1,20 +1,42 @@
-"""Create or update every periodic schedule of the project, in one place. Idempotent."""
+"""Create or update every periodic schedule the apps register (cases/schedules.py), and remove
+this project's schedules that are no longer registered. Idempotent."""
 
+from pathlib import Path
+
+from django.apps import apps
+from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
-from django_celery_beat.models import IntervalSchedule, PeriodicTask
+from django_celery_beat.models import CrontabSchedule, IntervalSchedule, PeriodicTask
 
-# name → (task, every N minutes, expire seconds). A run not started within the expiry is
-# dropped: the next one a minute later does the same work, so a backlog never piles up.
-SCHEDULES = {
-    "cases.sweep_deadlines": ("cases.sweep_deadlines", 1, 50),
-    # A render whose message was lost while the broker was down is queued again.
-    "cases.requeue_stale_dispatches": ("cases.requeue_stale_dispatches", 5, 240),
-    # Uploads whose transaction rolled back after the file was written.
-    "cases.delete_orphan_files": ("cases.delete_orphan_files", 60, 3000),
-    # PERM-6: a leave whose agreed return has passed becomes "not back on time".
-    "permisjon.mark_overdue_returns": ("permisjon.mark_overdue_returns", 1, 50),
-}
+from cases.schedules import Schedule, registered_schedules
+
+
+def project_app_labels() -> set[str]:
+    """Labels of this project's own apps: schedules named '<label>.…' are ours to remove."""
+    base = Path(settings.BASE_DIR).resolve()
+    return {
+        config.label
+        for config in apps.get_app_configs()
+        if Path(config.path).resolve().is_relative_to(base)
+        and "site-packages" not in Path(config.path).parts
+    }
+
+
+def _timing(schedule: Schedule) -> dict:
+    if schedule.every_minutes is not None:
+        interval = IntervalSchedule.objects.filter(
+            every=schedule.every_minutes, period=IntervalSchedule.MINUTES
+        ).first() or IntervalSchedule.objects.create(
+            every=schedule.every_minutes, period=IntervalSchedule.MINUTES
+        )
+        return {"interval": interval, "crontab": None}
+    fields = {"minute": "*", "hour": "*", "day_of_week": "*", "day_of_month": "*"}
+    fields |= {"month_of_year": "*"} | schedule.crontab
+    crontab = CrontabSchedule.objects.filter(
+        **fields, timezone=settings.TIME_ZONE
+    ).first() or CrontabSchedule.objects.create(**fields, timezone=settings.TIME_ZONE)
+    return {"interval": None, "crontab": crontab}
 
 
 class Command(BaseCommand):
@@ -22,29 +44,29 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args, **options):
-        for name, (task, minutes, expire_seconds) in SCHEDULES.items():
-            interval = IntervalSchedule.objects.filter(
-                every=minutes, period=IntervalSchedule.MINUTES
-            ).first() or IntervalSchedule.objects.create(
-                every=minutes, period=IntervalSchedule.MINUTES
-            )
+        schedules = registered_schedules()
+        for name, schedule in schedules.items():
+            timing = _timing(schedule)
             _, created = PeriodicTask.objects.update_or_create(
                 name=name,
                 defaults={
-                    "task": task,
-                    "interval": interval,
-                    "crontab": None,
+                    "task": schedule.task,
+                    **timing,
                     "solar": None,
                     "clocked": None,
-                    "expire_seconds": expire_seconds,
+                    "expire_seconds": schedule.expire_seconds,
                     "one_off": False,
                 },
                 # An administrator may pause a schedule; running the command again keeps that.
                 create_defaults={
-                    "task": task,
-                    "interval": interval,
-                    "expire_seconds": expire_seconds,
+                    "task": schedule.task,
+                    **timing,
+                    "expire_seconds": schedule.expire_seconds,
                     "enabled": True,
                 },
             )
             self.stdout.write(f"{'created' if created else 'updated'} {name}")
+        for task in PeriodicTask.objects.exclude(name__in=schedules).order_by("name"):
+            if task.name.split(".", 1)[0] in project_app_labels():
+                task.delete()
+                self.stdout.write(f"removed {task.name}")

@@ -1,0 +1,22 @@
+"""The life events `mottak` publishes (cases.models.CaseEvent rows, P9), by kind.
+
+Routine apps react by registering handlers for these kinds (cases.events); the payload holds
+ids and codes only:
+
+- STAY_OPENED  {"stay_id", "centre_id"} — arrival (a new resident or a known one), MOT-1.
+- STAY_ENDED   {"stay_id", "centre_id", "reason"} — the stay ended; reason is a
+  Stay.EndReason code.
+- TURNED_18    {"stay_id", "centre_id"} of the open stay — published by the daily check
+  `residents_turned_18_publish` (a schedule), once per resident.
+
+Not yet produced, because mottak has no such write yet: ASYLUM_STAGE_CHANGED (the stage is
+set at registration and otherwise only in the admin) and DECISION_NOTICE_RECEIVED (no record of
+decision notices exists). The kinds are named here so handlers can be written against them;
+the service that changes the stage or records a notice must publish them in its transaction.
+"""
+
+STAY_OPENED = "mottak.stay_opened"
+STAY_ENDED = "mottak.stay_ended"
+TURNED_18 = "mottak.turned_18"
+ASYLUM_STAGE_CHANGED = "mottak.asylum_stage_changed"  # not yet produced, see above
+DECISION_NOTICE_RECEIVED = "mottak.decision_notice_received"  # not yet produced, see above
