@@ -286,8 +286,9 @@ LEAVE = register(
                 ("PERM-6",),
                 states=frozenset({State.ONGOING}),
                 to=State.LATE,
-                # the clock starts at the agreed return time.
-                due=Due("return_at", "hours", 24),
+                # the clock starts at the agreed return time. "Find out why at once"
+                # (PERM-6): straks, so the on-duty staff and leader are alerted when it opens.
+                due=Due("return_at", "hours", 24, urgency="straks"),
                 deadline_kind=LATE_RETURN_DEADLINE,
             ),
             Step(

@@ -12,7 +12,7 @@ from cases import events
 from cases.models import CaseEvent, TimelineEvent
 from cases.services import case_event_publish, case_events_drain
 from cases.tasks import drain_case_events
-from conftest import make_resident
+from mottak.tests.factories import make_resident
 
 KIND = "test.something_happened"
 OTHER = "test.something_else"

@@ -10,8 +10,8 @@ from django.utils import timezone
 from cases import due
 from cases.models import Deadline, DeadlineAlert, Notification, TimelineEvent
 from cases.services import deadline_open, deadlines_sweep
-from conftest import make_resident
 from mottak.models import Role
+from mottak.tests.factories import make_resident
 
 State = Deadline.State
 T0 = timezone.now().replace(microsecond=0) - timedelta(days=3)

@@ -8,9 +8,9 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from cases.models import CaseEvent
-from conftest import make_resident
 from mottak import events, services
 from mottak.models import Stay
+from mottak.tests.factories import make_resident
 
 
 def _stay(resident):
