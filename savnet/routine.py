@@ -33,7 +33,8 @@ GENERAL_PROCEDURE = "general_procedure"
 NEGLECT_REPORTS = "neglect_reports"
 ASYLUM_INFO = "asylum_info"
 
-# Transition-only steps.
+# Steps that move the case and are not on a checklist.
+FOUND = "found"
 INVESTIGATION_END = "investigation_end"
 CLOSE = "close"
 
@@ -307,6 +308,14 @@ MISSING = register(
                         consent="asylum_information",
                     ),
                 ),
+            ),
+            # Recording the return moves an open report to "found" and an absence still being
+            # looked into straight to "closed" (services.returns.missing_report_found).
+            Step(
+                FOUND,
+                _("Found or returned"),
+                ("SAV-8", "SAV-9"),
+                states=frozenset({State.INVESTIGATING, State.OPEN}),
             ),
             Step(
                 INVESTIGATION_END,

@@ -177,11 +177,17 @@ def test_manage_py_routines_prints_every_routine_with_its_rules():
     assert "notice missing_report on form savnet_police_report.html" in text
 
 
-def test_sav_2_straks_steps_alert_the_centre_the_moment_the_report_opens(staff, leader, resident):
-    """R-1: the police, child-welfare and representative steps alert at opening."""
+def test_sav_2_r_1_straks_steps_alert_at_opening_and_the_leader_after_two_hours(
+    staff, leader, resident, monkeypatch
+):
+    """R-1, with the clock frozen: the police, child-welfare and representative steps alert
+    the centre's staff and leader the moment the report opens; the leader is told again when
+    they are still undone after 2 hours (not at 1 h 59 min)."""
     from cases.models import DeadlineAlert, Notification
+    from cases.services import deadlines_sweep
 
-    opened_at = timezone.now()
+    frozen = datetime(2026, 12, 1, 3, 0, tzinfo=timezone.get_default_timezone())
+    monkeypatch.setattr(timezone, "now", lambda: frozen)
     report = _missing_report(resident, staff)
     straks = Deadline.objects.filter(object_id=report.pk, urgency="straks")
     assert {d.kind for d in straks} == {
@@ -189,15 +195,25 @@ def test_sav_2_straks_steps_alert_the_centre_the_moment_the_report_opens(staff, 
         "savnet_child_welfare",
         "savnet_representative",
     }
-    alerts = DeadlineAlert.objects.filter(deadline__in=straks, stage="opened")
-    assert alerts.count() == 3
-    told = set(Notification.objects.filter(alert__in=alerts).values_list("recipient_id", flat=True))
+    opened = DeadlineAlert.objects.filter(deadline__in=straks, stage="opened")
+    assert opened.count() == 3
+    assert all(alert.created_at == frozen for alert in opened)
+    told = set(Notification.objects.filter(alert__in=opened).values_list("recipient", flat=True))
     assert {staff.pk, leader.pk} <= told
-    assert all(a.created_at >= opened_at for a in alerts)
-    # The ordinary steps do not alert before their reminder points.
+    # The other steps of the report are ordinary: no alert before their reminder points.
     ordinary = Deadline.objects.filter(object_id=report.pk, urgency="ordinary")
     assert ordinary.exists()
     assert not DeadlineAlert.objects.filter(deadline__in=ordinary).exists()
+
+    deadlines_sweep(now=frozen + timedelta(hours=1, minutes=59))
+    assert not DeadlineAlert.objects.filter(stage="escalation-leader").exists()
+    deadlines_sweep(now=frozen + timedelta(hours=2))
+    leader_alerts = DeadlineAlert.objects.filter(stage="escalation-leader")
+    assert {a.deadline_id for a in leader_alerts} == {d.pk for d in straks}
+    told_later = set(
+        Notification.objects.filter(alert__in=leader_alerts).values_list("recipient", flat=True)
+    )
+    assert told_later == {leader.pk}
 
 
 def test_routine_declarations_refuse_a_step_the_transition_table_forbids():

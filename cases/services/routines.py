@@ -50,14 +50,20 @@ def _model(routine: Routine) -> type[models.Model]:
     return apps.get_model(routine.model)
 
 
-def routine_case_lock(*, routine: Routine, case: models.Model) -> models.Model:
-    """Lock the case row (only its own row, not the joined centre or resident)."""
-    return (
+def routine_case_lock(
+    *, routine: Routine, case: models.Model, states: Iterable[str] | None = None
+) -> models.Model:
+    """Inside a transaction: lock the case row (only its own row, not the joined centre or
+    resident) and, when `states` is given, refuse unless the case is in one of them."""
+    locked = (
         _model(routine)
         .objects.select_for_update(of=("self",))
         .select_related(*routine.lock_related)
         .get(pk=case.pk)
     )
+    if states is not None:
+        routine_require_state(routine=routine, case=locked, states=states)
+    return locked
 
 
 def _state(routine: Routine, case: models.Model) -> str:

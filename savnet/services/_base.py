@@ -3,8 +3,6 @@
 from django.core.exceptions import ValidationError
 
 from cases.services.routines import (
-    routine_case_lock,
-    routine_require_state,
     routine_step_record,
 )
 
@@ -37,14 +35,6 @@ NEGLECT_REPORT_VERSION = 2
 def _refuse(problems: list[str]) -> None:
     if problems:
         raise ValidationError(messages_for(problems))
-
-
-def _lock(report: MissingReport, *allowed: str) -> MissingReport:
-    """Inside a transaction: the locked report, refused unless in one of `allowed`."""
-    locked = routine_case_lock(routine=MISSING, case=report)
-    if allowed:
-        routine_require_state(routine=MISSING, case=locked, states=allowed)
-    return locked
 
 
 def _step_done(report: MissingReport, code: str, *, by, at=None, note: str = "") -> bool:

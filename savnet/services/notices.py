@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from cases.services import timeline_event_record
 from cases.services.routines import (
+    routine_case_lock,
     routine_notice_create,
     routine_step_do,
     routine_step_waive,
@@ -29,8 +30,6 @@ from ..selectors import dispatches_of
 from ._base import (
     CONCERN_PURPOSE,
     POLICE_PURPOSE,
-    State,
-    _lock,
     _refuse,
     _step_done,
 )
@@ -120,7 +119,8 @@ def missing_report_log_call(
         if existing is not None:
             return existing  # the same form submitted twice
     with transaction.atomic():
-        locked = _lock(report, State.OPEN)
+        step = steps.REPRESENTATIVE if party == PhoneCall.Party.REPRESENTATIVE else steps.LAWYER
+        locked = routine_case_lock(routine=MISSING, case=report, states=MISSING.step(step).states)
         _refuse(
             rules.step_time_problems(at=called_at, noticed_at=locked.noticed_at, now=timezone.now())
         )
@@ -151,7 +151,6 @@ def missing_report_log_call(
         except IntegrityError:
             return PhoneCall.objects.get(submission_key=submission_key)
         if reached:
-            step = steps.REPRESENTATIVE if party == PhoneCall.Party.REPRESENTATIVE else steps.LAWYER
             context = documents.base_context(locked)
             context["call"] = documents.call_context(call)
             routine_notice_create(

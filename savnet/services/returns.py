@@ -14,6 +14,7 @@ from cases.services import consent_is_valid_for, deadline_waive, timeline_event_
 from cases.services.deadlines import can_waive
 from cases.services.routines import (
     done_codes,
+    routine_case_lock,
     routine_deadline_open,
     routine_notice_create,
     routine_step_do,
@@ -37,7 +38,6 @@ from ._base import (
     NOTIFIED_PURPOSES,
     WRITTEN_CHANNELS,
     State,
-    _lock,
     _refuse,
     _step_done,
 )
@@ -75,7 +75,9 @@ def missing_report_found(
     ):
         raise ValidationError(_("Say whether the police or child welfare asked for the transport."))
     with transaction.atomic():
-        locked = _lock(report, State.INVESTIGATING, State.OPEN)
+        locked = routine_case_lock(
+            routine=MISSING, case=report, states=MISSING.step(steps.FOUND).states
+        )
         _refuse(
             rules.found_problems(
                 found_at=found_at,
