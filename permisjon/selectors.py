@@ -9,11 +9,13 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
 from cases.models import Deadline, Dispatch
+from cases.services import checklist_status
 from mottak.access import Action, member_centres, member_regions, residents_visible_to
 from mottak.models import Appointment, Resident, Role, Stay
 
 from . import rules
 from .models import ContactPerson, FollowUpCall, LeaveApplication
+from .routine import ATTACHMENT_STEP_CODES, PREPARATION
 
 
 def _with_related(qs: QuerySet[LeaveApplication]) -> QuerySet[LeaveApplication]:
@@ -238,3 +240,23 @@ def decision_open_to(user, application: LeaveApplication) -> bool:
     else:
         ready = application.state == LeaveApplication.State.FORWARDED
     return ready and user_may_decide(user, application)
+
+
+def preparation_open_steps(application: LeaveApplication, outcome: rules.Outcome) -> list[str]:
+    """Labels of the required steps still open: the checklist (PERM-4) and PU's view."""
+    return [str(label) for label in _open_checklist_steps(application)] + [
+        s.message for s in outcome.required_steps
+    ]
+
+
+def _open_checklist_steps(application: LeaveApplication) -> list[str]:
+    """Required PERM-4 steps not done; a step that needs a document counts as open without it."""
+    return [
+        row.step.label
+        for row in checklist_status(application, PREPARATION)
+        if row.step.required
+        and (
+            not row.done
+            or (row.step.code in ATTACHMENT_STEP_CODES and not row.completion.attachment)
+        )
+    ]

@@ -126,7 +126,7 @@ def application_detail(request, pk):
             "application": application,
             "resident": application.resident,
             "outcome": outcome,
-            "open_steps": services.preparation_open_steps(application, outcome),
+            "open_steps": selectors.preparation_open_steps(application, outcome),
             "preparation": routine_page(routine=LEAVE, case=application, checklist=PREPARATION),
             "may_change": may_change,
             "may_decide": may_decide,

@@ -198,6 +198,8 @@ def _record(routine: Routine, case, step: Step, *, by, at, note, attachment, by_
 
 
 def _meet_step_deadline(routine: Routine, case, step: Step, *, by, at: datetime) -> None:
+    if step.due is None and not step.deadline_kind:
+        return  # a step without a deadline has none to meet
     met = deadline_meet_for(owner=case, kind=routine.deadline_kind(step), by=by, at=at)
     if met is not None and step.due is not None and step.due.repeat:
         routine_deadline_open(routine=routine, case=case, step_code=step.code, start=at, by=by)

@@ -1,0 +1,291 @@
+"""PERM-2..PERM-4, PERM-7, PERM-9/10: registering, preparing, forwarding and withdrawing an application."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from cases.services import checklist_status, deadline_waive
+from cases.services.routines import (
+    routine_deadline_open,
+    routine_notice_create,
+    routine_transition,
+)
+from mottak.models import Resident
+
+from .. import documents, rules, selectors
+from .. import routine as steps
+from ..models import ContactPerson, LeaveApplication
+from ..routine import (
+    ATTACHMENT_STEP_CODES,
+    LEAVE,
+    PREPARATION,
+    STEPS_BY_CODE,
+)
+from ._base import ContactPersonData, LeaveApplicationData, State, _check_nothing_open, _do, _event
+
+# --- submit ------------------------------------------------------------------------------
+
+
+def _check_input(data: LeaveApplicationData, contacts: list[ContactPersonData]) -> None:
+    problems = rules.application_input_problems(
+        departure_at=data.departure_at,
+        return_at=data.return_at,
+        contact_birth_dates=[c.date_of_birth for c in contacts],
+        today=timezone.localdate(),
+    )
+    if problems:
+        raise ValidationError([str(rules.INPUT_MESSAGES[p]) for p in problems])
+
+
+def leave_application_submit(
+    *,
+    resident: Resident,
+    data: LeaveApplicationData,
+    contact_persons: list[ContactPersonData],
+    by,
+) -> LeaveApplication:
+    """Register an application (PERM-2) with its contact persons, all or nothing."""
+    _check_input(data, contact_persons)
+    with transaction.atomic():
+        # The resident's row serialises applications: two submits cannot both pass the overlap check.
+        locked = (
+            Resident.objects.select_for_update(of=("self",))
+            .select_related("centre")
+            .get(pk=resident.pk)
+        )
+        if selectors.overlapping_leave_exists(
+            resident=locked, departure_at=data.departure_at, return_at=data.return_at
+        ):
+            raise ValidationError(str(rules.INPUT_MESSAGES["overlap"]))
+        facts = selectors.leave_facts(
+            resident=locked,
+            centre=locked.centre,
+            departure_at=data.departure_at,
+            return_at=data.return_at,
+            abroad=data.abroad,
+            contact_birth_dates=[c.date_of_birth for c in contact_persons],
+        )
+        outcome = rules.assess(facts)
+        application = LeaveApplication.objects.create(
+            resident=locked,
+            centre=locked.centre,
+            decider=outcome.decider,
+            created_by=by,
+            **data.__dict__,
+        )
+        for contact in contact_persons:
+            ContactPerson.objects.create(application=application, **contact.__dict__)
+        _event(
+            application,
+            "leave_submitted",
+            ngettext(
+                "Leave application %(number)s registered (%(days)s day)",
+                "Leave application %(number)s registered (%(days)s days)",
+                outcome.length_days,
+            )
+            % {"number": application, "days": outcome.length_days},
+            by=by,
+            rule_id="PERM-2",
+        )
+        _after_submit(application, by=by)
+    return application
+
+
+def _after_submit(application: LeaveApplication, *, by) -> None:
+    if application.decider == LeaveApplication.Decider.REGION:
+        _open_forwarding_deadline(application, by=by)
+
+
+def _open_forwarding_deadline(application: LeaveApplication, *, by) -> None:
+    """PERM-3: the regional office must have it one week before the leave starts."""
+    routine_deadline_open(routine=LEAVE, case=application, step_code=steps.FORWARD, by=by)
+
+
+# --- preparation ---------------------------------------------------------------------------
+
+
+def leave_application_record_pu_view(
+    *, application: LeaveApplication, view: str, note: str, by, at: datetime | None = None
+) -> LeaveApplication:
+    """PU's view on a clash with transfer or removal plans (PERM-9, PERM-10)."""
+    if view not in {LeaveApplication.PUView.NO_CLASH, LeaveApplication.PUView.CLASHES}:
+        raise ValidationError(_("Choose PU's view."))
+
+    def record(locked: LeaveApplication) -> None:
+        locked.pu_view = view
+        locked.pu_view_note = note
+        locked.pu_view_at = at or timezone.now()
+        locked.save()
+        _event(
+            locked,
+            "leave_pu_view",
+            _("PU's view on leave %(number)s: %(view)s")
+            % {"number": locked, "view": locked.get_pu_view_display()},
+            by=by,
+            rule_id="PERM-10"
+            if locked.resident.asylum_stage == rules.FINAL_REJECTION
+            else "PERM-9",
+        )
+        leave_application_refresh_prepared(locked, by=by)
+
+    return _do(application, steps.PU_VIEW, by=by, work=record).case
+
+
+def leave_application_refresh_prepared(locked: LeaveApplication, *, by) -> None:
+    """Keep the stored decider in step with the facts; mark prepared when nothing is open.
+    Runs in the transaction of every preparation step (the routine's after-step hook)."""
+    outcome = selectors.leave_outcome(locked)
+    if outcome.decider != locked.decider and outcome.decider == LeaveApplication.Decider.REGION:
+        _open_forwarding_deadline(locked, by=by)
+    locked.decider = outcome.decider
+    if locked.state == State.DRAFT and not selectors.preparation_open_steps(locked, outcome):
+        routine_transition(routine=LEAVE, case=locked, to=State.PREPARED, by=by)
+        _event(
+            locked,
+            "leave_prepared",
+            _("The preparation of leave %(number)s is done") % {"number": locked},
+            by=by,
+            rule_id="PERM-4",
+        )
+    locked.save()
+
+
+def leave_application_prepare_step(
+    *,
+    application: LeaveApplication,
+    step_code: str,
+    by,
+    note: str = "",
+    attachment=None,
+    at: datetime | None = None,
+) -> LeaveApplication:
+    """Record one documented preparation step (PERM-4 a–g); the ID copy needs the document."""
+    step = STEPS_BY_CODE.get(step_code)
+    if step is None:
+        raise ValidationError(_("This checklist has no such step."))
+    if step.code in ATTACHMENT_STEP_CODES and not attachment:
+        raise ValidationError(_("Upload the copy of the contact person's ID document."))
+    return _do(
+        application, step.code, by=by, note=note, attachment=attachment, at=at, by_hand=True
+    ).case
+
+
+def leave_application_recommend_refusal(
+    *, application: LeaveApplication, note: str, by
+) -> LeaveApplication:
+    """The centre recommends that the regional office refuses (PERM-7)."""
+    if not note.strip():
+        raise ValidationError(_("Say why the centre recommends refusal."))
+
+    def recommend(locked: LeaveApplication) -> None:
+        locked.centre_recommends_refusal = True
+        locked.centre_recommendation_note = note.strip()
+        locked.save()
+        _event(
+            locked,
+            "leave_refusal_recommended",
+            _("The centre recommends refusing leave %(number)s") % {"number": locked},
+            by=by,
+            rule_id="PERM-7",
+        )
+
+    return _do(application, steps.RECOMMEND_REFUSAL, by=by, work=recommend).case
+
+
+def leave_application_withdraw(
+    *, application: LeaveApplication, reason: str, by
+) -> LeaveApplication:
+    """The minor withdraws, or the leave is called off before departure: the centre leader
+    ends the case, and its open deadlines with it."""
+    if not reason.strip():
+        raise ValidationError(_("Say why the application is withdrawn."))
+
+    def withdraw(locked: LeaveApplication) -> None:
+        locked.decision_reason = reason.strip()
+        for deadline in selectors.pending_deadlines(locked):
+            deadline_waive(deadline=deadline, by=by, reason=reason.strip())
+        _event(
+            locked,
+            "leave_withdrawn",
+            _("Leave application %(number)s withdrawn") % {"number": locked},
+            by=by,
+        )
+
+    return _do(application, steps.WITHDRAW, by=by, work=withdraw, permission="withdraw").case
+
+
+# --- forwarding to the regional office (PERM-3) ------------------------------------------------
+
+
+def _preparation_for_form(application: LeaveApplication) -> tuple[list[dict], list[str]]:
+    rows, attachments = [], []
+    for row in checklist_status(application, PREPARATION):
+        completion = row.completion
+        rows.append(
+            {
+                "label": documents.STEP_LABELS_NB[row.step.code],
+                "done": row.done,
+                "done_at": completion.done_at if completion else None,
+                "note": completion.note if completion else "",
+            }
+        )
+        if completion and completion.attachment and row.step.code in ATTACHMENT_STEP_CODES:
+            attachments.append("Kopi av kontaktpersonens identitetspapirer")
+    return rows, attachments
+
+
+def leave_application_forward(
+    *, application: LeaveApplication, by, channel: str, at: datetime | None = None
+) -> LeaveApplication:
+    """Send the prepared application with its documents to the regional office (PERM-3).
+
+    Late forwarding is allowed, but recorded and shown as late; forwarding meets its deadline.
+    """
+    at = at or timezone.now()
+
+    def forward(locked: LeaveApplication) -> None:
+        outcome = selectors.leave_outcome(locked)
+        if outcome.decider != LeaveApplication.Decider.REGION:
+            raise ValidationError(_("The centre decides this leave itself."))
+        _check_nothing_open(locked, outcome)
+        locked.decider = outcome.decider
+        locked.forwarded_at = at
+        locked.forwarded_by = by
+        locked.forwarded_late = rules.perm_3_forwarded_late(
+            forwarded_at=at, departure_at=locked.departure_at
+        )
+        preparation, attachments = _preparation_for_form(locked)
+        routine_notice_create(
+            routine=LEAVE,
+            case=locked,
+            step_code=steps.FORWARD,
+            channel=channel,
+            context=documents.application_context(
+                locked,
+                preparation=preparation,
+                assessment=documents.assessment_lines(outcome, {}),
+                attachments=attachments,
+                broken_agreements=selectors.broken_agreements_before(
+                    locked.resident, exclude_id=locked.pk
+                ),
+            ),
+            by=by,
+        )
+        summary = (
+            _(
+                "Leave application %(number)s forwarded to the regional office, later than one week before the leave"
+            )
+            if locked.forwarded_late
+            else _("Leave application %(number)s forwarded to the regional office")
+        )
+        _event(
+            locked, "leave_forwarded", summary % {"number": locked}, by=by, rule_id="PERM-3", at=at
+        )
+
+    return _do(application, steps.FORWARD, by=by, work=forward, at=at).case

@@ -1,0 +1,234 @@
+"""PERM-5..PERM-7: during the leave, the return, a late return and the missing report."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cases.services.routines import (
+    routine_deadline_meet,
+    routine_deadline_open,
+)
+
+from .. import routine as steps
+from ..models import FollowUpCall, LeaveApplication
+from ..routine import (
+    LEAVE,
+    RETURN_DUE_LABEL,
+)
+from ._base import State, _do, _event
+
+# --- granted: agreement, representative, follow-up (PERM-5) ---------------------------------
+
+
+def leave_application_representative_told_orally(
+    *, application: LeaveApplication, at: datetime, note: str, by
+) -> LeaveApplication:
+    if at > timezone.now():
+        raise ValidationError(_("The time cannot be in the future."))
+
+    def record(locked: LeaveApplication) -> None:
+        locked.representative_told_orally_at = at
+        locked.representative_told_orally_note = note.strip()
+        locked.save()
+        _event(
+            locked,
+            "leave_representative_told",
+            _("The representative was told orally of leave %(number)s") % {"number": locked},
+            by=by,
+            rule_id="PERM-5",
+            at=at,
+        )
+
+    return _do(application, steps.REPRESENTATIVE_TOLD_ORALLY, by=by, work=record).case
+
+
+def leave_follow_up_call_log(
+    *,
+    application: LeaveApplication,
+    called_at: datetime,
+    spoke_with: str,
+    outcome: str,
+    note: str,
+    by,
+) -> FollowUpCall:
+    if called_at > timezone.now():
+        raise ValidationError(_("The time cannot be in the future."))
+    if outcome not in FollowUpCall.Outcome.values:
+        raise ValidationError(_("Choose the outcome of the call."))
+
+    def log(locked: LeaveApplication) -> FollowUpCall:
+        if locked.departed_at and called_at < locked.departed_at:
+            raise ValidationError(_("A follow-up call cannot be before the minor left."))
+        call = FollowUpCall.objects.create(
+            application=locked,
+            called_at=called_at,
+            spoke_with=spoke_with.strip(),
+            outcome=outcome,
+            note=note.strip(),
+            logged_by=by,
+        )
+        _event(
+            locked,
+            "leave_follow_up_call",
+            _("Follow-up call during leave %(number)s: %(outcome)s")
+            % {"number": locked, "outcome": call.get_outcome_display()},
+            by=by,
+            rule_id="PERM-5",
+            at=called_at,
+        )
+        return call
+
+    return _do(application, steps.FOLLOW_UP_CALL, by=by, work=log).value
+
+
+# --- departure and return ----------------------------------------------------------------
+
+
+def leave_application_mark_departed(
+    *, application: LeaveApplication, at: datetime, by
+) -> LeaveApplication:
+    if at > timezone.now():
+        raise ValidationError(_("The time cannot be in the future."))
+
+    def depart(locked: LeaveApplication) -> None:
+        if at >= locked.return_at:
+            raise ValidationError(_("The minor cannot leave after the agreed return."))
+        locked.departed_at = at
+        _event(
+            locked,
+            "leave_departed",
+            _("Left for leave %(number)s") % {"number": locked},
+            by=by,
+            rule_id="PERM-5",
+            at=at,
+        )
+
+    def watch_return(departed: LeaveApplication) -> None:
+        # Due at the agreed return: being back meets it, else the sweep marks the leave late
+        # (PERM-6, the on-due handler in permisjon/handlers.py).
+        routine_deadline_open(
+            routine=LEAVE, case=departed, step_code=steps.RETURN, by=by, label=RETURN_DUE_LABEL
+        )
+
+    return _do(application, steps.DEPART, by=by, work=depart, then=watch_return).case
+
+
+def leave_application_mark_returned(
+    *, application: LeaveApplication, at: datetime, by, note: str = ""
+) -> LeaveApplication:
+    """The minor is back. Back after the agreed time breaks the agreement (PERM-7)."""
+    if at > timezone.now():
+        raise ValidationError(_("The time cannot be in the future."))
+
+    def come_back(locked: LeaveApplication) -> None:
+        if locked.departed_at and at < locked.departed_at:
+            raise ValidationError(_("The return cannot be before the minor left."))
+        late = at > locked.return_at
+        locked.returned_at = at
+        if late or note.strip():
+            locked.broken_agreement = late or locked.broken_agreement
+            locked.broken_agreement_note = note.strip()
+        summary = (
+            _("Back from leave %(number)s after the agreed time")
+            if late
+            else _("Back from leave %(number)s")
+        )
+        _event(
+            locked,
+            "leave_returned",
+            summary % {"number": locked},
+            by=by,
+            rule_id="PERM-7" if late else "PERM-5",
+            at=at,
+        )
+        routine_deadline_meet(routine=LEAVE, case=locked, step_code=steps.LATE, by=by, at=at)
+
+    return _do(application, steps.RETURN, by=by, work=come_back).case
+
+
+def leave_application_mark_late(*, application_id: int, now: datetime | None = None) -> bool:
+    """Not back at the agreed time: mark late and prompt the staff (PERM-6). Idempotent."""
+    now = now or timezone.now()
+    application = LeaveApplication.objects.filter(
+        pk=application_id, state=State.ONGOING, return_at__lte=now
+    ).first()
+    if application is None:
+        return False
+
+    def mark(locked: LeaveApplication) -> None:
+        _event(
+            locked,
+            "leave_late",
+            _("Not back from leave %(number)s at the agreed time") % {"number": locked},
+            by=None,
+            rule_id="PERM-6",
+            at=now,
+        )
+
+    def open_deadline(late: LeaveApplication) -> None:
+        # PERM-6, SAV-2, R-2: look into it at once; report missing within 24 hours of the
+        # agreed return time. Opened after the step is recorded: recording the step meets
+        # its deadline, which must stay open until the minor is back or reported missing.
+        routine_deadline_open(routine=LEAVE, case=late, step_code=steps.LATE)
+
+    try:
+        _do(application, steps.LATE, by=None, work=mark, then=open_deadline)
+    except ValidationError:
+        return False  # no longer ongoing: back, or already marked by another run
+    return True
+
+
+# --- PERM-6: the missing report ------------------------------------------------------------
+
+MISSING_SOURCE = "late_return"
+
+
+def leave_application_report_missing(
+    *,
+    application: LeaveApplication,
+    by,
+    circumstances: str,
+    reason_to_believe_at: datetime | None = None,
+):
+    """Open the missing report, filled in from the leave; the missing routine (SAV-*) takes over."""
+    from savnet.services import missing_report_open
+
+    if not circumstances.strip():
+        raise ValidationError(_("Say what is known about the disappearance."))
+    reason_at = reason_to_believe_at or timezone.now()
+
+    def report_missing(locked: LeaveApplication):
+        if locked.missing_report_id:
+            raise ValidationError(_("A missing report has already been opened from this leave."))
+        report = missing_report_open(
+            resident=locked.resident,
+            reason_to_believe_at=reason_at,
+            noticed_at=min(locked.return_at, reason_at),
+            last_seen_at=locked.departed_at,
+            circumstances=circumstances.strip(),
+            by=by,
+            source=MISSING_SOURCE,
+            known_address=locked.destination_address,
+            known_address_municipality=locked.destination_municipality,
+        )
+        locked.missing_report_id = report.pk
+        locked.missing_report_opened_at = reason_at
+        if reason_at > locked.return_at:
+            locked.broken_agreement = True
+        locked.save()
+        routine_deadline_meet(routine=LEAVE, case=locked, step_code=steps.LATE, by=by, at=reason_at)
+        _event(
+            locked,
+            "leave_reported_missing",
+            _("Reported missing during leave %(number)s") % {"number": locked},
+            by=by,
+            rule_id="PERM-6",
+            at=reason_at,
+        )
+        return report
+
+    return _do(application, steps.REPORT_MISSING, by=by, work=report_missing).value
