@@ -156,7 +156,9 @@ def _seed_base():
 
     # The finished report: every step of the missing checklist done through the services,
     # the written notices rendered and recorded as sent (R-13).
-    report = savnet.missing_report_open(resident=_resident(centre, DONE), by=staff, **report_times())
+    report = savnet.missing_report_open(
+        resident=_resident(centre, DONE), by=staff, **report_times()
+    )
     called = timezone.now() - timedelta(minutes=30)
     written = [
         savnet.missing_report_send_to_police(report=report, by=staff),
@@ -258,7 +260,9 @@ def kernel_step(fx: Fixture, report=None):
     from cases.services.routines import routine_step_do
     from savnet.routine import MISSING, SESAM
 
-    result = routine_step_do(routine=MISSING, case=report or fx.report, step_code=SESAM, by=fx.staff)
+    result = routine_step_do(
+        routine=MISSING, case=report or fx.report, step_code=SESAM, by=fx.staff
+    )
     assert result.recorded
     return result
 
@@ -485,7 +489,7 @@ def queries(fn, fx: Fixture, *, writes: bool) -> tuple[int, int, list[str]]:
 def interleaved_ms(subjects: dict, fx: Fixture, n: int, *, writes: bool) -> dict[str, float]:
     """Median ms of each subject, the subjects taking turns so a busy moment hits them all."""
     times: dict[str, list[float]] = {name: [] for name in subjects}
-    for name, fn in subjects.items():  # warm-up: caches, prepared plans
+    for fn in subjects.values():  # warm-up: caches, prepared plans
         with rolled_back():
             fn(fx)
     for _ in range(n):
