@@ -26,6 +26,7 @@ class Channel(StrEnum):
 # and the few instances that are not in the directory.
 POLICE = "police"
 CHILD_WELFARE = "child_welfare"
+CHILD_WELFARE_DUTY = "child_welfare_duty"
 COUNTY_GOVERNOR = "county_governor"
 SCHOOL = "school"
 HEALTH_OFFICE = "health_office"
@@ -47,6 +48,7 @@ DIRECTORY_KINDS = frozenset(
     {
         POLICE,
         CHILD_WELFARE,
+        CHILD_WELFARE_DUTY,
         COUNTY_GOVERNOR,
         SCHOOL,
         HEALTH_OFFICE,

@@ -17,6 +17,7 @@ Kind = ExternalRecipient.Kind
 FALLBACK_NAMES = {
     Kind.POLICE: "Politiet, {place}",
     Kind.CHILD_WELFARE: "Barneverntjenesten i {place}",
+    Kind.CHILD_WELFARE_DUTY: "Barnevernsvakten i {place}",
     Kind.COUNTY_GOVERNOR: "Statsforvalteren i {place}",
     Kind.HEALTH_OFFICE: "Helsestasjonen i {place}",
     Kind.SCHOOL: "Skolen i {place}",
@@ -66,6 +67,38 @@ def child_welfare_service(
         fallback_name=fallback_name,
         fallback_address=fallback_address,
     )
+
+
+def child_welfare_duty_service(municipality: str) -> dict:
+    """The child-welfare duty service (barnevernsvakt) outside office hours (R-12)."""
+    return recipient_in_municipality(Kind.CHILD_WELFARE_DUTY, municipality)
+
+
+def health_office(municipality: str) -> dict:
+    return recipient_in_municipality(Kind.HEALTH_OFFICE, municipality)
+
+
+def school(municipality: str) -> dict:
+    return recipient_in_municipality(Kind.SCHOOL, municipality)
+
+
+def county_governor(county: str) -> dict:
+    """Statsforvalteren of the county (R-23: the seed's "Fylkesmannen")."""
+    entry = ExternalRecipient.objects.filter(
+        kind=Kind.COUNTY_GOVERNOR, county__iexact=county.strip()
+    ).first()
+    if entry is not None:
+        return {"recipient": entry}
+    return named(Kind.COUNTY_GOVERNOR, f"Statsforvalteren i {county.strip()}")
+
+
+def county_governor_of_centre(centre) -> dict:
+    """The centre's county governor; without a county on record, the one whose directory
+    entry serves the centre's municipality, else named after the municipality for staff to
+    correct before sending."""
+    if centre.county.strip():
+        return county_governor(centre.county)
+    return recipient_in_municipality(Kind.COUNTY_GOVERNOR, centre.municipality)
 
 
 def regional_office(region: Region) -> dict:

@@ -71,6 +71,8 @@ class Centre(models.Model):
     kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
     operator = models.CharField(_("operator"), max_length=16, choices=Operator.choices)
     municipality = models.CharField(_("municipality"), max_length=80)
+    # Which Statsforvalteren (county governor) the centre's notices go to.
+    county = models.CharField(_("county"), max_length=80, blank=True)
     address = models.CharField(_("postal address"), max_length=200, blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     region = models.ForeignKey(
@@ -284,6 +286,7 @@ class ExternalRecipient(models.Model):
     class Kind(models.TextChoices):
         POLICE = "police", _("Police district")
         CHILD_WELFARE = "child_welfare", _("Child-welfare service")
+        CHILD_WELFARE_DUTY = "child_welfare_duty", _("Child-welfare duty service (barnevernsvakt)")
         COUNTY_GOVERNOR = "county_governor", _("County governor")
         SCHOOL = "school", _("School")
         HEALTH_OFFICE = "health_office", _("Municipal health office")
@@ -300,6 +303,8 @@ class ExternalRecipient(models.Model):
     address = models.CharField(_("postal address"), max_length=200)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     municipality = models.CharField(_("municipality"), max_length=80, blank=True)
+    # For a county governor (Statsforvalteren): the county it serves.
+    county = models.CharField(_("county"), max_length=80, blank=True)
     history = HistoricalRecords()
 
     class Meta:

@@ -18,6 +18,7 @@ from django.utils import timezone
 from cases import routines
 from cases.models import ChecklistStepCompletion, Deadline
 from cases.services.routines import routine_step_do
+from mottak.models import ExternalRecipient
 from permisjon import services as leave_services
 from permisjon.models import LeaveApplication
 from savnet import services as missing_services
@@ -269,3 +270,24 @@ def test_a_repeating_deadline_opens_the_next_when_met(staff, resident):
     due = timezone.localtime(following.due_at)
     assert (due.year * 12 + due.month) - (local.year * 12 + local.month) == 3
     assert isinstance(following.due_at, datetime)
+
+
+def test_the_regional_office_has_one_identity_in_every_routine(region):
+    """P7: the leave and the missing routine address the same office the same way."""
+    from permisjon.routine import _regional_office as leave_office
+    from savnet.routine import _regional_office as missing_office
+
+    class Case:
+        class centre:
+            pass
+
+    Case.centre.region = region
+    from mottak import directory
+
+    named = directory.regional_office(region)
+    assert named["recipient_name"] == f"UDI {region.name}"
+    assert leave_office(Case) == missing_office(Case) == named
+    office = ExternalRecipient.objects.create(
+        kind=ExternalRecipient.Kind.UDI_REGION, name=region.name, address="Postboks 1"
+    )
+    assert leave_office(Case) == missing_office(Case) == {"recipient": office}
