@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from cases.services import timeline_event_record
 from cases.services.routines import (
+    routine_notice_create,
     routine_step_do,
 )
 
@@ -55,14 +56,24 @@ def _do(application: LeaveApplication, step: str, *, by, work=None, permission: 
     )
 
 
-def _event(application: LeaveApplication, kind: str, summary: str, *, by, rule_id="", at=None):
+def _event(
+    application: LeaveApplication, kind: str, summary: str, *, by, rule_id="", at=None, **params
+):
+    """A timeline entry on the resident; the summary names the leave as %(number)s."""
     timeline_event_record(
         subject=application.resident,
         kind=kind,
-        summary=summary,
+        summary=summary % {"number": application, **params},
         actor=by,
         rule_id=rule_id,
         at=at,
+    )
+
+
+def _notice(locked: LeaveApplication, code: str, *, by, channel: str, context: dict, **kw):
+    """Make the step's declared notice for the locked application."""
+    return routine_notice_create(
+        routine=LEAVE, case=locked, step_code=code, by=by, channel=channel, context=context, **kw
     )
 
 

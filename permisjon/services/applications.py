@@ -13,7 +13,6 @@ from django.utils.translation import ngettext
 from cases.services import checklist_status, deadline_waive
 from cases.services.routines import (
     routine_deadline_open,
-    routine_notice_create,
     routine_transition,
 )
 from mottak.models import Resident
@@ -27,7 +26,15 @@ from ..routine import (
     PREPARATION,
     STEPS_BY_CODE,
 )
-from ._base import ContactPersonData, LeaveApplicationData, State, _check_nothing_open, _do, _event
+from ._base import (
+    ContactPersonData,
+    LeaveApplicationData,
+    State,
+    _check_nothing_open,
+    _do,
+    _event,
+    _notice,
+)
 
 # --- submit ------------------------------------------------------------------------------
 
@@ -88,8 +95,8 @@ def leave_application_submit(
                 "Leave application %(number)s registered (%(days)s day)",
                 "Leave application %(number)s registered (%(days)s days)",
                 outcome.length_days,
-            )
-            % {"number": application, "days": outcome.length_days},
+            ),
+            days=outcome.length_days,
             by=by,
             rule_id="PERM-2",
         )
@@ -125,8 +132,8 @@ def leave_application_record_pu_view(
         _event(
             locked,
             "leave_pu_view",
-            _("PU's view on leave %(number)s: %(view)s")
-            % {"number": locked, "view": locked.get_pu_view_display()},
+            _("PU's view on leave %(number)s: %(view)s"),
+            view=locked.get_pu_view_display(),
             by=by,
             rule_id="PERM-10"
             if locked.resident.asylum_stage == rules.FINAL_REJECTION
@@ -149,7 +156,7 @@ def leave_application_refresh_prepared(locked: LeaveApplication, *, by) -> None:
         _event(
             locked,
             "leave_prepared",
-            _("The preparation of leave %(number)s is done") % {"number": locked},
+            _("The preparation of leave %(number)s is done"),
             by=by,
             rule_id="PERM-4",
         )
@@ -190,7 +197,7 @@ def leave_application_recommend_refusal(
         _event(
             locked,
             "leave_refusal_recommended",
-            _("The centre recommends refusing leave %(number)s") % {"number": locked},
+            _("The centre recommends refusing leave %(number)s"),
             by=by,
             rule_id="PERM-7",
         )
@@ -213,7 +220,7 @@ def leave_application_withdraw(
         _event(
             locked,
             "leave_withdrawn",
-            _("Leave application %(number)s withdrawn") % {"number": locked},
+            _("Leave application %(number)s withdrawn"),
             by=by,
         )
 
@@ -261,10 +268,9 @@ def leave_application_forward(
             forwarded_at=at, departure_at=locked.departure_at
         )
         preparation, attachments = _preparation_for_form(locked)
-        routine_notice_create(
-            routine=LEAVE,
-            case=locked,
-            step_code=steps.FORWARD,
+        _notice(
+            locked,
+            steps.FORWARD,
             channel=channel,
             context=documents.application_context(
                 locked,
@@ -284,8 +290,6 @@ def leave_application_forward(
             if locked.forwarded_late
             else _("Leave application %(number)s forwarded to the regional office")
         )
-        _event(
-            locked, "leave_forwarded", summary % {"number": locked}, by=by, rule_id="PERM-3", at=at
-        )
+        _event(locked, "leave_forwarded", summary, by=by, rule_id="PERM-3", at=at)
 
     return _do(application, steps.FORWARD, by=by, work=forward, at=at).case

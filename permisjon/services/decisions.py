@@ -10,7 +10,6 @@ from django.utils.translation import gettext as _
 
 from cases.services.routines import (
     routine_deadline_meet,
-    routine_notice_create,
 )
 from mottak import directory
 
@@ -20,7 +19,7 @@ from ..models import LeaveApplication
 from ..routine import (
     LEAVE,
 )
-from ._base import State, _check_nothing_open, _do, _event
+from ._base import State, _check_nothing_open, _do, _event, _notice
 
 # --- deciding ----------------------------------------------------------------------------
 
@@ -93,16 +92,15 @@ def _after_grant(application: LeaveApplication, *, by) -> None:
     _event(
         application,
         "leave_granted",
-        _("Leave %(number)s granted by %(decider)s")
-        % {"number": application, "decider": application.get_decider_display()},
+        _("Leave %(number)s granted by %(decider)s"),
+        decider=application.get_decider_display(),
         by=by,
         rule_id="PERM-1",
         at=application.decided_at,
     )
-    routine_notice_create(
-        routine=LEAVE,
-        case=application,
-        step_code=steps.GRANT,
+    _notice(
+        application,
+        steps.GRANT,
         purpose=steps.AGREEMENT_PURPOSE,
         channel="by_hand",
         context=documents.decision_context(application),
@@ -116,10 +114,9 @@ def _after_grant(application: LeaveApplication, *, by) -> None:
 def _notify_representative(
     application, *, by, channel: str, step_code: str, recipient: dict | None = None
 ):
-    return routine_notice_create(
-        routine=LEAVE,
-        case=application,
-        step_code=step_code,
+    return _notice(
+        application,
+        step_code,
         purpose="leave_notice",
         channel=channel,
         context=documents.decision_context(application),
@@ -147,8 +144,8 @@ def leave_application_refuse(
         _event(
             refused,
             "leave_refused",
-            _("Leave %(number)s refused by %(decider)s")
-            % {"number": refused, "decider": refused.get_decider_display()},
+            _("Leave %(number)s refused by %(decider)s"),
+            decider=refused.get_decider_display(),
             by=by,
             rule_id="PERM-1",
             at=refused.decided_at,

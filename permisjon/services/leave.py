@@ -37,7 +37,7 @@ def leave_application_representative_told_orally(
         _event(
             locked,
             "leave_representative_told",
-            _("The representative was told orally of leave %(number)s") % {"number": locked},
+            _("The representative was told orally of leave %(number)s"),
             by=by,
             rule_id="PERM-5",
             at=at,
@@ -74,8 +74,8 @@ def leave_follow_up_call_log(
         _event(
             locked,
             "leave_follow_up_call",
-            _("Follow-up call during leave %(number)s: %(outcome)s")
-            % {"number": locked, "outcome": call.get_outcome_display()},
+            _("Follow-up call during leave %(number)s: %(outcome)s"),
+            outcome=call.get_outcome_display(),
             by=by,
             rule_id="PERM-5",
             at=called_at,
@@ -101,7 +101,7 @@ def leave_application_mark_departed(
         _event(
             locked,
             "leave_departed",
-            _("Left for leave %(number)s") % {"number": locked},
+            _("Left for leave %(number)s"),
             by=by,
             rule_id="PERM-5",
             at=at,
@@ -140,7 +140,7 @@ def leave_application_mark_returned(
         _event(
             locked,
             "leave_returned",
-            summary % {"number": locked},
+            summary,
             by=by,
             rule_id="PERM-7" if late else "PERM-5",
             at=at,
@@ -163,7 +163,7 @@ def leave_application_mark_late(*, application_id: int, now: datetime | None = N
         _event(
             locked,
             "leave_late",
-            _("Not back from leave %(number)s at the agreed time") % {"number": locked},
+            _("Not back from leave %(number)s at the agreed time"),
             by=None,
             rule_id="PERM-6",
             at=now,
@@ -224,7 +224,7 @@ def leave_application_report_missing(
         _event(
             locked,
             "leave_reported_missing",
-            _("Reported missing during leave %(number)s") % {"number": locked},
+            _("Reported missing during leave %(number)s"),
             by=by,
             rule_id="PERM-6",
             at=reason_at,

@@ -3,6 +3,8 @@
 from django.core.exceptions import ValidationError
 
 from cases.services.routines import (
+    routine_notice_create,
+    routine_step_do,
     routine_step_record,
 )
 
@@ -40,4 +42,16 @@ def _refuse(problems: list[str]) -> None:
 def _step_done(report: MissingReport, code: str, *, by, at=None, note: str = "") -> bool:
     return routine_step_record(
         routine=MISSING, case=report, step_code=code, by=by, at=at, note=note
+    )
+
+
+def _step(report: MissingReport, code: str, *, by, work=None, **kw):
+    """Perform one declared step of the missing routine (cases.services.routines)."""
+    return routine_step_do(routine=MISSING, case=report, step_code=code, by=by, work=work, **kw)
+
+
+def _notice(locked: MissingReport, code: str, *, by, channel: str, context: dict, **kw):
+    """Make the step's declared notice for the locked report."""
+    return routine_notice_create(
+        routine=MISSING, case=locked, step_code=code, by=by, channel=channel, context=context, **kw
     )

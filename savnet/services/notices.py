@@ -11,8 +11,6 @@ from django.utils.translation import gettext as _
 from cases.services import timeline_event_record
 from cases.services.routines import (
     routine_case_lock,
-    routine_notice_create,
-    routine_step_do,
     routine_step_waive,
 )
 from mottak import directory
@@ -30,7 +28,9 @@ from ..selectors import dispatches_of
 from ._base import (
     CONCERN_PURPOSE,
     POLICE_PURPOSE,
+    _notice,
     _refuse,
+    _step,
     _step_done,
 )
 
@@ -41,18 +41,15 @@ def missing_report_send_to_police(*, report: MissingReport, by, channel: str = "
     """SAV-3: UDI's missing-person form to the police district of the centre's municipality."""
 
     def send(locked: MissingReport):
-        return routine_notice_create(
-            routine=MISSING,
-            case=locked,
-            step_code=steps.POLICE,
+        return _notice(
+            locked,
+            steps.POLICE,
             channel=channel,
             context=documents.base_context(locked),
             by=by,
         )
 
-    return routine_step_do(
-        routine=MISSING, case=report, step_code=steps.POLICE, by=by, work=send
-    ).value
+    return _step(report, steps.POLICE, by=by, work=send).value
 
 
 # ---- SAV-4: child welfare -----------------------------------------------------------------------
@@ -75,10 +72,9 @@ def missing_report_send_to_child_welfare(
             municipality=municipality,
             to_known_address=municipality != locked.centre.municipality,
         )
-        return routine_notice_create(
-            routine=MISSING,
-            case=locked,
-            step_code=steps.CHILD_WELFARE,
+        return _notice(
+            locked,
+            steps.CHILD_WELFARE,
             channel=channel,
             context=context,
             by=by,
@@ -87,9 +83,7 @@ def missing_report_send_to_child_welfare(
             ),
         )
 
-    return routine_step_do(
-        routine=MISSING, case=report, step_code=steps.CHILD_WELFARE, by=by, work=send
-    ).value
+    return _step(report, steps.CHILD_WELFARE, by=by, work=send).value
 
 
 # ---- SAV-5: the representative and the lawyer by phone ---------------------------------------
@@ -153,10 +147,9 @@ def missing_report_log_call(
         if reached:
             context = documents.base_context(locked)
             context["call"] = documents.call_context(call)
-            routine_notice_create(
-                routine=MISSING,
-                case=locked,
-                step_code=step,
+            _notice(
+                locked,
+                step,
                 channel="phone",
                 context=context,
                 by=by,
@@ -196,9 +189,7 @@ def missing_report_cancel_appointments(
             if any(p.unit == unit for p in plans)
         ]
 
-    return routine_step_do(
-        routine=MISSING, case=report, step_code=steps.APPOINTMENTS, by=by, work=cancel
-    ).value
+    return _step(report, steps.APPOINTMENTS, by=by, work=cancel).value
 
 
 def _cancel_with(locked: MissingReport, unit: str, plans: list, *, by, channel: str):
@@ -208,10 +199,9 @@ def _cancel_with(locked: MissingReport, unit: str, plans: list, *, by, channel: 
         high_priority=any(p.high_priority for p in plans),
     )
     earlier = AppointmentCancellation.objects.filter(report=locked, unit=unit).count()
-    dispatch = routine_notice_create(
-        routine=MISSING,
-        case=locked,
-        step_code=steps.APPOINTMENTS,
+    dispatch = _notice(
+        locked,
+        steps.APPOINTMENTS,
         channel=channel,
         context=context,
         by=by,
@@ -256,10 +246,9 @@ def missing_report_record_sesam(
         )
         return registration
 
-    return routine_step_do(
-        routine=MISSING,
-        case=report,
-        step_code=steps.SESAM,
+    return _step(
+        report,
+        steps.SESAM,
         by=by,
         work=register,
         at=registered_at,
@@ -292,18 +281,15 @@ def missing_report_send_regional_copies(*, report: MissingReport, by, channel: s
             ],
             sesam_registered_at=documents.iso(sesam.registered_at if sesam else None),
         )
-        return routine_notice_create(
-            routine=MISSING,
-            case=locked,
-            step_code=steps.REGIONAL_COPIES,
+        return _notice(
+            locked,
+            steps.REGIONAL_COPIES,
             channel=channel,
             context=context,
             by=by,
         )
 
-    return routine_step_do(
-        routine=MISSING, case=report, step_code=steps.REGIONAL_COPIES, by=by, work=send
-    ).value
+    return _step(report, steps.REGIONAL_COPIES, by=by, work=send).value
 
 
 # ---- Waiving a step ------------------------------------------------------------------------------

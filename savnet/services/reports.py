@@ -10,7 +10,6 @@ from django.utils.translation import gettext as _
 from cases.services import timeline_event_record
 from cases.services.routines import (
     routine_deadlines_open,
-    routine_step_do,
 )
 from mottak.models import Resident
 
@@ -23,6 +22,7 @@ from ..routine import MISSING
 from ._base import (
     State,
     _refuse,
+    _step,
     _step_done,
 )
 
@@ -215,6 +215,4 @@ def missing_report_investigation_end(*, report: MissingReport, note: str, by) ->
             summary=_("Absence explained; no missing report"),
         )
 
-    return routine_step_do(
-        routine=MISSING, case=report, step_code=steps.INVESTIGATION_END, by=by, work=explain
-    ).case
+    return _step(report, steps.INVESTIGATION_END, by=by, work=explain).case

@@ -16,8 +16,6 @@ from cases.services.routines import (
     done_codes,
     routine_case_lock,
     routine_deadline_open,
-    routine_notice_create,
-    routine_step_do,
     routine_transition,
 )
 from mottak import directory
@@ -38,7 +36,9 @@ from ._base import (
     NOTIFIED_PURPOSES,
     WRITTEN_CHANNELS,
     State,
+    _notice,
     _refuse,
+    _step,
     _step_done,
 )
 
@@ -172,10 +172,9 @@ def _found_notice(report: MissingReport, original, base: dict, *, kind: str, by)
         if original.recipient_id
         else directory.named(kind, original.recipient_name, address)
     )
-    return routine_notice_create(
-        routine=MISSING,
-        case=report,
-        step_code=steps.FOUND_NOTICES,
+    return _notice(
+        report,
+        steps.FOUND_NOTICES,
         channel=channel,
         context=dict(base, show_whereabouts=kind in ("police", "child_welfare")),
         by=by,
@@ -254,10 +253,9 @@ def missing_report_record_follow_up(
         )
         return conversation
 
-    return routine_step_do(
-        routine=MISSING,
-        case=report,
-        step_code=steps.FOLLOW_UP_CONVERSATION,
+    return _step(
+        report,
+        steps.FOLLOW_UP_CONVERSATION,
         by=by,
         work=record,
         at=data.held_at,
@@ -281,10 +279,9 @@ def missing_report_record_general_procedure(*, report: MissingReport, note: str,
         if steps.GENERAL_PROCEDURE in done_codes(locked, steps.RETURN_CHECKLIST):
             raise ValidationError(_("This step is already recorded."))
 
-    routine_step_do(
-        routine=MISSING,
-        case=report,
-        step_code=steps.GENERAL_PROCEDURE,
+    _step(
+        report,
+        steps.GENERAL_PROCEDURE,
         by=by,
         work=check,
         note=note,
@@ -310,10 +307,9 @@ def missing_report_send_neglect_reports(
         )
         child_welfare = steps.MISSING.step(steps.NEGLECT_REPORTS).notices[0].recipient(locked)
         return [
-            routine_notice_create(
-                routine=MISSING,
-                case=locked,
-                step_code=steps.NEGLECT_REPORTS,
+            _notice(
+                locked,
+                steps.NEGLECT_REPORTS,
                 purpose=CONCERN_PURPOSE,
                 # A named fallback goes by hand: its address is not in the directory.
                 channel=channel if "recipient" in child_welfare else "by_hand",
@@ -322,10 +318,9 @@ def missing_report_send_neglect_reports(
                 by=by,
                 recipient=child_welfare,
             ),
-            routine_notice_create(
-                routine=MISSING,
-                case=locked,
-                step_code=steps.NEGLECT_REPORTS,
+            _notice(
+                locked,
+                steps.NEGLECT_REPORTS,
                 purpose=CONCERN_COPY_PURPOSE,
                 channel=channel,
                 context=dict(context, to_child_welfare=False),
@@ -334,9 +329,7 @@ def missing_report_send_neglect_reports(
             ),
         ]
 
-    return routine_step_do(
-        routine=MISSING, case=report, step_code=steps.NEGLECT_REPORTS, by=by, work=send
-    ).value
+    return _step(report, steps.NEGLECT_REPORTS, by=by, work=send).value
 
 
 def missing_report_send_asylum_info(*, report: MissingReport, by, channel: str = "post"):
@@ -357,18 +350,15 @@ def missing_report_send_asylum_info(*, report: MissingReport, by, channel: str =
             )
         context = documents.base_context(locked)
         context["conversation"] = documents.conversation_context(conversation)
-        return routine_notice_create(
-            routine=MISSING,
-            case=locked,
-            step_code=steps.ASYLUM_INFO,
+        return _notice(
+            locked,
+            steps.ASYLUM_INFO,
             channel=channel,
             context=context,
             by=by,
         )
 
-    return routine_step_do(
-        routine=MISSING, case=report, step_code=steps.ASYLUM_INFO, by=by, work=send
-    ).value
+    return _step(report, steps.ASYLUM_INFO, by=by, work=send).value
 
 
 def missing_report_close(*, report: MissingReport, by) -> MissingReport:
@@ -390,6 +380,4 @@ def missing_report_close(*, report: MissingReport, by) -> MissingReport:
             summary=_("Missing report closed"),
         )
 
-    return routine_step_do(
-        routine=MISSING, case=report, step_code=steps.CLOSE, by=by, work=check
-    ).case
+    return _step(report, steps.CLOSE, by=by, work=check).case
