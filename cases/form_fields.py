@@ -80,10 +80,11 @@ class _RangeMixin:
     """Refuses values outside [earliest, latest]; subclasses say how values compare."""
 
     display_format: str
+    default_latest: Bound
 
-    def __init__(self, *, earliest: Bound, latest: Bound, **kwargs):
+    def __init__(self, *, earliest: Bound = EARLIEST_DATE, latest: Bound | None = None, **kwargs):
         self.earliest = earliest
-        self.latest = latest
+        self.latest = latest if latest is not None else self.default_latest
         super().__init__(**kwargs)
 
     def comparable(self, value):
@@ -119,14 +120,7 @@ class PlausibleDateField(_RangeMixin, forms.DateField):
         "out_of_range": _("Enter a date between %(min)s and %(max)s."),
     }
 
-    def __init__(
-        self,
-        *,
-        earliest: Bound = EARLIEST_DATE,
-        latest: Bound = DATE_PLANNING_HORIZON,
-        **kwargs,
-    ):
-        super().__init__(earliest=earliest, latest=latest, **kwargs)
+    default_latest = staticmethod(DATE_PLANNING_HORIZON)
 
     def comparable(self, value) -> date | None:
         if isinstance(value, datetime):
@@ -144,14 +138,7 @@ class PlausibleDateTimeField(_RangeMixin, forms.DateTimeField):
         "out_of_range": _("Enter a date and time between %(min)s and %(max)s."),
     }
 
-    def __init__(
-        self,
-        *,
-        earliest: Bound = EARLIEST_DATE,
-        latest: Bound = TIME_PLANNING_HORIZON,
-        **kwargs,
-    ):
-        super().__init__(earliest=earliest, latest=latest, **kwargs)
+    default_latest = staticmethod(TIME_PLANNING_HORIZON)
 
     def comparable(self, value) -> datetime | None:
         if not isinstance(value, datetime):

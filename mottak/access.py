@@ -163,7 +163,8 @@ def capability_register(name: str, predicate: Callable[[User], bool]) -> None:
     _capabilities[name] = predicate
 
 
-def menu_register(*, label, url_name: str, capability: str, order: int) -> None:
+def menu_register(url_name: str, label, capability: str, order: int) -> None:
+    """A main-menu entry, shown to whoever may use the capability, in `order`."""
     _menu[url_name] = MenuEntry(label, url_name, capability, order)
 
 
@@ -199,23 +200,10 @@ def register_capabilities() -> None:
     capability_register("mottak.see_residents", lambda user: not sees_aggregates_only(user))
     capability_register("mottak.register_resident", works_at_a_centre)
     capability_register("mottak.administer", lambda user: user.is_admin_role and user.is_staff)
-    menu_register(label=_("Start"), url_name="home", capability="mottak.any", order=0)
+    menu_register("home", _("Start"), "mottak.any", 0)
     capability_register("mottak.any", lambda user: True)
+    menu_register("mottak:resident_list", _("Residents"), "mottak.see_residents", 10)
     menu_register(
-        label=_("Residents"),
-        url_name="mottak:resident_list",
-        capability="mottak.see_residents",
-        order=10,
+        "mottak:resident_register", _("Register a resident"), "mottak.register_resident", 20
     )
-    menu_register(
-        label=_("Register a resident"),
-        url_name="mottak:resident_register",
-        capability="mottak.register_resident",
-        order=20,
-    )
-    menu_register(
-        label=_("Administration"),
-        url_name="admin:index",
-        capability="mottak.administer",
-        order=1000,
-    )
+    menu_register("admin:index", _("Administration"), "mottak.administer", 1000)

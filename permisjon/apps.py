@@ -30,12 +30,7 @@ def register_capabilities() -> None:
         "permisjon.decide_in_region",
         lambda user: works_at_a_regional_office(user) and not works_at_a_centre(user),
     )
+    menu_register("permisjon:list", _("Leave"), "permisjon.apply", 30)
     menu_register(
-        label=_("Leave"), url_name="permisjon:list", capability="permisjon.apply", order=30
-    )
-    menu_register(
-        label=_("Leave applications"),
-        url_name="permisjon:region_queue",
-        capability="permisjon.decide_in_region",
-        order=31,
+        "permisjon:region_queue", _("Leave applications"), "permisjon.decide_in_region", 31
     )

@@ -31,15 +31,5 @@ def register_capabilities() -> None:
     )
     capability_register("savnet.see_overview", sees_aggregates_only)
     capability_register("savnet.see_region", works_at_a_regional_office)
-    menu_register(
-        label=_("Missing minors"),
-        url_name="savnet:list",
-        capability="savnet.follow_cases",
-        order=40,
-    )
-    menu_register(
-        label=_("Missing minors"),
-        url_name="savnet:overview",
-        capability="savnet.see_overview",
-        order=41,
-    )
+    menu_register("savnet:list", _("Missing minors"), "savnet.follow_cases", 40)
+    menu_register("savnet:overview", _("Missing minors"), "savnet.see_overview", 41)

@@ -160,7 +160,8 @@ def report_detail(request, report_id: int):
     now = timezone.now()
     steps = routine_page(routine=MISSING, case=report, checklist=MISSING_CHECKLIST)
     done_return = routine_page(routine=MISSING, case=report, checklist=RETURN_CHECKLIST)
-    done_codes = [row.step.code for row in steps if row.done]
+    # A step whose notice is made (sent or not) offers no form to make it again.
+    made_codes = {row.step.code for row in steps if row.done or row.awaiting_sending}
     can_change = (
         residents_visible_to(request.user, Action.CHANGE).filter(pk=report.resident_id).exists()
     )
@@ -175,7 +176,7 @@ def report_detail(request, report_id: int):
         if report.limit_at and report.state == MissingReport.State.OPEN
         else None,
         "dispatches": [(d, purpose_label(d.purpose)) for d in selectors.dispatches_of(report)],
-        "done_codes": set(done_codes),
+        "made_codes": made_codes,
         "calls": list(report.calls.select_related("called_by")),
         "sesam": getattr(report, "sesam_registration", None),
         "conversation": getattr(report, "follow_up", None),

@@ -12,8 +12,7 @@ from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext_lazy
 
 from ..models import DeadlineAlert, Notification
 
@@ -27,40 +26,44 @@ class EmailEntry(NamedTuple):
     path: str
 
 
-def notification_email_text(*, kind: str, place: str, count: int) -> str:
-    if kind == DeadlineAlert.Kind.ESCALATION:
-        return ngettext(
-            "%(count)d deadline overdue at %(place)s",
-            "%(count)d deadlines overdue at %(place)s",
-            count,
-        ) % {"count": count, "place": place}
-    if kind == DeadlineAlert.Kind.OPENED:
-        return ngettext(
-            "%(count)d urgent deadline opened at %(place)s",
-            "%(count)d urgent deadlines opened at %(place)s",
-            count,
-        ) % {"count": count, "place": place}
-    if kind == DeadlineAlert.Kind.UNDONE:
-        return ngettext(
-            "%(count)d urgent deadline still undone at %(place)s",
-            "%(count)d urgent deadlines still undone at %(place)s",
-            count,
-        ) % {"count": count, "place": place}
-    return ngettext(
+# What an e-mail says per kind of alert: a count and a place, never anything about a child.
+EMAIL_TEXTS = {
+    DeadlineAlert.Kind.ESCALATION: ngettext_lazy(
+        "%(count)d deadline overdue at %(place)s",
+        "%(count)d deadlines overdue at %(place)s",
+        "count",
+    ),
+    DeadlineAlert.Kind.OPENED: ngettext_lazy(
+        "%(count)d urgent deadline opened at %(place)s",
+        "%(count)d urgent deadlines opened at %(place)s",
+        "count",
+    ),
+    DeadlineAlert.Kind.UNDONE: ngettext_lazy(
+        "%(count)d urgent deadline still undone at %(place)s",
+        "%(count)d urgent deadlines still undone at %(place)s",
+        "count",
+    ),
+    DeadlineAlert.Kind.REMINDER: ngettext_lazy(
         "%(count)d deadline falls due soon at %(place)s",
         "%(count)d deadlines fall due soon at %(place)s",
-        count,
-    ) % {"count": count, "place": place}
+        "count",
+    ),
+}
+EMAIL_SUBJECTS = {
+    DeadlineAlert.Kind.ESCALATION: gettext_lazy("Deadline overdue"),
+    DeadlineAlert.Kind.OPENED: gettext_lazy("Urgent deadline"),
+    DeadlineAlert.Kind.UNDONE: gettext_lazy("Urgent deadline still undone"),
+    DeadlineAlert.Kind.REMINDER: gettext_lazy("Deadline reminder"),
+}
+
+
+def notification_email_text(*, kind: str, place: str, count: int) -> str:
+    text = EMAIL_TEXTS.get(kind, EMAIL_TEXTS[DeadlineAlert.Kind.REMINDER])
+    return text % {"count": count, "place": place}
 
 
 def _email_subject(kind: str) -> str:
-    if kind == DeadlineAlert.Kind.ESCALATION:
-        return _("Deadline overdue")
-    if kind == DeadlineAlert.Kind.OPENED:
-        return _("Urgent deadline")
-    if kind == DeadlineAlert.Kind.UNDONE:
-        return _("Urgent deadline still undone")
-    return _("Deadline reminder")
+    return str(EMAIL_SUBJECTS.get(kind, EMAIL_SUBJECTS[DeadlineAlert.Kind.REMINDER]))
 
 
 def notification_emails_send(entries: list[EmailEntry]) -> int:

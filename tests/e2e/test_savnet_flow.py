@@ -61,9 +61,16 @@ def test_sav_2_to_sav_8_whole_flow_in_the_browser(browser_page, staff, centre, t
     page.select_option("#id_channel", "by_hand")
     page.click("#send-police")
     page.wait_for_selector("tr.dispatch-missing_report")
-    assert page.locator("#step-police.done").count() == 1
+    # made is not done; the page says so plainly and offers no second report.
+    assert page.locator("#step-police.unsent").count() == 1
+    assert page.locator("#send-police").count() == 0
     render_queued()
     page.reload()
+    page.click("tr.dispatch-missing_report a >> nth=0")
+    page.fill("#sent-reference", "Politiets ref. 2026/123")
+    page.click("form[action$='/sendt/'] button[type=submit]")
+    page.goto(f"{page.base_url}/savnet/{report.pk}/")
+    assert page.locator("#step-police.done").count() == 1
     pdf_url = page.locator("tr.dispatch-missing_report a.pdf-link").get_attribute("href")
     response = page.request.get(f"{page.base_url}{pdf_url}")
     assert response.ok, response.status
