@@ -314,6 +314,7 @@ def recipient_specs() -> list[dict]:
         rows += [
             dict(kind=RKind.POLICE, name=f"{police}, {municipality} politistasjon", address=f"Postboks 50, {town}", municipality=municipality),
             dict(kind=RKind.CHILD_WELFARE, name=f"Barneverntjenesten i {municipality}", address=f"Postboks 60, {town}", municipality=municipality),
+            dict(kind=RKind.CHILD_WELFARE_DUTY, name=f"Barnevernsvakten i {municipality}", address=f"Postboks 61, {town}", municipality=municipality),
             dict(kind=RKind.SCHOOL, name=f"{municipality} ungdomsskole, innføringsklassen", address=f"Skolevegen 1, {town}", municipality=municipality),
             dict(kind=RKind.HEALTH_OFFICE, name=f"Helsetjenesten for flyktninger, {municipality} kommune", address=f"Postboks 70, {town}", municipality=municipality),
         ]  # fmt: skip
@@ -323,6 +324,7 @@ def recipient_specs() -> list[dict]:
                 kind=RKind.COUNTY_GOVERNOR,
                 name=f"Statsforvalteren i {county}",
                 address="Postboks 100",
+                county=county,
             )
         )
     for region, address in REGIONS.items():
@@ -362,6 +364,7 @@ def _seed_places(result: SeedResult) -> dict[str, Centre]:
                 "kind": spec.kind,
                 "operator": spec.operator,
                 "municipality": spec.municipality,
+                "county": MUNICIPALITIES[spec.municipality][1],
                 "region": regions[spec.region],
                 "capacity": spec.capacity,
                 "address": postal_address(spec.street, spec.municipality),
