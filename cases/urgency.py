@@ -53,11 +53,12 @@ LEADER_AND_REGION = Audience(
 class Urgency:
     code: str
     label: Promise
-    alert_at_opening: bool
-    reminders: tuple[float | timedelta, ...]
+    alert_at_opening: bool = False
+    # Halfway, and two hours before due: today's plan for every class.
+    reminders: tuple[float | timedelta, ...] = (0.5, timedelta(hours=2))
     # Tell the centre leaders when still undone this long after opening (None: never).
-    escalate_to_leader_after: timedelta | None
-    escalation_at_limit: Audience
+    escalate_to_leader_after: timedelta | None = None
+    escalation_at_limit: Audience = LEADER_AND_REGION
     alert_at_opening_to: Audience = ON_DUTY
     reminders_to: Audience = ON_DUTY
     leader_escalation_to: Audience = CENTRE_LEADERS
@@ -84,30 +85,16 @@ class Urgency:
 
 
 _TABLE = (
+    # alert at opening, the leader after 2 hours undone, the regional office at the limit.
     Urgency(
         code="straks",
         label=_("At once"),
         alert_at_opening=True,
-        reminders=(0.5, timedelta(hours=2)),
         escalate_to_leader_after=timedelta(hours=2),
-        escalation_at_limit=LEADER_AND_REGION,
     ),
-    Urgency(
-        code="snarest",
-        label=_("As soon as possible (within 1 working day)"),
-        alert_at_opening=False,
-        reminders=(0.5, timedelta(hours=2)),
-        escalate_to_leader_after=None,
-        escalation_at_limit=LEADER_AND_REGION,
-    ),
-    Urgency(
-        code="ordinary",
-        label=_("Ordinary"),
-        alert_at_opening=False,
-        reminders=(0.5, timedelta(hours=2)),
-        escalate_to_leader_after=None,
-        escalation_at_limit=LEADER_AND_REGION,
-    ),
+    # within one working day; its due time is the caller's (no working-day calendar yet).
+    Urgency(code="snarest", label=_("As soon as possible (within 1 working day)")),
+    Urgency(code="ordinary", label=_("Ordinary")),
 )
 
 URGENCIES: dict[str, Urgency] = {urgency.code: urgency for urgency in _TABLE}
