@@ -7,6 +7,7 @@ from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cases.services import timeline_event_record
 from cases.services.routines import (
@@ -56,16 +57,68 @@ def _do(application: LeaveApplication, step: str, *, by, work=None, permission: 
     )
 
 
+# The routine's timeline entries: kind → (summary, rule). %(number)s names the leave.
+EVENTS = {
+    "leave_pu_view": (gettext_lazy("PU's view on leave %(number)s: %(view)s"), "PERM-9"),
+    "leave_prepared": (gettext_lazy("The preparation of leave %(number)s is done"), "PERM-4"),
+    "leave_refusal_recommended": (
+        gettext_lazy("The centre recommends refusing leave %(number)s"),
+        "PERM-7",
+    ),
+    "leave_withdrawn": (gettext_lazy("Leave application %(number)s withdrawn"), ""),
+    "leave_forwarded": (
+        gettext_lazy("Leave application %(number)s forwarded to the regional office"),
+        "PERM-3",
+    ),
+    "leave_forwarded_late": (
+        gettext_lazy(
+            "Leave application %(number)s forwarded to the regional office, later than one week before the leave"
+        ),
+        "PERM-3",
+    ),
+    "leave_granted": (gettext_lazy("Leave %(number)s granted by %(decider)s"), "PERM-1"),
+    "leave_refused": (gettext_lazy("Leave %(number)s refused by %(decider)s"), "PERM-1"),
+    "leave_representative_told": (
+        gettext_lazy("The representative was told orally of leave %(number)s"),
+        "PERM-5",
+    ),
+    "leave_follow_up_call": (
+        gettext_lazy("Follow-up call during leave %(number)s: %(outcome)s"),
+        "PERM-5",
+    ),
+    "leave_departed": (gettext_lazy("Left for leave %(number)s"), "PERM-5"),
+    "leave_returned": (gettext_lazy("Back from leave %(number)s"), "PERM-5"),
+    "leave_returned_late": (
+        gettext_lazy("Back from leave %(number)s after the agreed time"),
+        "PERM-7",
+    ),
+    "leave_late": (gettext_lazy("Not back from leave %(number)s at the agreed time"), "PERM-6"),
+    "leave_reported_missing": (gettext_lazy("Reported missing during leave %(number)s"), "PERM-6"),
+}
+# "…_late" kinds are variants: the same timeline kind with another sentence and rule.
+LATE_VARIANTS = frozenset({"leave_forwarded_late", "leave_returned_late"})
+
+
 def _event(
-    application: LeaveApplication, kind: str, summary: str, *, by, rule_id="", at=None, **params
+    application: LeaveApplication,
+    kind: str,
+    summary=None,
+    *,
+    by,
+    rule_id=None,
+    at=None,
+    **params,
 ):
-    """A timeline entry on the resident; the summary names the leave as %(number)s."""
+    """A timeline entry on the resident, from the routine's table unless `summary` is given."""
+    if summary is None:
+        summary, declared_rule = EVENTS[kind]
+        rule_id = declared_rule if rule_id is None else rule_id
     timeline_event_record(
         subject=application.resident,
-        kind=kind,
-        summary=summary % {"number": application, **params},
+        kind=kind.removesuffix("_late") if kind in LATE_VARIANTS else kind,
+        summary=str(summary) % {"number": application, **params},
         actor=by,
-        rule_id=rule_id,
+        rule_id=rule_id or "",
         at=at,
     )
 

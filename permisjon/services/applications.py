@@ -129,16 +129,9 @@ def leave_application_record_pu_view(
         locked.pu_view_note = note
         locked.pu_view_at = at or timezone.now()
         locked.save()
-        _event(
-            locked,
-            "leave_pu_view",
-            _("PU's view on leave %(number)s: %(view)s"),
-            view=locked.get_pu_view_display(),
-            by=by,
-            rule_id="PERM-10"
-            if locked.resident.asylum_stage == rules.FINAL_REJECTION
-            else "PERM-9",
-        )
+        final = locked.resident.asylum_stage == rules.FINAL_REJECTION
+        rule_id = "PERM-10" if final else "PERM-9"
+        _event(locked, "leave_pu_view", by=by, rule_id=rule_id, view=locked.get_pu_view_display())
         leave_application_refresh_prepared(locked, by=by)
 
     return _do(application, steps.PU_VIEW, by=by, work=record).case
@@ -153,13 +146,7 @@ def leave_application_refresh_prepared(locked: LeaveApplication, *, by) -> None:
     locked.decider = outcome.decider
     if locked.state == State.DRAFT and not selectors.preparation_open_steps(locked, outcome):
         routine_transition(routine=LEAVE, case=locked, to=State.PREPARED, by=by)
-        _event(
-            locked,
-            "leave_prepared",
-            _("The preparation of leave %(number)s is done"),
-            by=by,
-            rule_id="PERM-4",
-        )
+        _event(locked, "leave_prepared", by=by)
     locked.save()
 
 
@@ -194,13 +181,7 @@ def leave_application_recommend_refusal(
         locked.centre_recommends_refusal = True
         locked.centre_recommendation_note = note.strip()
         locked.save()
-        _event(
-            locked,
-            "leave_refusal_recommended",
-            _("The centre recommends refusing leave %(number)s"),
-            by=by,
-            rule_id="PERM-7",
-        )
+        _event(locked, "leave_refusal_recommended", by=by)
 
     return _do(application, steps.RECOMMEND_REFUSAL, by=by, work=recommend).case
 
@@ -217,12 +198,7 @@ def leave_application_withdraw(
         locked.decision_reason = reason.strip()
         for deadline in selectors.pending_deadlines(locked):
             deadline_waive(deadline=deadline, by=by, reason=reason.strip())
-        _event(
-            locked,
-            "leave_withdrawn",
-            _("Leave application %(number)s withdrawn"),
-            by=by,
-        )
+        _event(locked, "leave_withdrawn", by=by)
 
     return _do(application, steps.WITHDRAW, by=by, work=withdraw, permission="withdraw").case
 
@@ -283,13 +259,7 @@ def leave_application_forward(
             ),
             by=by,
         )
-        summary = (
-            _(
-                "Leave application %(number)s forwarded to the regional office, later than one week before the leave"
-            )
-            if locked.forwarded_late
-            else _("Leave application %(number)s forwarded to the regional office")
-        )
-        _event(locked, "leave_forwarded", summary, by=by, rule_id="PERM-3", at=at)
+        late = "_late" if locked.forwarded_late else ""
+        _event(locked, f"leave_forwarded{late}", by=by, at=at)
 
     return _do(application, steps.FORWARD, by=by, work=forward, at=at).case

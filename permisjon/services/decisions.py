@@ -89,15 +89,8 @@ def leave_application_grant(
 
 def _after_grant(application: LeaveApplication, *, by) -> None:
     """PERM-5: the written agreement, and the representative told in writing."""
-    _event(
-        application,
-        "leave_granted",
-        _("Leave %(number)s granted by %(decider)s"),
-        decider=application.get_decider_display(),
-        by=by,
-        rule_id="PERM-1",
-        at=application.decided_at,
-    )
+    decider = application.get_decider_display()
+    _event(application, "leave_granted", by=by, at=application.decided_at, decider=decider)
     _notice(
         application,
         steps.GRANT,
@@ -141,15 +134,8 @@ def leave_application_refuse(
         routine_deadline_meet(routine=LEAVE, case=locked, step_code=steps.FORWARD, by=by)
 
     def announce(refused: LeaveApplication) -> None:
-        _event(
-            refused,
-            "leave_refused",
-            _("Leave %(number)s refused by %(decider)s"),
-            decider=refused.get_decider_display(),
-            by=by,
-            rule_id="PERM-1",
-            at=refused.decided_at,
-        )
+        decider = refused.get_decider_display()
+        _event(refused, "leave_refused", by=by, at=refused.decided_at, decider=decider)
 
     return _do(application, steps.REFUSE, by=by, work=refuse, then=announce).case
 

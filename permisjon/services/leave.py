@@ -34,14 +34,7 @@ def leave_application_representative_told_orally(
         locked.representative_told_orally_at = at
         locked.representative_told_orally_note = note.strip()
         locked.save()
-        _event(
-            locked,
-            "leave_representative_told",
-            _("The representative was told orally of leave %(number)s"),
-            by=by,
-            rule_id="PERM-5",
-            at=at,
-        )
+        _event(locked, "leave_representative_told", by=by, at=at)
 
     return _do(application, steps.REPRESENTATIVE_TOLD_ORALLY, by=by, work=record).case
 
@@ -71,15 +64,8 @@ def leave_follow_up_call_log(
             note=note.strip(),
             logged_by=by,
         )
-        _event(
-            locked,
-            "leave_follow_up_call",
-            _("Follow-up call during leave %(number)s: %(outcome)s"),
-            outcome=call.get_outcome_display(),
-            by=by,
-            rule_id="PERM-5",
-            at=called_at,
-        )
+        outcome_label = call.get_outcome_display()
+        _event(locked, "leave_follow_up_call", by=by, at=called_at, outcome=outcome_label)
         return call
 
     return _do(application, steps.FOLLOW_UP_CALL, by=by, work=log).value
@@ -98,14 +84,7 @@ def leave_application_mark_departed(
         if at >= locked.return_at:
             raise ValidationError(_("The minor cannot leave after the agreed return."))
         locked.departed_at = at
-        _event(
-            locked,
-            "leave_departed",
-            _("Left for leave %(number)s"),
-            by=by,
-            rule_id="PERM-5",
-            at=at,
-        )
+        _event(locked, "leave_departed", by=by, at=at)
 
     def watch_return(departed: LeaveApplication) -> None:
         # Due at the agreed return: being back meets it, else the sweep marks the leave late
@@ -132,19 +111,7 @@ def leave_application_mark_returned(
         if late or note.strip():
             locked.broken_agreement = late or locked.broken_agreement
             locked.broken_agreement_note = note.strip()
-        summary = (
-            _("Back from leave %(number)s after the agreed time")
-            if late
-            else _("Back from leave %(number)s")
-        )
-        _event(
-            locked,
-            "leave_returned",
-            summary,
-            by=by,
-            rule_id="PERM-7" if late else "PERM-5",
-            at=at,
-        )
+        _event(locked, "leave_returned_late" if late else "leave_returned", by=by, at=at)
         routine_deadline_meet(routine=LEAVE, case=locked, step_code=steps.LATE, by=by, at=at)
 
     return _do(application, steps.RETURN, by=by, work=come_back).case
@@ -160,14 +127,7 @@ def leave_application_mark_late(*, application_id: int, now: datetime | None = N
         return False
 
     def mark(locked: LeaveApplication) -> None:
-        _event(
-            locked,
-            "leave_late",
-            _("Not back from leave %(number)s at the agreed time"),
-            by=None,
-            rule_id="PERM-6",
-            at=now,
-        )
+        _event(locked, "leave_late", by=None, at=now)
 
     def open_deadline(late: LeaveApplication) -> None:
         # PERM-6, SAV-2, R-2: look into it at once; report missing within 24 hours of the
@@ -221,14 +181,7 @@ def leave_application_report_missing(
             locked.broken_agreement = True
         locked.save()
         routine_deadline_meet(routine=LEAVE, case=locked, step_code=steps.LATE, by=by, at=reason_at)
-        _event(
-            locked,
-            "leave_reported_missing",
-            _("Reported missing during leave %(number)s"),
-            by=by,
-            rule_id="PERM-6",
-            at=reason_at,
-        )
+        _event(locked, "leave_reported_missing", by=by, at=reason_at)
         return report
 
     return _do(application, steps.REPORT_MISSING, by=by, work=report_missing).value

@@ -1,7 +1,9 @@
 """What the missing-minors services share: purposes, the refusal, the lock, the step record."""
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy
 
+from cases.services import timeline_event_record
 from cases.services.routines import (
     routine_notice_create,
     routine_step_do,
@@ -54,4 +56,34 @@ def _notice(locked: MissingReport, code: str, *, by, channel: str, context: dict
     """Make the step's declared notice for the locked report."""
     return routine_notice_create(
         routine=MISSING, case=locked, step_code=code, by=by, channel=channel, context=context, **kw
+    )
+
+
+# The routine's timeline entries: kind → (summary, rule). Summaries name no person.
+EVENTS = {
+    "missing_investigation": (gettext_lazy("Absence being looked into"), "SAV-2"),
+    "missing_reported": (
+        gettext_lazy("Reported missing; the 24-hour limit runs to %(limit)s"),
+        "SAV-2",
+    ),
+    "missing_investigation_ended": (gettext_lazy("Absence explained; no missing report"), "SAV-2"),
+    "missing_phone_call": (gettext_lazy("%(party)s called, not reached"), "SAV-5"),
+    "missing_phone_call_reached": (gettext_lazy("%(party)s called and reached"), "SAV-5"),
+    "missing_sesam": (gettext_lazy("Registered in Sesam as missing"), "SAV-7"),
+    "missing_found": (gettext_lazy("Found or returned: %(how)s"), "SAV-8"),
+    "missing_follow_up": (gettext_lazy("Follow-up conversation held"), "SAV-10"),
+    "missing_closed": (gettext_lazy("Missing report closed"), "SAV-10"),
+}
+
+
+def _event(subject, kind: str, *, by, at=None, **params) -> None:
+    """Record one of the routine's timeline entries on the resident (or `subject` itself)."""
+    summary, rule_id = EVENTS[kind]
+    timeline_event_record(
+        subject=getattr(subject, "resident", subject),
+        kind=kind.removesuffix("_reached"),
+        actor=by,
+        at=at,
+        rule_id=rule_id,
+        summary=str(summary) % params if params else str(summary),
     )

@@ -8,7 +8,6 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases.services import timeline_event_record
 from cases.services.routines import (
     routine_case_lock,
     routine_step_waive,
@@ -28,6 +27,7 @@ from ..selectors import dispatches_of
 from ._base import (
     CONCERN_PURPOSE,
     POLICE_PURPOSE,
+    _event,
     _notice,
     _refuse,
     _step,
@@ -156,17 +156,8 @@ def missing_report_log_call(
                 recipient=directory.named(party, party_name),
             )
             _step_done(locked, step, by=by, at=called_at)
-        timeline_event_record(
-            subject=resident,
-            kind="missing_phone_call",
-            actor=by,
-            at=called_at,
-            rule_id="SAV-5",
-            summary=(
-                _("%(party)s called and reached") if reached else _("%(party)s called, not reached")
-            )
-            % {"party": call.get_party_display()},
-        )
+        kind = "missing_phone_call_reached" if reached else "missing_phone_call"
+        _event(resident, kind, by=by, at=called_at, party=call.get_party_display())
     return call
 
 
@@ -236,14 +227,7 @@ def missing_report_record_sesam(
         registration = SesamRegistration.objects.create(
             report=locked, registered_at=registered_at, registered_by=by, note=note.strip()
         )
-        timeline_event_record(
-            subject=locked.resident,
-            kind="missing_sesam",
-            actor=by,
-            at=registered_at,
-            rule_id="SAV-7",
-            summary=_("Registered in Sesam as missing"),
-        )
+        _event(locked, "missing_sesam", by=by, at=registered_at)
         return registration
 
     return _step(

@@ -7,7 +7,6 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases.services import timeline_event_record
 from cases.services.routines import (
     routine_deadlines_open,
 )
@@ -21,6 +20,7 @@ from ..models import (
 from ..routine import MISSING
 from ._base import (
     State,
+    _event,
     _refuse,
     _step,
     _step_done,
@@ -95,14 +95,7 @@ def missing_report_start_investigation(
                 circumstances=circumstances.strip(),
                 created_by=by,
             )
-            timeline_event_record(
-                subject=locked,
-                kind="missing_investigation",
-                actor=by,
-                at=noticed_at,
-                rule_id="SAV-2",
-                summary=_("Absence being looked into"),
-            )
+            _event(locked, "missing_investigation", by=by, at=noticed_at)
     except IntegrityError:
         # A concurrent double submit lost the race on the one-active-report constraint.
         raise _already_active(State.INVESTIGATING) from None
@@ -164,15 +157,8 @@ def missing_report_open(
             report.opened_at = now
             report.save()
             _open_missing_steps(report, by=by, now=now)
-            timeline_event_record(
-                subject=locked,
-                kind="missing_reported",
-                actor=by,
-                at=reason_to_believe_at,
-                rule_id="SAV-2",
-                summary=_("Reported missing; the 24-hour limit runs to %(limit)s")
-                % {"limit": f"{timezone.localtime(report.limit_at):%d.%m.%Y %H:%M}"},
-            )
+            limit = f"{timezone.localtime(report.limit_at):%d.%m.%Y %H:%M}"
+            _event(locked, "missing_reported", by=by, at=reason_to_believe_at, limit=limit)
     except IntegrityError:
         raise _already_active(State.OPEN) from None
     return report
@@ -207,12 +193,6 @@ def missing_report_investigation_end(*, report: MissingReport, note: str, by) ->
     def explain(locked: MissingReport) -> None:
         locked.closed_at = timezone.now()
         locked.circumstances = f"{locked.circumstances}\n\n{note}".strip()
-        timeline_event_record(
-            subject=locked.resident,
-            kind="missing_investigation_ended",
-            actor=by,
-            rule_id="SAV-2",
-            summary=_("Absence explained; no missing report"),
-        )
+        _event(locked, "missing_investigation_ended", by=by)
 
     return _step(report, steps.INVESTIGATION_END, by=by, work=explain).case

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from cases.routines import english
-from cases.services import consent_is_valid_for, deadline_waive, timeline_event_record
+from cases.services import consent_is_valid_for, deadline_waive
 from cases.services.deadlines import can_waive
 from cases.services.routines import (
     done_codes,
@@ -36,6 +36,7 @@ from ._base import (
     NOTIFIED_PURPOSES,
     WRITTEN_CHANNELS,
     State,
+    _event,
     _notice,
     _refuse,
     _step,
@@ -117,14 +118,7 @@ def missing_report_found(
                 note=ngettext("%(count)s written notice", "%(count)s written notices", len(notices))
                 % {"count": len(notices)},
             )
-        timeline_event_record(
-            subject=locked.resident,
-            kind="missing_found",
-            actor=by,
-            at=found_at,
-            rule_id="SAV-8",
-            summary=_("Found or returned: %(how)s") % {"how": locked.get_found_how_display()},
-        )
+        _event(locked, "missing_found", by=by, at=found_at, how=locked.get_found_how_display())
     return FoundResult(report=locked, notices=notices, warnings=warnings)
 
 
@@ -243,14 +237,7 @@ def missing_report_record_follow_up(
                 routine_deadline_open(
                     routine=MISSING, case=locked, step_code=code, start=now, by=by
                 )
-        timeline_event_record(
-            subject=locked.resident,
-            kind="missing_follow_up",
-            actor=by,
-            at=data.held_at,
-            rule_id="SAV-10",
-            summary=_("Follow-up conversation held"),
-        )
+        _event(locked, "missing_follow_up", by=by, at=data.held_at)
         return conversation
 
     return _step(
@@ -372,12 +359,6 @@ def missing_report_close(*, report: MissingReport, by) -> MissingReport:
                 % {"steps": ", ".join(str(s.label) for s in left)}
             )
         locked.closed_at = timezone.now()
-        timeline_event_record(
-            subject=locked.resident,
-            kind="missing_closed",
-            actor=by,
-            rule_id="SAV-10",
-            summary=_("Missing report closed"),
-        )
+        _event(locked, "missing_closed", by=by)
 
     return _step(report, steps.CLOSE, by=by, work=check).case
