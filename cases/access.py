@@ -55,3 +55,19 @@ def access_centre(*, user, centre_id):
         return centres_visible_to(user).get(pk=int(centre_id))
     except (ObjectDoesNotExist, ValueError, TypeError):
         raise Http404 from None
+
+
+def access_row_of_subject(*, user, model, pk, ct_field: str, id_field: str, action: str = "view"):
+    """A row that belongs to a case subject (a consent, a checklist completion …), if the user
+    may see (or change) that subject; else Http404, like a missing row."""
+    try:
+        row = model.objects.get(pk=pk)
+    except (model.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    access_subject(
+        user=user,
+        content_type_id=getattr(row, ct_field),
+        object_id=getattr(row, id_field),
+        action=action,
+    )
+    return row

@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 
 from django.utils.functional import Promise
 
+from .registry import register_once
+
 CODE_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_\-]{0,63}$")
 
 
@@ -77,11 +79,7 @@ _registry: dict[str, ChecklistDefinition] = {}
 def register(definition: ChecklistDefinition) -> ChecklistDefinition:
     """Add a definition; registering the same definition again is harmless, a different one with
     the same name is a programming error."""
-    existing = _registry.get(definition.name)
-    if existing is not None and existing != definition:
-        raise ValueError(f"Another checklist is already registered as {definition.name!r}.")
-    _registry[definition.name] = definition
-    return definition
+    return register_once(_registry, definition.name, definition, what="checklist")
 
 
 def unregister(name: str) -> None:

@@ -23,6 +23,8 @@ from django.db import models
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from .registry import register_once
+
 ADULT_AGE = 18
 
 # R-14, for every purpose: centre to centre (MOT-3 f, KART-15) needs no consent, it is the
@@ -82,11 +84,9 @@ TABLE: Mapping[str, ConsentRule] = MappingProxyType(_table)
 
 def register_consent_rule(rule: ConsentRule) -> ConsentRule:
     """Add a row; the same row again is harmless, a different one for the purpose is an error."""
-    existing = _table.get(rule.purpose)
-    if existing is not None and existing != rule:
-        raise ConsentRuleConflict(f"Consent purpose {rule.purpose!r} is registered twice.")
-    _table[rule.purpose] = rule
-    return rule
+    return register_once(
+        _table, rule.purpose, rule, what="consent purpose", error=ConsentRuleConflict
+    )
 
 
 def register_consent_rules(*rules: ConsentRule) -> None:

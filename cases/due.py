@@ -21,6 +21,8 @@ handler's business (e.g. the late-return deadline it opens).
 
 from collections.abc import Callable
 
+from .registry import register_once
+
 DueHandler = Callable[..., object]
 
 _handlers: dict[str, DueHandler] = {}
@@ -28,11 +30,7 @@ _handlers: dict[str, DueHandler] = {}
 
 def register_due_handler(kind: str, func: DueHandler) -> DueHandler:
     """Register `func` for deadlines of `kind` (idempotent for the same function)."""
-    existing = _handlers.get(kind)
-    if existing is not None and existing is not func:
-        raise ValueError(f"Another on-due handler is already registered for {kind!r}.")
-    _handlers[kind] = func
-    return func
+    return register_once(_handlers, kind, func, what="on-due handler")
 
 
 def due_handler(kind: str) -> DueHandler | None:

@@ -14,6 +14,8 @@ without holding up other events. Delivery is at least once: handlers are idempot
 
 from collections.abc import Callable
 
+from .registry import register_once
+
 EventHandler = Callable[..., object]
 
 _handlers: dict[str, dict[str, EventHandler]] = {}
@@ -22,12 +24,7 @@ _handlers: dict[str, dict[str, EventHandler]] = {}
 def register_event_handler(kind: str, name: str, func: EventHandler) -> EventHandler:
     """Register `func` under `name` for events of `kind` (idempotent for the same function).
     The name is what the event row records, so keep it stable."""
-    by_name = _handlers.setdefault(kind, {})
-    existing = by_name.get(name)
-    if existing is not None and existing is not func:
-        raise ValueError(f"Another handler is already registered as {name!r} for {kind!r}.")
-    by_name[name] = func
-    return func
+    return register_once(_handlers.setdefault(kind, {}), name, func, what=f"{kind} handler")
 
 
 def handlers_for(kind: str) -> list[tuple[str, EventHandler]]:

@@ -41,6 +41,7 @@ from django.utils.functional import Promise
 from . import checklists, periods
 from .checklists import CODE_PATTERN, ChecklistDefinition
 from .checklists import Step as ChecklistStep
+from .registry import register_once
 
 # --- deadlines ------------------------------------------------------------------------------
 
@@ -290,10 +291,7 @@ _by_checklist: dict[str, str] = {}
 
 def register(routine: Routine) -> Routine:
     """Register a routine and its checklists (idempotent for the same declaration)."""
-    existing = _routines.get(routine.name)
-    if existing is not None and existing is not routine and existing != routine:
-        raise ValueError(f"Another routine is already registered as {routine.name!r}.")
-    _routines[routine.name] = routine
+    register_once(_routines, routine.name, routine, what="routine")
     for definition in routine.checklist_definitions():
         checklists.register(definition)
         _by_checklist[definition.name] = routine.name

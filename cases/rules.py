@@ -14,6 +14,8 @@ from types import MappingProxyType
 
 from django.utils.translation import gettext_lazy as _
 
+from .registry import register_once
+
 
 class Channel(StrEnum):
     POST = "post"
@@ -99,11 +101,9 @@ def register_dispatch_rule(rule: DispatchRule) -> DispatchRule:
         )
     if not rule.channels or not rule.channels <= set(Channel):
         raise ValueError(f"Purpose {rule.purpose!r} needs channels from cases.rules.Channel.")
-    existing = _registry.get(rule.purpose)
-    if existing is not None and existing != rule:
-        raise DispatchRuleConflict(f"Purpose {rule.purpose!r} is registered twice, differently.")
-    _registry[rule.purpose] = rule
-    return rule
+    return register_once(
+        _registry, rule.purpose, rule, what="dispatch purpose", error=DispatchRuleConflict
+    )
 
 
 def register_dispatch_rules(*rules: DispatchRule) -> None:

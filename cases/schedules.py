@@ -14,6 +14,8 @@ within `expire_seconds` is dropped: the next run does the same work, so no backl
 
 from dataclasses import dataclass, field
 
+from .registry import register_once
+
 CRONTAB_FIELDS = frozenset({"minute", "hour", "day_of_week", "day_of_month", "month_of_year"})
 
 
@@ -54,11 +56,7 @@ def register_schedule(
         crontab=dict(crontab or {}),
         expire_seconds=expire_seconds,
     )
-    existing = _schedules.get(name)
-    if existing is not None and existing != schedule:
-        raise ValueError(f"Another schedule is already registered as {name!r}.")
-    _schedules[name] = schedule
-    return schedule
+    return register_once(_schedules, name, schedule, what="schedule")
 
 
 def registered_schedules() -> dict[str, Schedule]:

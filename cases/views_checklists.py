@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from . import checklists, services
-from .access import access_subject
+from .access import access_row_of_subject, access_subject
 from .downloads import private_file_response
 from .forms import ChecklistStepForm, ChecklistUndoForm, errors_into
 from .models import ChecklistStepCompletion
@@ -45,17 +45,14 @@ def checklist_panel_context(*, owner, checklist: str, step_form=None, error_step
 
 
 def _completion_or_404(*, user, completion_id: int, action: str) -> ChecklistStepCompletion:
-    try:
-        completion = ChecklistStepCompletion.objects.get(pk=completion_id)
-    except ChecklistStepCompletion.DoesNotExist:
-        raise Http404 from None
-    access_subject(
+    return access_row_of_subject(
         user=user,
-        content_type_id=completion.owner_ct_id,
-        object_id=completion.owner_id,
+        model=ChecklistStepCompletion,
+        pk=completion_id,
+        ct_field="owner_ct_id",
+        id_field="owner_id",
         action=action,
     )
-    return completion
 
 
 @login_required

@@ -8,7 +8,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -16,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from . import services
-from .access import access_subject
+from .access import access_row_of_subject, access_subject
 from .downloads import private_file_response
 from .forms import ConsentForm, errors_into
 from .models import Consent
@@ -25,17 +24,14 @@ from .services.consents import resident_for
 
 
 def _consent_or_404(*, user, consent_id: int, action: str) -> Consent:
-    try:
-        consent = Consent.objects.get(pk=consent_id)
-    except Consent.DoesNotExist:
-        raise Http404 from None
-    access_subject(
+    return access_row_of_subject(
         user=user,
-        content_type_id=consent.subject_ct_id,
-        object_id=consent.subject_id,
+        model=Consent,
+        pk=consent_id,
+        ct_field="subject_ct_id",
+        id_field="subject_id",
         action=action,
     )
-    return consent
 
 
 def _list_url(ct_id: int, obj_id: int) -> str:

@@ -15,6 +15,8 @@ from django.db.models import QuerySet
 from django.http import Http404
 from guardian.shortcuts import assign_perm, get_objects_for_user, remove_perm
 
+from cases.registry import register_once
+
 from .models import CENTRE_ROLES, RETURN_STAGES, Centre, Region, Resident, Role, Stay, User
 
 
@@ -158,9 +160,7 @@ _menu: dict[str, MenuEntry] = {}
 
 
 def capability_register(name: str, predicate: Callable[[User], bool]) -> None:
-    if _capabilities.get(name, predicate) is not predicate:
-        raise ValueError(f"Another rule is already registered for {name!r}.")
-    _capabilities[name] = predicate
+    register_once(_capabilities, name, predicate, what="capability")
 
 
 def menu_register(url_name: str, label, capability: str, order: int) -> None:
