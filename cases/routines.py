@@ -255,13 +255,7 @@ class Routine:
                 name=group.name,
                 label=group.label,
                 steps=tuple(
-                    ChecklistStep(
-                        code=s.code,
-                        label=s.label,
-                        rule_id=s.rule_id,
-                        required=s.required,
-                        manual=s.manual,
-                    )
+                    ChecklistStep(s.code, s.label, s.rule_id, required=s.required, manual=s.manual)
                     for s in self.steps_of(group.name)
                 ),
             )

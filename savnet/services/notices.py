@@ -42,11 +42,7 @@ def missing_report_send_to_police(*, report: MissingReport, by, channel: str = "
 
     def send(locked: MissingReport):
         return _notice(
-            locked,
-            steps.POLICE,
-            channel=channel,
-            context=documents.base_context(locked),
-            by=by,
+            locked, steps.POLICE, channel=channel, context=documents.base_context(locked), by=by
         )
 
     return _step(report, steps.POLICE, by=by, work=send).value
@@ -265,13 +261,7 @@ def missing_report_send_regional_copies(*, report: MissingReport, by, channel: s
             ],
             sesam_registered_at=documents.iso(sesam.registered_at if sesam else None),
         )
-        return _notice(
-            locked,
-            steps.REGIONAL_COPIES,
-            channel=channel,
-            context=context,
-            by=by,
-        )
+        return _notice(locked, steps.REGIONAL_COPIES, channel=channel, context=context, by=by)
 
     return _step(report, steps.REGIONAL_COPIES, by=by, work=send).value
 

@@ -337,13 +337,7 @@ def missing_report_send_asylum_info(*, report: MissingReport, by, channel: str =
             )
         context = documents.base_context(locked)
         context["conversation"] = documents.conversation_context(conversation)
-        return _notice(
-            locked,
-            steps.ASYLUM_INFO,
-            channel=channel,
-            context=context,
-            by=by,
-        )
+        return _notice(locked, steps.ASYLUM_INFO, channel=channel, context=context, by=by)
 
     return _step(report, steps.ASYLUM_INFO, by=by, work=send).value
 
