@@ -1,5 +1,6 @@
 """SAV-1, SAV-2: looking into an absence, reporting the minor missing."""
 
+from contextlib import contextmanager
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
@@ -53,6 +54,28 @@ def _check_report_input(resident: Resident, *, at: datetime, source: str, **time
         raise ValidationError(_("Choose how the absence started."))
 
 
+@contextmanager
+def _resident_locked(resident: Resident, *, race: str):
+    """One transaction holding the resident's row and their active report; a concurrent
+    double submit that loses the race on the one-active-report constraint is refused."""
+    try:
+        with transaction.atomic():
+            yield _lock_with_active_report(resident)
+    except IntegrityError:
+        raise _already_active(race) from None
+
+
+def _lock_with_active_report(resident: Resident) -> tuple[Resident, MissingReport | None]:
+    """Lock the resident's row, which serialises reports about them, and their active report."""
+    locked = Resident.objects.select_for_update().get(pk=resident.pk)
+    active = (
+        MissingReport.objects.select_for_update()
+        .filter(resident=locked, state__in=MissingReport.ACTIVE_STATES)
+        .first()
+    )
+    return locked, active
+
+
 def _already_active(state: str) -> ValidationError:
     if state == State.OPEN:
         return ValidationError(_("This resident is already reported missing."))
@@ -77,28 +100,20 @@ def missing_report_start_investigation(
         last_seen_at=last_seen_at,
         reason_to_believe_at=None,
     )
-    try:
-        with transaction.atomic():
-            locked = Resident.objects.select_for_update().get(pk=resident.pk)
-            active = MissingReport.objects.filter(
-                resident=locked, state__in=MissingReport.ACTIVE_STATES
-            ).first()
-            if active is not None:
-                raise _already_active(active.state)
-            report = MissingReport.objects.create(
-                resident=locked,
-                centre=locked.centre,
-                state=State.INVESTIGATING,
-                source=source,
-                noticed_at=noticed_at,
-                last_seen_at=last_seen_at,
-                circumstances=circumstances.strip(),
-                created_by=by,
-            )
-            _event(locked, "missing_investigation", by=by, at=noticed_at)
-    except IntegrityError:
-        # A concurrent double submit lost the race on the one-active-report constraint.
-        raise _already_active(State.INVESTIGATING) from None
+    with _resident_locked(resident, race=State.INVESTIGATING) as (locked, active):
+        if active is not None:
+            raise _already_active(active.state)
+        report = MissingReport.objects.create(
+            resident=locked,
+            centre=locked.centre,
+            state=State.INVESTIGATING,
+            source=source,
+            noticed_at=noticed_at,
+            last_seen_at=last_seen_at,
+            circumstances=circumstances.strip(),
+            created_by=by,
+        )
+        _event(locked, "missing_investigation", by=by, at=noticed_at)
     return report
 
 
@@ -132,35 +147,26 @@ def missing_report_open(
         known_address=known_address,
         known_address_municipality=known_address_municipality,
     )
-    try:
-        with transaction.atomic():
-            locked = Resident.objects.select_for_update().get(pk=resident.pk)
-            report = (
-                MissingReport.objects.select_for_update()
-                .filter(resident=locked, state__in=MissingReport.ACTIVE_STATES)
-                .first()
-            )
-            if report is not None and report.state == State.OPEN:
-                raise _already_active(State.OPEN)
-            if report is None:
-                report = MissingReport(resident=locked, centre=locked.centre, created_by=by)
-            report.state = State.OPEN
-            report.source = source
-            report.noticed_at = noticed_at
-            report.last_seen_at = last_seen_at
-            report.reason_to_believe_at = reason_to_believe_at
-            report.limit_at = rules.limit_at(reason_to_believe_at)
-            report.circumstances = circumstances.strip()
-            report.description = description.strip()
-            report.known_address = known_address.strip()
-            report.known_address_municipality = known_address_municipality.strip()
-            report.opened_at = now
-            report.save()
-            _open_missing_steps(report, by=by, now=now)
-            limit = f"{timezone.localtime(report.limit_at):%d.%m.%Y %H:%M}"
-            _event(locked, "missing_reported", by=by, at=reason_to_believe_at, limit=limit)
-    except IntegrityError:
-        raise _already_active(State.OPEN) from None
+    with _resident_locked(resident, race=State.OPEN) as (locked, report):
+        if report is not None and report.state == State.OPEN:
+            raise _already_active(State.OPEN)
+        if report is None:
+            report = MissingReport(resident=locked, centre=locked.centre, created_by=by)
+        report.state = State.OPEN
+        report.source = source
+        report.noticed_at = noticed_at
+        report.last_seen_at = last_seen_at
+        report.reason_to_believe_at = reason_to_believe_at
+        report.limit_at = rules.limit_at(reason_to_believe_at)
+        report.circumstances = circumstances.strip()
+        report.description = description.strip()
+        report.known_address = known_address.strip()
+        report.known_address_municipality = known_address_municipality.strip()
+        report.opened_at = now
+        report.save()
+        _open_missing_steps(report, by=by, now=now)
+        limit = f"{timezone.localtime(report.limit_at):%d.%m.%Y %H:%M}"
+        _event(locked, "missing_reported", by=by, at=reason_to_believe_at, limit=limit)
     return report
 
 
