@@ -257,10 +257,15 @@ def _queue_render_on_commit(dispatch_id: int) -> None:
 
 def dispatch_queue(*, dispatch: Dispatch, by) -> Dispatch:
     """A draft is approved: queue its render."""
+    return _queue_from(dispatch, Dispatch.State.DRAFT, _("Only a draft can be queued."))
+
+
+def _queue_from(dispatch: Dispatch, state: str, refusal: str) -> Dispatch:
+    """Move a dispatch in `state` back to the render queue, or refuse."""
     with transaction.atomic():
         locked = Dispatch.objects.select_for_update().get(pk=dispatch.pk)
-        if locked.state != Dispatch.State.DRAFT:
-            raise ValidationError(_("Only a draft can be queued."))
+        if locked.state != state:
+            raise ValidationError(refusal)
         locked.state = Dispatch.State.QUEUED
         locked.save()
         _queue_render_on_commit(locked.pk)
@@ -389,14 +394,11 @@ def _record_failure(*, dispatch_id: int, error: str) -> None:
 
 def dispatch_retry_render(*, dispatch: Dispatch, by) -> Dispatch:
     """Staff ask again for a render that failed."""
-    with transaction.atomic():
-        locked = Dispatch.objects.select_for_update().get(pk=dispatch.pk)
-        if locked.state != Dispatch.State.RENDER_FAILED:
-            raise ValidationError(_("Only a dispatch whose rendering failed can be retried."))
-        locked.state = Dispatch.State.QUEUED
-        locked.save()
-        _queue_render_on_commit(locked.pk)
-    return locked
+    return _queue_from(
+        dispatch,
+        Dispatch.State.RENDER_FAILED,
+        _("Only a dispatch whose rendering failed can be retried."),
+    )
 
 
 def dispatches_requeue_stale(*, older_than: timedelta = timedelta(minutes=10)) -> int:
