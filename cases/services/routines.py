@@ -81,11 +81,6 @@ def routine_require_state(*, routine: Routine, case: models.Model, states: Itera
         raise routine_refusal(routine, case)
 
 
-def routine_step_allowed(*, routine: Routine, case: models.Model, step_code: str) -> bool:
-    """Whether the step may be done in the case's current state (no lock, for pages)."""
-    return _state(routine, case) in routine.step(step_code).states
-
-
 def routine_transition(
     *,
     routine: Routine,

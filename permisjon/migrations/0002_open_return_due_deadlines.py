@@ -25,7 +25,7 @@ def open_return_due(apps, schema_editor):
         ).values_list("object_id", flat=True)
     )
     now = timezone.now()
-    Deadline.objects.bulk_create(
+    opened = Deadline.objects.bulk_create(
         [
             Deadline(
                 content_type=leave_ct,
@@ -44,6 +44,26 @@ def open_return_due(apps, schema_editor):
             )
             for leave in away
             if leave.pk not in watched
+        ]
+    )
+    _record_history(apps, Deadline, opened, at=now)
+
+
+def _record_history(apps, Deadline, deadlines, *, at) -> None:
+    """bulk_create writes no history: write the "created" row of each deadline, as its save()
+    would (X-4), so the audit shows where it came from."""
+    Historical = apps.get_model("cases", "HistoricalDeadline")
+    fields = [f.attname for f in Deadline._meta.concrete_fields]
+    ids = [d.pk for d in deadlines if d.pk is not None]
+    Historical.objects.bulk_create(
+        [
+            Historical(
+                **{name: getattr(row, name) for name in fields},
+                history_date=at,
+                history_type="+",
+                history_change_reason="Opened when the leave's return was moved onto deadlines",
+            )
+            for row in Deadline.objects.filter(pk__in=ids)
         ]
     )
 

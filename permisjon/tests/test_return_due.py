@@ -103,6 +103,25 @@ def test_perm_6_the_migration_watches_leaves_that_were_away_before_the_deploy(
     deadline = _return_due(application)
     assert (deadline.due_at, deadline.centre_id) == (application.return_at, application.centre_id)
     assert deadline.next_alert_at == application.return_at
+    # X-4: the rows the migration wrote have their "created" history row, like a save().
+    assert [h.history_type for h in deadline.history.all()] == ["+"]
     assert deadlines_sweep().handled == 1
     application.refresh_from_db()
     assert application.state == State.LATE
+
+
+def test_perm_6_r_2_late_return_alerts_the_centre_at_once_and_counts_from_the_agreed_time(
+    submit, resident, leader, staff
+):
+    """R-2: the 24 hours run from the agreed return, not from when staff notice; "find out why
+    at once" is straks, so staff and leader are alerted the moment the leave is marked late."""
+    from cases.models import Notification
+
+    application = _away(submit, resident, staff, leader, starts_in_days=-1, length_days=3)
+    deadlines_sweep(now=application.return_at + timedelta(minutes=5))
+    late = Deadline.objects.get(object_id=application.pk, kind=LATE_RETURN_DEADLINE)
+    assert late.urgency == "straks"
+    assert late.due_at == periods.elapsed_hours(application.return_at, 24)
+    opened = DeadlineAlert.objects.get(deadline=late, stage="opened")
+    told = set(Notification.objects.filter(alert=opened).values_list("recipient", flat=True))
+    assert {staff.pk, leader.pk} <= told
