@@ -60,3 +60,15 @@ def register(names: RoleNames) -> RoleNames:
 
 def names() -> RoleNames:
     return _current
+
+
+def slot_of(role: str) -> str:
+    """The slot a role value fills ("" when none): how a user's role reads a Watch's roles."""
+    current = names()
+    for f in fields(current):
+        if getattr(current, f.name) == role and f.name not in _MEMBERSHIP_FIELDS:
+            return f.name
+    return ""
+
+
+_MEMBERSHIP_FIELDS = frozenset({"member_of_centre", "member_of_region"})

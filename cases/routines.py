@@ -173,6 +173,45 @@ class Checklist:
     label: str | Promise
 
 
+# --- watches: what people must see without looking for it ------------------------------------
+
+# Tones, most serious first: a resident's status at a glance is the most serious watch they
+# are in; the start pages list "danger" before "warning" before "info".
+TONES = ("danger", "warning", "info")
+
+
+@dataclass(frozen=True)
+class Watch:
+    """A state of the case that the start pages list and the resident's page shows at a glance
+    ("missing now", "late back from leave", "decisions waiting").
+
+    `status`: the resident's status while a case is in these states ("" for a queue that says
+    nothing of where the child is). `since`: the case field the hours are counted from.
+    `roles`: the role slots (cases.roles) whose start page lists it; empty for every role that
+    sees the case. `where`: keyword filters on the case, e.g. who decides.
+    """
+
+    code: str
+    label: str | Promise
+    states: frozenset[str]
+    tone: str = "info"
+    status: str = ""
+    since: str = ""
+    roles: tuple[str, ...] = ()
+    where: Mapping[str, object] = field(default_factory=dict)
+
+    def __post_init__(self):
+        if not CODE_PATTERN.match(self.code):
+            raise ValueError(f"Watch code {self.code!r} is not a lower-case code.")
+        if self.tone not in TONES:
+            raise ValueError(f"Unknown tone {self.tone!r}.")
+        object.__setattr__(self, "states", frozenset(self.states))
+
+    @property
+    def rank(self) -> int:
+        return TONES.index(self.tone)
+
+
 @dataclass(frozen=True)
 class Routine:
     """A routine's whole shape. `transitions`: from-state → the states it may move to."""
@@ -196,6 +235,12 @@ class Routine:
     after_step: Callable | None = None
     # Who may do what beyond the access layer's view/change: action → predicate(user, case).
     permissions: Mapping[str, Callable] = field(default_factory=dict)
+    # The case page (a URL name taking the case's pk); a step is its "#step-<code>" anchor.
+    detail_url: str = ""
+    # The case's fields holding the responsible centre and the resident, for queries.
+    centre_field: str = "centre"
+    subject_field: str = "resident"
+    watches: tuple[Watch, ...] = ()
     _by_code: dict = field(init=False, repr=False, compare=False, hash=False)
 
     def __post_init__(self):
@@ -207,6 +252,9 @@ class Routine:
         for source, targets in self.transitions.items():
             if source not in known or not set(targets) <= known:
                 raise ValueError(f"{self.name}: a transition names an unknown state.")
+        for watch in self.watches:
+            if not watch.states <= known:
+                raise ValueError(f"{self.name}.{watch.code}: a watch names an unknown state.")
         for step in self.steps:
             if step.code in by_code:
                 raise ValueError(f"{self.name}: step {step.code!r} is declared twice.")
@@ -232,6 +280,15 @@ class Routine:
 
     def has_step(self, code: str) -> bool:
         return code in self._by_code
+
+    @property
+    def open_states(self) -> frozenset[str]:
+        """States the case can still leave: the case is open while in one of them."""
+        return frozenset(state for state, targets in self.transitions.items() if targets)
+
+    def step_for_deadline(self, kind: str) -> Step | None:
+        """The step whose deadline has this kind."""
+        return next((s for s in self.steps if self.deadline_kind(s) == kind), None)
 
     def steps_of(self, checklist: str) -> tuple[Step, ...]:
         return tuple(s for s in self.steps if s.checklist == checklist)

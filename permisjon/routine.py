@@ -6,7 +6,8 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
-from cases.routines import Checklist, Due, Notice, Routine, Step, register
+from cases import roles
+from cases.routines import Checklist, Due, Notice, Routine, Step, Watch, register
 from mottak import directory
 
 from .models import LeaveApplication
@@ -164,6 +165,50 @@ _REPRESENTATIVE_NOTICE = Notice(
     legal_basis=LEGAL_BASIS_REPRESENTATIVE,
 )
 
+# What the start pages list and the resident's status shows (the late ones first).
+WATCHES = (
+    Watch(
+        "late",
+        _("Not back from leave on time"),
+        {State.LATE},
+        tone="danger",
+        status="late",
+        since="return_at",
+    ),
+    Watch("on_leave", _("On leave now"), {State.ONGOING}, status="on_leave", since="departed_at"),
+    Watch(
+        "decide_centre",
+        _("Leave applications waiting for the centre's decision"),
+        {State.PREPARED},
+        tone="warning",
+        roles=(roles.CENTRE_LEADER,),
+        where={"decider": LeaveApplication.Decider.CENTRE},
+        since="created_at",
+    ),
+    Watch(
+        "decide_region",
+        _("Leave applications waiting for the regional office's decision"),
+        {State.FORWARDED},
+        tone="warning",
+        roles=(roles.REGION_CASEWORKER,),
+        since="forwarded_at",
+    ),
+    Watch(
+        "preparing",
+        _("Leave applications being prepared"),
+        {State.DRAFT},
+        roles=roles.CENTRE_ROLES,
+        since="created_at",
+    ),
+    Watch(
+        "granted",
+        _("Leave granted, not yet departed"),
+        {State.GRANTED},
+        roles=roles.CENTRE_ROLES,
+        since="decided_at",
+    ),
+)
+
 LEAVE = register(
     Routine(
         name=NAME,
@@ -190,6 +235,8 @@ LEAVE = register(
         checklists=(Checklist(PREPARATION_NAME, _("Preparing the leave (PERM-4)")),),
         after_step=_after_preparation_step,
         permissions={"decide": _may_decide, "withdraw": _may_withdraw},
+        detail_url="permisjon:detail",
+        watches=WATCHES,
         steps=tuple(
             Step(
                 s.code,

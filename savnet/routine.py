@@ -7,7 +7,7 @@ limit of SAV-2. Doing the work meets the step (sending the police report meets `
 
 from django.utils.translation import gettext_lazy as _
 
-from cases.routines import Checklist, Due, Notice, Routine, Step, register
+from cases.routines import Checklist, Due, Notice, Routine, Step, Watch, register
 from mottak import directory
 
 from . import rules
@@ -92,6 +92,29 @@ def _regional_office(report) -> dict:
 OPEN = frozenset({State.OPEN})
 AFTER_RETURN = frozenset({State.FOUND, State.CLOSED})
 
+# What the start pages list and the resident's status shows: missing now first.
+WATCHES = (
+    Watch(
+        "missing",
+        _("Missing now"),
+        {State.OPEN},
+        tone="danger",
+        status="missing",
+        since="opened_at",
+    ),
+    Watch(
+        "absent",
+        _("Absent, being looked into"),
+        {State.INVESTIGATING},
+        tone="warning",
+        status="absent",
+        since="noticed_at",
+    ),
+    Watch(
+        "found", _("Back after being missing: follow-up to finish"), {State.FOUND}, since="found_at"
+    ),
+)
+
 MISSING = register(
     Routine(
         name=NAME,
@@ -105,6 +128,8 @@ MISSING = register(
             State.CLOSED: frozenset(),
         },
         refusal=_("This cannot be done while the report is “%(state)s”."),
+        detail_url="savnet:detail",
+        watches=WATCHES,
         lock_related=("resident", "centre", "centre__region"),
         checklists=(
             Checklist(MISSING_CHECKLIST, _("Missing minor: within 24 hours")),
