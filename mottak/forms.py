@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from cases.form_fields import FUTURE_MARGIN, PlausibleDateTimeField, birth_date_field, now_plus
 
 from . import rules
-from .models import AsylumStage, Centre, Resident, Stay
+from .models import Appointment, AsylumStage, Centre, Resident, Stay
 from .services import ResidentData
 
 RESIDENT_FIELDS = [
@@ -81,8 +81,43 @@ class ResidentSearchForm(forms.Form):
         self.fields["centre"].queryset = centres
 
 
-class ResidentRegisterForm(forms.Form):
-    """A new resident and their arrival at a centre (MOT-1); saved by one service call."""
+PERSON_FIELDSETS = (
+    (_("Identity"), ["duf_number", "registration_number"]),
+    (
+        _("Person"),
+        [
+            "given_names",
+            "family_name",
+            "date_of_birth",
+            "date_of_birth_uncertain",
+            "presumed_adult",
+            "gender",
+            "nationality",
+            "languages",
+            "interpreter_language",
+        ],
+    ),
+    (_("Asylum case"), ["asylum_stage"]),
+    (
+        _("Representative and lawyer"),
+        [
+            "representative_name",
+            "representative_phone",
+            "representative_address",
+            "lawyer_name",
+            "lawyer_phone",
+            "lawyer_address",
+        ],
+    ),
+    (
+        _("Care and school"),
+        ["child_welfare_case", "child_welfare_service", "special_needs", "school"],
+    ),
+)
+
+
+class ResidentFieldsForm(forms.Form):
+    """The resident's own fields and their rules, shared by registration and correction."""
 
     duf_number = forms.CharField(
         label=_("DUF number"),
@@ -96,11 +131,9 @@ class ResidentRegisterForm(forms.Form):
         max_length=40,
         help_text=_("If the resident has no DUF number yet."),
     )
-    centre = forms.ModelChoiceField(label=_("Centre"), queryset=Centre.objects.none())
-    # The form refuses an arrival in the future: the range ends just after now.
-    arrived_at = _arrival_field(latest=now_plus(delta=FUTURE_MARGIN))
+    extra_fieldsets: tuple = ()
 
-    def __init__(self, *args, centres, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         model_fields = fields_for_model(
             Resident,
@@ -110,7 +143,6 @@ class ResidentRegisterForm(forms.Form):
         )
         # Model fields in model order, with this form's own versions where it declares one.
         self.fields = {**model_fields, **self.fields}
-        self.fields["centre"].queryset = centres
 
     def clean_duf_number(self) -> str | None:
         raw = self.cleaned_data["duf_number"]
@@ -132,6 +164,54 @@ class ResidentRegisterForm(forms.Form):
             raise forms.ValidationError(_("The date of birth cannot be in the future."))
         return born
 
+    def clean(self):
+        data = super().clean()
+        if "duf_number" in data and "registration_number" in data:
+            if not data["duf_number"] and not data["registration_number"]:
+                self.add_error("duf_number", _("Give a DUF number or a registration number."))
+        return data
+
+    def fieldsets(self) -> list[tuple[str, list]]:
+        """The fields in groups, each shown as a <fieldset> with a legend."""
+        return [
+            (legend, [self[name] for name in names])
+            for legend, names in (*PERSON_FIELDSETS, *self.extra_fieldsets)
+        ]
+
+    def resident_data(self) -> ResidentData:
+        return ResidentData(**{name: self.cleaned_data[name] for name in RESIDENT_FIELDS})
+
+    def warnings(self, *, arrived_on) -> list[str]:
+        """What looks wrong but may be true, as messages shown after saving."""
+        codes = rules.date_of_birth_warnings(
+            date_of_birth=self.cleaned_data["date_of_birth"],
+            arrived_on=arrived_on,
+            today=timezone.localdate(),
+        )
+        return [str(DATE_OF_BIRTH_WARNINGS[code]) for code in codes]
+
+
+DATE_OF_BIRTH_WARNINGS = {
+    "born_today": _("The date of birth is today. Check that it is right."),
+    "adult_at_arrival": _(
+        "By the date of birth the resident was 18 or older on arrival. Check the date of "
+        "birth, or mark the resident as presumed adult."
+    ),
+}
+
+
+class ResidentRegisterForm(ResidentFieldsForm):
+    """A new resident and their arrival at a centre (MOT-1); saved by one service call."""
+
+    centre = forms.ModelChoiceField(label=_("Centre"), queryset=Centre.objects.none())
+    # The form refuses an arrival in the future: the range ends just after now.
+    arrived_at = _arrival_field(latest=now_plus(delta=FUTURE_MARGIN))
+    extra_fieldsets = ((_("Arrival"), ["centre", "arrived_at"]),)
+
+    def __init__(self, *args, centres, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["centre"].queryset = centres
+
     def clean_arrived_at(self):
         arrived = self.cleaned_data["arrived_at"]
         if arrived > timezone.now():
@@ -140,56 +220,43 @@ class ResidentRegisterForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if "duf_number" in data and "registration_number" in data:
-            if not data["duf_number"] and not data["registration_number"]:
-                self.add_error("duf_number", _("Give a DUF number or a registration number."))
         born, arrived = data.get("date_of_birth"), data.get("arrived_at")
         if born and arrived and timezone.localtime(arrived).date() < born:
             self.add_error("arrived_at", _("The arrival cannot be before the date of birth."))
         return data
 
-    def fieldsets(self) -> list[tuple[str, list]]:
-        """The fields in groups, each shown as a <fieldset> with a legend."""
-        return [
-            (legend, [self[name] for name in names])
-            for legend, names in (
-                (_("Identity"), ["duf_number", "registration_number"]),
-                (
-                    _("Person"),
-                    [
-                        "given_names",
-                        "family_name",
-                        "date_of_birth",
-                        "date_of_birth_uncertain",
-                        "presumed_adult",
-                        "gender",
-                        "nationality",
-                        "languages",
-                        "interpreter_language",
-                    ],
-                ),
-                (_("Asylum case"), ["asylum_stage"]),
-                (
-                    _("Representative and lawyer"),
-                    [
-                        "representative_name",
-                        "representative_phone",
-                        "representative_address",
-                        "lawyer_name",
-                        "lawyer_phone",
-                        "lawyer_address",
-                    ],
-                ),
-                (
-                    _("Care and school"),
-                    ["child_welfare_case", "child_welfare_service", "special_needs", "school"],
-                ),
-                (_("Arrival"), ["centre", "arrived_at"]),
-            )
-        ]
 
-    def resident_data(self) -> ResidentData:
-        return ResidentData(**{name: self.cleaned_data[name] for name in RESIDENT_FIELDS})
+class ResidentEditForm(ResidentFieldsForm):
+    """Correcting a resident's record: the registration's rules; the centre and stays are
+    changed by arrivals and moves, not here."""
+
+    version = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
+
+    def __init__(self, *args, resident: Resident, version: str, first_arrival=None, **kwargs):
+        initial = {name: getattr(resident, name) for name in RESIDENT_FIELDS}
+        initial["version"] = version
+        super().__init__(*args, initial=initial, **kwargs)
+        self.first_arrival = first_arrival
+
+    def clean(self):
+        data = super().clean()
+        born = data.get("date_of_birth")
+        if born and self.first_arrival and timezone.localtime(self.first_arrival).date() < born:
+            self.add_error("date_of_birth", _("The arrival cannot be before the date of birth."))
+        return data
+
+
+class AppointmentForm(forms.Form):
+    """An appointment with UDI's asylum department (ASA)."""
+
+    kind = forms.ChoiceField(label=_("Kind"), choices=Appointment.Kind.choices)
+    starts_at = PlausibleDateTimeField(
+        label=_("Time"),
+        widget=DateTimeInput,
+        help_text=_("Date and time, for example 2025-03-01 14:30."),
+        earliest=now_plus(years=-rules.APPOINTMENT_YEARS_BACK),
+        latest=now_plus(years=rules.APPOINTMENT_YEARS_AHEAD),
+    )
 
 
 class StayArrivalForm(forms.Form):

@@ -31,3 +31,55 @@ def arrival_problems(*, date_of_birth: date, arrived_at: datetime, now: datetime
     if arrived_at.date() < date_of_birth:
         problems.append("arrival_before_birth")
     return problems
+
+
+ADULT_AGE = 18
+
+
+def eighteenth_birthday(date_of_birth: date) -> date:
+    """The day the resident turns 18; born on 29 February, 1 March in a year without one
+    (the same reading as the daily turned-18 check: 17 on 28 February)."""
+    try:
+        return date_of_birth.replace(year=date_of_birth.year + ADULT_AGE)
+    except ValueError:
+        return date(date_of_birth.year + ADULT_AGE, 3, 1)
+
+
+def days_until_18(date_of_birth: date, today: date) -> int:
+    """Whole days left until the 18th birthday; 0 on the day and after."""
+    return max((eighteenth_birthday(date_of_birth) - today).days, 0)
+
+
+def date_of_birth_warnings(
+    *, date_of_birth: date, arrived_on: date | None, today: date
+) -> list[str]:
+    """Codes of what looks wrong but may be true (the form asks staff to confirm):
+    born today (a date typed by mistake?), or 18 or older at arrival (not a minor)."""
+    warnings = []
+    if date_of_birth == today:
+        warnings.append("born_today")
+    if arrived_on is not None and age_on(date_of_birth, arrived_on) >= ADULT_AGE:
+        warnings.append("adult_at_arrival")
+    return warnings
+
+
+APPOINTMENT_YEARS_BACK = 1
+APPOINTMENT_YEARS_AHEAD = 2
+
+
+def appointment_time_problems(*, starts_at: datetime, now: datetime) -> list[str]:
+    """An appointment is planned or recently held: within a year back and two years ahead."""
+    earliest = _years_from(now, -APPOINTMENT_YEARS_BACK)
+    latest = _years_from(now, APPOINTMENT_YEARS_AHEAD)
+    if starts_at < earliest:
+        return ["too_early"]
+    if starts_at > latest:
+        return ["too_late"]
+    return []
+
+
+def _years_from(moment: datetime, years: int) -> datetime:
+    try:
+        return moment.replace(year=moment.year + years)
+    except ValueError:  # 29 February into a year without one
+        return moment.replace(year=moment.year + years, day=28)

@@ -1,23 +1,39 @@
 """Every read a view of the core records needs. All personal data comes through the access layer."""
 
 from dataclasses import dataclass
+from datetime import date
 from itertools import pairwise
 
 from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from cases.selectors import dispatches_for_subject, timeline_for
 from cases.selectors_deadlines import deadlines_for_resident
+from cases.selectors_work import deadline_links, open_cases_of, statuses_of
 
-from . import rules
+from . import resident_actions, rules
 from .access import (
     Action,
     access_resident,
     centres_visible_to,
+    may,
     member_centres,
     member_regions,
     residents_visible_to,
 )
-from .models import CENTRE_ROLES, RETURN_STAGES, AsylumStage, Centre, Resident, Role, Stay, User
+from .models import (
+    CENTRE_ROLES,
+    RETURN_STAGES,
+    Appointment,
+    AsylumStage,
+    Centre,
+    Resident,
+    Role,
+    Stay,
+    User,
+)
 
 RECENT_RESIDENTS = 10
 
@@ -50,6 +66,22 @@ def resident_list(
     return residents.filter(_search(query)) if query.strip() else residents
 
 
+def resident_export_rows(residents) -> list[list]:
+    """The resident list's columns for a file (residents loaded with their centre)."""
+    return [
+        [
+            r.family_name,
+            r.given_names,
+            r.duf_number or "",
+            r.registration_number or "",
+            r.date_of_birth,
+            r.centre.name,
+            r.get_asylum_stage_display(),
+        ]
+        for r in residents
+    ]
+
+
 def _search(query: str) -> Q:
     """A DUF number (whole or its beginning, spaces allowed), a registration number, or names."""
     compact = "".join(query.split())
@@ -64,27 +96,123 @@ def _search(query: str) -> Q:
 
 
 @dataclass(frozen=True)
+class Glance:
+    """One line of the resident's status at a glance; `url` leads to the case behind it."""
+
+    code: str  # missing, absent, late, on_leave (from the routines' watches); present, moved
+    label: str
+    tone: str  # danger, warning, info, success, neutral
+    url: str = ""
+    hours_since: int | None = None
+
+
+@dataclass(frozen=True)
 class ResidentPage:
     resident: Resident
     stays: list[Stay]
+    open_stay: Stay | None
     appointments: list
     timeline: list
     deadlines: list
+    open_deadlines: list  # each with `step_url`: the step of its case, where there is one
     dispatches: list
+    statuses: list[Glance]
+    open_cases: list
+    age: int
+    days_to_18: int
+    can_change: bool
+    actions: list
+
+    @property
+    def status(self) -> Glance:
+        """The most serious status: the one the page shows first."""
+        return self.statuses[0]
 
 
-def resident_page(*, user: User, resident_id: int) -> ResidentPage:
-    """Everything the resident page shows, in a fixed number of queries (404 when not visible)."""
+def _glances(watch_rows, open_stay: Stay | None, stays) -> list[Glance]:
+    """The routines' statuses, most serious first; else where the resident lives now."""
+    glances = [
+        Glance(row.watch.status, str(row.watch.label), row.watch.tone, row.url, row.hours_since)
+        for row in watch_rows
+    ]
+    if glances:
+        return glances
+    if open_stay is not None:
+        return [
+            Glance(
+                "present",
+                str(_("Living at %(centre)s") % {"centre": open_stay.centre.name}),
+                "success",
+            )
+        ]
+    if stays:
+        last = stays[0]
+        return [
+            Glance(
+                "moved",
+                str(_("Moved out: %(reason)s") % {"reason": last.get_end_reason_display()}),
+                "neutral",
+            )
+        ]
+    return [Glance("moved", str(_("No stay recorded")), "neutral")]
+
+
+def resident_page(*, user: User, resident_id: int, today: date | None = None) -> ResidentPage:
+    """Everything the resident page shows, in a fixed number of queries whatever the data size
+    (one per part, one per routine for its cases and statuses); 404 when not visible."""
     resident = access_resident(user=user, resident_id=resident_id, action=Action.VIEW)
     resident = Resident.objects.select_related("centre__region").get(pk=resident.pk)
+    today = today or timezone.localdate()
+    stays = list(resident.stays.select_related("centre").order_by("-started_at"))
+    open_stay = next((stay for stay in stays if stay.ended_at is None), None)
+    deadlines = list(deadlines_for_resident(resident))
+    open_deadlines = [d for d in deadlines if d.is_pending]
+    links = deadline_links(open_deadlines)
+    for deadline in open_deadlines:
+        deadline.step_url = links.get(deadline.pk, "")
+    statuses = _glances(statuses_of([resident.pk]).get(resident.pk, []), open_stay, stays)
+    changeable = can_change(user=user, resident=resident)
+    actions = (
+        resident_actions.offered(
+            may=lambda capability: may(user, capability),
+            resident_id=resident.pk,
+            has_open_stay=open_stay is not None,
+            status=statuses[0].code,
+        )
+        if changeable
+        else []
+    )
     return ResidentPage(
         resident=resident,
-        stays=list(resident.stays.select_related("centre").order_by("-started_at")),
+        stays=stays,
+        open_stay=open_stay,
         appointments=list(resident.appointments.order_by("starts_at")),
         timeline=list(timeline_for(resident)),
-        deadlines=list(deadlines_for_resident(resident)),
+        deadlines=deadlines,
+        open_deadlines=open_deadlines,
         dispatches=list(dispatches_for_subject(resident)),
+        statuses=statuses,
+        open_cases=open_cases_of(resident),
+        age=rules.age_on(resident.date_of_birth, today),
+        days_to_18=rules.days_until_18(resident.date_of_birth, today),
+        can_change=changeable,
+        actions=actions,
     )
+
+
+def resident_for_change(*, user: User, resident_id: int) -> tuple[Resident, Stay | None]:
+    """The resident the user may change (else 404) and their first stay (the arrival the
+    date of birth is checked against)."""
+    resident = access_resident(user=user, resident_id=resident_id, action=Action.CHANGE)
+    return resident, resident.stays.order_by("started_at").first()
+
+
+def appointment_for_change(*, user: User, resident_id: int, appointment_id: int) -> Appointment:
+    resident = access_resident(user=user, resident_id=resident_id, action=Action.CHANGE)
+    try:
+        return resident.appointments.get(pk=int(appointment_id))
+    except (Appointment.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
 
 
 @dataclass(frozen=True)

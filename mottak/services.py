@@ -1,6 +1,7 @@
 """Every write to the core records."""
 
-from dataclasses import dataclass
+import hashlib
+from dataclasses import dataclass, fields
 from datetime import date, datetime
 
 from django.contrib.contenttypes.models import ContentType
@@ -13,7 +14,7 @@ from cases.models import CaseEvent
 from cases.services import case_event_publish, timeline_event_record
 
 from . import events, rules
-from .models import Centre, Resident, Stay, User
+from .models import Appointment, Centre, Resident, Stay, User
 
 ARRIVAL_MESSAGES = {
     "birth_in_future": lambda: _("The date of birth cannot be in the future."),
@@ -208,3 +209,144 @@ def _turned_18_published():
     return CaseEvent.objects.filter(
         kind=events.TURNED_18, subject_ct=ContentType.objects.get_for_model(Resident)
     ).values("subject_id")
+
+
+# --- correcting a resident's record -----------------------------------------------------------
+
+RESIDENT_DATA_FIELDS = tuple(f.name for f in fields(ResidentData))
+
+
+def resident_version(resident: Resident) -> str:
+    """A fingerprint of the editable fields as they were when a form was shown: a save is
+    refused if someone else changed the record in between (no lost updates)."""
+    values = "\x1f".join(_stored(getattr(resident, name)) for name in RESIDENT_DATA_FIELDS)
+    return hashlib.sha256(values.encode()).hexdigest()[:16]
+
+
+def _stored(value) -> str:
+    """The value as the database gives it back (a choice as its code, not its enum)."""
+    return "" if value is None else str(value)
+
+
+def _changed_fields(resident: Resident, data: ResidentData) -> list[str]:
+    return [name for name in RESIDENT_DATA_FIELDS if getattr(resident, name) != getattr(data, name)]
+
+
+def _check_identity_of(resident: Resident, data: ResidentData) -> None:
+    if not data.duf_number and not data.registration_number:
+        raise ValidationError(_("Give a DUF number or a registration number."))
+    others = Resident.objects.exclude(pk=resident.pk)
+    if data.duf_number and others.filter(duf_number=data.duf_number).exists():
+        raise ValidationError(_("A resident with this DUF number is already registered."))
+    if (
+        data.registration_number
+        and others.filter(registration_number=data.registration_number).exists()
+    ):
+        raise ValidationError(_("A resident with this registration number is already registered."))
+
+
+def resident_update(
+    *, resident: Resident, data: ResidentData, by: User, version: str | None = None
+) -> list[str]:
+    """Correct a resident's record; returns the names of the fields that changed.
+
+    One history row (by `by`) and one timeline entry per saved change. Submitting the same
+    values again (a double click) changes nothing; a form shown before someone else's change
+    is refused rather than overwriting it.
+    """
+    if data.date_of_birth > timezone.localdate():
+        raise ValidationError(_("The date of birth cannot be in the future."))
+    try:
+        with transaction.atomic():
+            locked = Resident.objects.select_for_update().get(pk=resident.pk)
+            changed = _changed_fields(locked, data)
+            if not changed:
+                return []
+            if version is not None and version != resident_version(locked):
+                raise ValidationError(
+                    _(
+                        "Someone else changed this record while you were editing it. "
+                        "Nothing was saved: check the record and make your change again."
+                    )
+                )
+            _check_identity_of(locked, data)
+            old_stage = locked.asylum_stage
+            for name in changed:
+                setattr(locked, name, getattr(data, name))
+            locked._history_user = by
+            locked.save()
+            if locked.asylum_stage != old_stage:
+                case_event_publish(
+                    kind=events.ASYLUM_STAGE_CHANGED,
+                    subject=locked,
+                    payload={"from": old_stage, "to": locked.asylum_stage},
+                )
+            timeline_event_record(
+                subject=locked,
+                kind="record_changed",
+                actor=by,
+                summary=_("Record corrected: %(fields)s")
+                % {"fields": ", ".join(_field_label(name) for name in changed)},
+            )
+    except IntegrityError:
+        # A concurrent change took the DUF or registration number first.
+        raise ValidationError(_("A resident with this DUF number is already registered.")) from None
+    return changed
+
+
+def _field_label(name: str) -> str:
+    return str(Resident._meta.get_field(name).verbose_name)
+
+
+# --- appointments with UDI --------------------------------------------------------------------
+
+
+def appointment_create(
+    *, resident: Resident, kind: str, starts_at: datetime, by: User
+) -> Appointment:
+    """Record an appointment with UDI's asylum department; the same appointment entered twice
+    (a double submit) is recorded once."""
+    if kind not in Appointment.Kind.values:
+        raise ValidationError(_("Choose the kind of appointment."))
+    problems = rules.appointment_time_problems(starts_at=starts_at, now=timezone.now())
+    if problems:
+        raise ValidationError(_("The time must be within a year back and two years ahead."))
+    with transaction.atomic():
+        locked = Resident.objects.select_for_update().get(pk=resident.pk)
+        existing = locked.appointments.filter(
+            kind=kind, starts_at=starts_at, cancelled_at__isnull=True
+        ).first()
+        if existing is not None:
+            return existing
+        appointment = Appointment(resident=locked, kind=kind, starts_at=starts_at)
+        appointment._history_user = by
+        appointment.save()
+        timeline_event_record(
+            subject=locked,
+            kind="appointment",
+            actor=by,
+            summary=_("Appointment with UDI recorded: %(kind)s")
+            % {"kind": appointment.get_kind_display()},
+        )
+    return appointment
+
+
+def appointment_cancel(*, appointment: Appointment, by: User) -> Appointment:
+    """Mark an appointment cancelled (it stays on record); a second cancel changes nothing."""
+    with transaction.atomic():
+        locked = Appointment.objects.select_for_update().get(pk=appointment.pk)
+        if locked.cancelled_at is not None:
+            return locked
+        if locked.held:
+            raise ValidationError(_("An appointment that was held cannot be cancelled."))
+        locked.cancelled_at = timezone.now()
+        locked._history_user = by
+        locked.save()
+        timeline_event_record(
+            subject=locked.resident,
+            kind="appointment_cancelled",
+            actor=by,
+            summary=_("Appointment with UDI cancelled: %(kind)s")
+            % {"kind": locked.get_kind_display()},
+        )
+    return locked

@@ -13,7 +13,15 @@ record_patterns = [
     path("beboere/", views.resident_list, name="resident_list"),
     path("beboere/ny/", views.resident_register, name="resident_register"),
     path("beboere/<int:resident_id>/", views.resident_detail, name="resident_detail"),
+    path("beboere/eksport.<slug:fmt>", views.resident_export, name="resident_export"),
     path("beboere/<int:resident_id>/historikk/", views.resident_history, name="resident_history"),
+    path("beboere/<int:resident_id>/endre/", views.resident_edit, name="resident_edit"),
+    path("beboere/<int:resident_id>/avtaler/ny/", views.appointment_new, name="appointment_new"),
+    path(
+        "beboere/<int:resident_id>/avtaler/<int:appointment_id>/avlys/",
+        views.appointment_cancel,
+        name="appointment_cancel",
+    ),
     path("beboere/<int:resident_id>/ankomst/", views.stay_arrival, name="stay_arrival"),
     path(
         "beboere/<int:resident_id>/opphold/<int:stay_id>/avslutt/",

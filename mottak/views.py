@@ -6,14 +6,31 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from cases import exports
 from cases.services import read_log_record
 
 from . import selectors, services
-from .access import Action, access_resident, access_stay, can_see_history, centres_visible_to
-from .forms import ResidentRegisterForm, ResidentSearchForm, StayArrivalForm, StayEndForm
+from .access import (
+    Action,
+    access_resident,
+    access_stay,
+    can_see_history,
+    centres_visible_to,
+    may,
+)
+from .forms import (
+    AppointmentForm,
+    ResidentEditForm,
+    ResidentRegisterForm,
+    ResidentSearchForm,
+    StayArrivalForm,
+    StayEndForm,
+)
 from .models import Resident
 from .selectors import centres_for_change, may_register
 
@@ -50,26 +67,61 @@ def resident_list(request):
             }
             return redirect("mottak:resident_list")
     else:
-        saved = request.session.get(SEARCH_SESSION_KEY)
-        form = ResidentSearchForm(saved, centres=centres) if saved else None
-        if form is None:
-            form = ResidentSearchForm(centres=centres)
-    if form.is_bound and not form.is_valid():
-        residents = Resident.objects.none()
-    elif form.is_bound:
-        residents = selectors.resident_list(
-            user=request.user,
-            query=form.cleaned_data["q"],
-            centre=form.cleaned_data["centre"],
-            stage=form.cleaned_data["stage"],
-        )
-    else:
-        residents = selectors.resident_list(user=request.user)
+        form = _saved_search(request, centres)
+    residents = _searched(request.user, form)
     page = Paginator(residents, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "mottak/resident_list.html",
         {"form": form, "page": page, "searching": form.is_bound},
+    )
+
+
+def _saved_search(request, centres) -> ResidentSearchForm:
+    saved = request.session.get(SEARCH_SESSION_KEY)
+    return (
+        ResidentSearchForm(saved, centres=centres) if saved else ResidentSearchForm(centres=centres)
+    )
+
+
+def _searched(user, form: ResidentSearchForm):
+    """The residents the user's current search finds (all they may list without one)."""
+    if form.is_bound and not form.is_valid():
+        return Resident.objects.none()
+    if form.is_bound:
+        return selectors.resident_list(
+            user=user,
+            query=form.cleaned_data["q"],
+            centre=form.cleaned_data["centre"],
+            stage=form.cleaned_data["stage"],
+        )
+    return selectors.resident_list(user=user)
+
+
+@login_required
+@require_GET
+def resident_export(request, fmt: str):
+    """The resident list as the user sees it now (their search included), as a file."""
+    if not may(request.user, "mottak.see_residents"):
+        raise Http404
+    form = _saved_search(request, centres_visible_to(request.user))
+    residents = list(_searched(request.user, form))
+    return exports.logged_export(
+        user=request.user,
+        subjects=residents,
+        what="resident list",
+        fmt=fmt,
+        name="beboere",
+        header=[
+            _("Family name"),
+            _("Given names"),
+            _("DUF number"),
+            _("Registration number"),
+            _("Date of birth"),
+            _("Centre"),
+            _("Stage of the asylum case"),
+        ],
+        rows=selectors.resident_export_rows(residents),
     )
 
 
@@ -84,9 +136,80 @@ def resident_detail(request, resident_id: int):
             "page": page,
             "resident": page.resident,
             "can_see_history": can_see_history(request.user),
-            "can_change": selectors.can_change(user=request.user, resident=page.resident),
+            "can_change": page.can_change,
         },
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def resident_edit(request, resident_id: int):
+    resident, first_stay = selectors.resident_for_change(user=request.user, resident_id=resident_id)
+    form = ResidentEditForm(
+        request.POST or None,
+        resident=resident,
+        version=services.resident_version(resident),
+        first_arrival=first_stay.started_at if first_stay else None,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            changed = services.resident_update(
+                resident=resident,
+                data=form.resident_data(),
+                by=request.user,
+                version=form.cleaned_data["version"] or None,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            if changed:
+                messages.success(request, _("The record is saved."))
+            else:
+                messages.info(request, _("Nothing was changed."))
+            arrived_on = timezone.localtime(first_stay.started_at).date() if first_stay else None
+            for warning in form.warnings(arrived_on=arrived_on):
+                messages.warning(request, warning)
+            return redirect("mottak:resident_detail", resident_id=resident.pk)
+    return render(request, "mottak/resident_edit.html", {"form": form, "resident": resident})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def appointment_new(request, resident_id: int):
+    resident = access_resident(user=request.user, resident_id=resident_id, action=Action.CHANGE)
+    form = AppointmentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.appointment_create(
+                resident=resident,
+                kind=form.cleaned_data["kind"],
+                starts_at=form.cleaned_data["starts_at"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The appointment is recorded."))
+            return redirect(
+                reverse("mottak:resident_detail", args=[resident.pk]) + "#appointments-heading"
+            )
+    return render(request, "mottak/appointment_form.html", {"form": form, "resident": resident})
+
+
+@login_required
+@require_POST
+def appointment_cancel(request, resident_id: int, appointment_id: int):
+    appointment = selectors.appointment_for_change(
+        user=request.user, resident_id=resident_id, appointment_id=appointment_id
+    )
+    try:
+        services.appointment_cancel(appointment=appointment, by=request.user)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("The appointment is marked as cancelled."))
+    return redirect(reverse("mottak:resident_detail", args=[resident_id]) + "#appointments-heading")
 
 
 @login_required
@@ -118,6 +241,9 @@ def resident_register(request):
             form.add_error(None, error)
         else:
             messages.success(request, _("The resident is registered and their arrival recorded."))
+            arrived_on = timezone.localtime(form.cleaned_data["arrived_at"]).date()
+            for warning in form.warnings(arrived_on=arrived_on):
+                messages.warning(request, warning)
             return redirect("mottak:resident_detail", resident_id=resident.pk)
     return render(request, "mottak/resident_register.html", {"form": form})
 

@@ -34,3 +34,15 @@ def register_capabilities() -> None:
     menu_register(
         "permisjon:region_queue", _("Leave applications"), "permisjon.decide_in_region", 31
     )
+
+    from mottak.resident_actions import ResidentAction, resident_action_register
+
+    resident_action_register(
+        ResidentAction(
+            _("New leave application"),
+            "permisjon:create",
+            "permisjon.apply",
+            order=10,
+            hidden_in_status=frozenset({"missing", "absent", "on_leave", "late"}),
+        )
+    )

@@ -33,3 +33,16 @@ def register_capabilities() -> None:
     capability_register("savnet.see_region", works_at_a_regional_office)
     menu_register("savnet:list", _("Missing minors"), "savnet.follow_cases", 40)
     menu_register("savnet:overview", _("Missing minors"), "savnet.see_overview", 41)
+
+    from mottak.resident_actions import ResidentAction, resident_action_register
+
+    resident_action_register(
+        ResidentAction(
+            _("Absent or missing"),
+            "savnet:start",
+            "savnet.follow_cases",
+            order=20,
+            query_param="resident",
+            hidden_in_status=frozenset({"missing", "absent"}),
+        )
+    )

@@ -1,6 +1,6 @@
 """Every write of the case engine, one module per part, re-exported here."""
 
-from .audit import read_log_record, timeline_event_record
+from .audit import read_log_record, read_log_record_many, timeline_event_record
 from .checklists import (
     StepStatus,
     checklist_is_complete,
@@ -63,5 +63,6 @@ __all__ = [
     "notification_mark_read",
     "notifications_mark_all_read",
     "read_log_record",
+    "read_log_record_many",
     "timeline_event_record",
 ]

@@ -19,6 +19,29 @@ def read_log_record(*, user, subject: models.Model, action: str, detail: str = "
     )
 
 
+def read_log_record_many(*, user, subjects, action: str, detail: str = "") -> int:
+    """One read-log row per record in an export, written in one insert; `subjects` are model
+    instances or (content type id, object id) pairs. Returns how many rows were written."""
+    rows = []
+    for subject in subjects:
+        if isinstance(subject, tuple):
+            content_type_id, object_id = subject
+        else:
+            content_type_id = ContentType.objects.get_for_model(subject).pk
+            object_id = subject.pk
+        rows.append(
+            ReadLog(
+                user=user,
+                content_type_id=content_type_id,
+                object_id=object_id,
+                action=action,
+                detail=detail,
+            )
+        )
+    ReadLog.objects.bulk_create(rows, batch_size=500)
+    return len(rows)
+
+
 def timeline_event_record(
     *,
     subject: models.Model,
