@@ -49,6 +49,21 @@ def centre_deadlines(*, user, centre, now: datetime | None = None) -> list[Deadl
     return _with_hours(rows, now)
 
 
+def region_deadlines(*, user, region_id, now: datetime | None = None) -> list[Deadline]:
+    """Pending deadlines at the region's centres and its office that the user may see, by due
+    time (the regional export)."""
+    now = now or timezone.now()
+    in_region = Q(centre__region_id=region_id) | Q(centre__isnull=True, region_id=region_id)
+    rows = (
+        deadlines_visible_to(user)
+        .filter(in_region, state__in=PENDING)
+        .select_related("centre")
+        .prefetch_related("subject")
+        .order_by("due_at", "id")
+    )
+    return _with_hours(rows, now)
+
+
 def region_centre_counts(*, user, region_id, now: datetime | None = None):
     """Every centre of the region the user may see, with its pending and overdue counts
     (aggregated over all of the centre's deadlines: counts hold no personal data)."""

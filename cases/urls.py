@@ -66,6 +66,16 @@ urlpatterns: list = [
         name="deadlines_region",
     ),
     path(
+        "frister/mottak/<int:centre_id>/eksport.<slug:fmt>",
+        views_deadlines.deadlines_centre_export,
+        name="deadlines_centre_export",
+    ),
+    path(
+        "frister/region/<int:region_id>/eksport.<slug:fmt>",
+        views_deadlines.deadlines_region_export,
+        name="deadlines_region_export",
+    ),
+    path(
         "frister/<int:deadline_id>/frafall/",
         views_deadlines.deadline_waive_view,
         name="deadline_waive",

@@ -10,13 +10,14 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from . import access
+from . import access, exports
 from .forms_deadlines import WaiveForm
 from .selectors_deadlines import (
     centre_deadlines,
     deadlines_visible_to,
     notifications_for,
     region_centre_counts,
+    region_deadlines,
 )
 from .services.deadlines import can_waive, deadline_place_path, deadline_waive
 from .services.notifications import notification_mark_read, notifications_mark_all_read
@@ -55,6 +56,61 @@ def deadlines_region(request, region_id: int):
             "open_total": sum(c.open_count for c in centres),
             "overdue_total": sum(c.overdue_count for c in centres),
         },
+    )
+
+
+def _export_rows(deadlines) -> list[list]:
+    return [
+        [
+            d.centre.name if d.centre else "",
+            d.due_at,
+            -d.hours_over if d.is_overdue else d.hours_left,
+            _(d.label),
+            str(d.subject) if d.subject else "",
+            d.get_state_display(),
+        ]
+        for d in deadlines
+    ]
+
+
+def _deadline_export(request, *, scope, deadlines, fmt: str, name: str):
+    """The deadlines as a file, read-logged for the centre or region and every resident in it."""
+    about = {(d.subject_ct_id, d.subject_id) for d in deadlines if d.subject_id}
+    return exports.logged_export(
+        user=request.user,
+        subjects=[scope, *sorted(about)],
+        what="deadlines",
+        fmt=fmt,
+        name=name,
+        header=[
+            _("Centre"),
+            _("Due"),
+            _("Hours left (negative: overdue)"),
+            _("What"),
+            _("About"),
+            _("State"),
+        ],
+        rows=_export_rows(deadlines),
+    )
+
+
+@login_required
+@require_GET
+def deadlines_centre_export(request, centre_id: int, fmt: str):
+    centre = access.access_centre(user=request.user, centre_id=centre_id)
+    deadlines = centre_deadlines(user=request.user, centre=centre)
+    return _deadline_export(request, scope=centre, deadlines=deadlines, fmt=fmt, name="frister")
+
+
+@login_required
+@require_GET
+def deadlines_region_export(request, region_id: int, fmt: str):
+    centres = region_centre_counts(user=request.user, region_id=region_id)
+    if not centres:
+        raise Http404
+    deadlines = region_deadlines(user=request.user, region_id=region_id)
+    return _deadline_export(
+        request, scope=centres[0].region, deadlines=deadlines, fmt=fmt, name="frister-region"
     )
 
 

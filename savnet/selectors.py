@@ -162,6 +162,14 @@ def overview(user) -> Overview:
     )
 
 
+def overview_export(user) -> tuple[list[list], list]:
+    """The overview's counts as rows (centre, month, reports) and the centres they cover (for
+    the read log); counts only, no names."""
+    data = overview(user)
+    rows = [[row.centre, row.month, row.count] for row in data.rows]
+    return rows, list(centres_visible_to(user).order_by("pk"))
+
+
 def missing_step_specs():
     return steps.MISSING_STEPS
 

@@ -6,6 +6,7 @@ app_name = "savnet"
 urlpatterns = [
     path("", views.report_list, name="list"),
     path("oversikt/", views.overview, name="overview"),
+    path("oversikt/eksport.<slug:fmt>", views.overview_export, name="overview_export"),
     path("ny/", views.report_start, name="start"),
     path("<int:report_id>/", views.report_detail, name="detail"),
     path("<int:report_id>/meld-savnet/", views.report_open, name="open"),

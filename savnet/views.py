@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_POST
 
+from cases import exports
 from cases.rules import purpose_label
 from cases.selectors import routine_page
 from cases.services import read_log_record
@@ -63,6 +64,21 @@ def overview(request):
         request,
         "savnet/overview.html",
         {"overview": data, "bars": bars, "chart_width": max(240, len(bars) * 48 + 24)},
+    )
+
+
+@login_required
+@require_GET
+def overview_export(request, fmt: str):
+    rows, centres = selectors.overview_export(request.user)
+    return exports.logged_export(
+        user=request.user,
+        subjects=centres,
+        what="missing-minors overview",
+        fmt=fmt,
+        name="savnet-oversikt",
+        header=[_("Centre"), _("Month"), _("Reports")],
+        rows=rows,
     )
 
 
