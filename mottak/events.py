@@ -8,15 +8,16 @@ ids and codes only:
   Stay.EndReason code.
 - TURNED_18    {"stay_id", "centre_id"} of the open stay — published by the daily check
   `residents_turned_18_publish` (a schedule), once per resident.
+- ASYLUM_STAGE_CHANGED {"from", "to"} (AsylumStage codes) — staff corrected the stage on the
+  resident's record (`resident_update`); a change in the admin publishes nothing.
 
-Not yet produced, because mottak has no such write yet: ASYLUM_STAGE_CHANGED (the stage is
-set at registration and otherwise only in the admin) and DECISION_NOTICE_RECEIVED (no record of
-decision notices exists). The kinds are named here so handlers can be written against them;
-the service that changes the stage or records a notice must publish them in its transaction.
+Not yet produced, because mottak has no such write yet: DECISION_NOTICE_RECEIVED (no record of
+decision notices exists). The kind is named here so handlers can be written against it; the
+service that records a notice must publish it in its transaction.
 """
 
 STAY_OPENED = "mottak.stay_opened"
 STAY_ENDED = "mottak.stay_ended"
 TURNED_18 = "mottak.turned_18"
-ASYLUM_STAGE_CHANGED = "mottak.asylum_stage_changed"  # not yet produced, see above
+ASYLUM_STAGE_CHANGED = "mottak.asylum_stage_changed"
 DECISION_NOTICE_RECEIVED = "mottak.decision_notice_received"  # not yet produced, see above

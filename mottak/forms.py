@@ -232,10 +232,18 @@ class ResidentEditForm(ResidentFieldsForm):
 
     version = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
 
-    def __init__(self, *args, resident: Resident, version: str, first_arrival=None, **kwargs):
-        initial = {name: getattr(resident, name) for name in RESIDENT_FIELDS}
-        initial["version"] = version
-        super().__init__(*args, initial=initial, **kwargs)
+    def __init__(
+        self,
+        *args,
+        resident: Resident | None = None,
+        version: str = "",
+        first_arrival=None,
+        **kwargs,
+    ):
+        if resident is not None:
+            initial = {name: getattr(resident, name) for name in RESIDENT_FIELDS}
+            kwargs["initial"] = {**initial, "version": version}
+        super().__init__(*args, **kwargs)
         self.first_arrival = first_arrival
 
     def clean(self):

@@ -363,3 +363,37 @@ def test_appointment_of_another_resident_is_404(client, staff, resident, centre)
     client.force_login(staff)
     cancel = reverse("mottak:appointment_cancel", args=[resident.pk, appointment.pk])
     assert client.post(cancel).status_code == 404
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_double_submit_of_an_edit_saves_one_change(staff, resident):
+    """The same correction posted twice at the same moment: one history row, one timeline entry."""
+    import threading
+
+    from django.test import Client
+
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL: SQLite serialises writers, so there is no race to test")
+    barrier = threading.Barrier(2)
+    results = []
+    data = _post_data(resident, family_name="Haile")
+    before = resident.history.count()
+
+    def submit():
+        client = Client()
+        client.force_login(staff)
+        barrier.wait()
+        try:
+            results.append(client.post(edit_url(resident), data).status_code)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=submit) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert results == [302, 302]
+    assert resident.history.count() == before + 1
+    assert TimelineEvent.objects.filter(kind="record_changed").count() == 1
