@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods
 
 from cases.services import read_log_record
 
-from . import selectors, services
+from . import selectors, selectors_home, services
 from .access import Action, access_resident, access_stay, can_see_history, centres_visible_to
 from .forms import ResidentRegisterForm, ResidentSearchForm, StayArrivalForm, StayEndForm
 from .models import Resident
@@ -29,7 +29,7 @@ def forbidden(request):
 
 @login_required
 def home(request):
-    template, context = selectors.home_context(user=request.user)
+    template, context = selectors_home.home_context(user=request.user)
     return render(request, template, context)
 
 
