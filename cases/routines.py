@@ -39,9 +39,11 @@ from django.utils import translation
 from django.utils.functional import Promise
 
 from . import checklists, periods
+from . import urgency as urgency_classes
 from .checklists import CODE_PATTERN, ChecklistDefinition
 from .checklists import Step as ChecklistStep
 from .registry import register_once
+from .urgency import Audience
 
 # --- deadlines ------------------------------------------------------------------------------
 
@@ -71,7 +73,9 @@ class Due:
     """When a step falls due: `amount` units of `period` from the case's `anchor` field.
 
     `repeat`: meeting the deadline opens the next one, counted from the moment it was met
-    ("at least every three months", KART-10).
+    ("at least every three months", KART-10). `alert_at_opening_to`: who is alerted when it
+    opens, instead of its urgency class's audience (a cases.urgency.Audience; the class must
+    alert at opening).
     """
 
     anchor: str
@@ -79,12 +83,15 @@ class Due:
     amount: int
     urgency: str = "ordinary"
     repeat: bool = False
+    alert_at_opening_to: Audience | None = None
 
     def __post_init__(self):
         if self.period not in PERIODS:
             raise ValueError(f"Unknown period {self.period!r}.")
         if self.urgency not in URGENCY_CODES:
             raise ValueError(f"Unknown urgency {self.urgency!r}.")
+        if self.alert_at_opening_to and not urgency_classes.get(self.urgency).alert_at_opening:
+            raise ValueError(f"A {self.urgency!r} deadline alerts nobody at opening.")
         if self.period == "at":
             if self.amount != 0:
                 raise ValueError("A deadline at the anchor itself counts no units.")

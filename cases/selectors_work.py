@@ -55,6 +55,11 @@ class WatchRow:
     def centre(self):
         return getattr(self.case, self.routine.centre_field)
 
+    @property
+    def since_at(self) -> datetime | None:
+        """The moment the hours are counted from (reported missing, agreed return …)."""
+        return getattr(self.case, self.watch.since, None) if self.watch.since else None
+
 
 @dataclass(frozen=True)
 class WatchList:

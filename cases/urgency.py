@@ -47,6 +47,9 @@ CENTRE_LEADERS = Audience((CENTRE_LEADER,), (REGION_CASEWORKER,), region_only_wi
 LEADER_AND_REGION = Audience(
     (CENTRE_LEADER,), (REGION_CASEWORKER,), region_only_without_centre=False
 )
+# The on-duty people and the regional office's caseworkers at once: for a step whose
+# opening the regional office must know of without waiting for the limit (a missing minor).
+ON_DUTY_AND_REGION = Audience(CENTRE_ROLES, (REGION_CASEWORKER,), region_only_without_centre=False)
 
 
 @dataclass(frozen=True)

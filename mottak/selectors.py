@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import date
 from itertools import pairwise
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,25 +17,18 @@ from . import resident_actions, rules
 from .access import (
     Action,
     access_resident,
-    centres_visible_to,
     may,
     member_centres,
-    member_regions,
     residents_visible_to,
 )
 from .models import (
     CENTRE_ROLES,
-    RETURN_STAGES,
     Appointment,
-    AsylumStage,
     Centre,
     Resident,
-    Role,
     Stay,
     User,
 )
-
-RECENT_RESIDENTS = 10
 
 
 def may_register(user: User) -> bool:
@@ -270,78 +263,11 @@ def resident_history(*, user: User, resident_id: int) -> tuple[Resident, list[Hi
     return resident, entries
 
 
-# --- start pages -------------------------------------------------------------------------------
+# The start pages' reads live in selectors_home; kept importable from here.
+from .selectors_home import (  # noqa: E402
+    centres_with_counts,
+    home_context,
+    resident_aggregates,
+)
 
-
-def centres_with_counts(centres: QuerySet[Centre]) -> QuerySet[Centre]:
-    return centres.select_related("region").annotate(
-        resident_count=Count("residents", distinct=True),
-        open_stay_count=Count("stays", filter=Q(stays__ended_at__isnull=True), distinct=True),
-    )
-
-
-def home_for_centre_roles(*, user: User) -> dict:
-    residents = residents_visible_to(user, Action.LIST).select_related("centre")
-    return {
-        "centres": list(centres_with_counts(member_centres(user))),
-        "recent_residents": list(residents.order_by("-created_at", "-id")[:RECENT_RESIDENTS]),
-    }
-
-
-def home_for_region(*, user: User) -> dict:
-    return {
-        "centres": list(centres_with_counts(centres_visible_to(user))),
-        "regions": list(member_regions(user)),
-    }
-
-
-def home_for_asa(*, user: User, limit: int = 50) -> dict:
-    residents = residents_visible_to(user, Action.LIST).filter(asylum_stage__in=RETURN_STAGES)
-    return {
-        "return_residents": list(residents.select_related("centre")[:limit]),
-        "return_count": residents.count(),
-    }
-
-
-def resident_aggregates() -> dict:
-    """Counts only, no names (what RMA may see, RET-4)."""
-    stage_labels = dict(AsylumStage.choices)
-    by_stage = Resident.objects.values("asylum_stage").annotate(n=Count("id"))
-    return {
-        "by_region": list(
-            Resident.objects.values("centre__region__name")
-            .annotate(
-                n=Count("id"),
-                in_return=Count("id", filter=Q(asylum_stage__in=RETURN_STAGES)),
-            )
-            .order_by("centre__region__name")
-        ),
-        "by_centre": list(
-            Resident.objects.values("centre__name", "centre__region__name")
-            .annotate(n=Count("id"))
-            .order_by("centre__region__name", "centre__name")
-        ),
-        "by_stage": [
-            {"label": stage_labels.get(row["asylum_stage"], row["asylum_stage"]), "n": row["n"]}
-            for row in by_stage.order_by("asylum_stage")
-        ],
-        "final_rejections": Resident.objects.filter(
-            asylum_stage=AsylumStage.FINAL_REJECTION
-        ).count(),
-        "departed": Stay.objects.filter(end_reason=Stay.EndReason.DEPARTED).count(),
-    }
-
-
-def home_context(*, user: User) -> tuple[str, dict]:
-    """The start page template and its data for the user's role."""
-    if user.is_admin_role:
-        return "home_admin.html", {"aggregates": resident_aggregates()}
-    if user.role in CENTRE_ROLES:
-        return "home_centre.html", home_for_centre_roles(user=user)
-    if user.role == Role.REGION_CASEWORKER:
-        return "home_region.html", home_for_region(user=user)
-    if user.role == Role.ASA_CASEWORKER:
-        return "home_asa.html", home_for_asa(user=user)
-    if user.role == Role.RMA:
-        return "home_rma.html", {"aggregates": resident_aggregates()}
-    return "home.html", {}
+__all__ = ["centres_with_counts", "home_context", "resident_aggregates"]

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from cases import exports
 from cases.services import read_log_record
 
-from . import selectors, services
+from . import selectors, selectors_home, services
 from .access import (
     Action,
     access_resident,
@@ -46,7 +46,7 @@ def forbidden(request):
 
 @login_required
 def home(request):
-    template, context = selectors.home_context(user=request.user)
+    template, context = selectors_home.home_context(user=request.user)
     return render(request, template, context)
 
 

@@ -8,6 +8,7 @@ limit of SAV-2. Doing the work meets the step (sending the police report meets `
 from django.utils.translation import gettext_lazy as _
 
 from cases.routines import Checklist, Due, Notice, Routine, Step, Watch, register
+from cases.urgency import ON_DUTY_AND_REGION
 from mottak import directory
 
 from . import rules
@@ -54,6 +55,19 @@ def _within_limit(urgency: str = "ordinary") -> Due:
 # centre's on-duty staff and leader the moment the report opens.
 def _at_once() -> Due:
     return _within_limit("straks")
+
+
+# The regional office must know at once that a minor of its region is missing (it receives
+# the copies, SAV-7, and decides on the place, R-20): the police step's opening tells it too,
+# once per report, besides the escalation at the 24-hour limit.
+def _at_once_and_region() -> Due:
+    return Due(
+        "reason_to_believe_at",
+        "hours",
+        rules.LIMIT_HOURS,
+        urgency="straks",
+        alert_at_opening_to=ON_DUTY_AND_REGION,
+    )
 
 
 def _flag_due() -> Due:
@@ -142,7 +156,7 @@ MISSING = register(
                 ("SAV-3",),
                 states=OPEN,
                 checklist=MISSING_CHECKLIST,
-                due=_at_once(),
+                due=_at_once_and_region(),
                 notices=(
                     Notice(
                         "missing_report",

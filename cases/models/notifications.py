@@ -69,8 +69,14 @@ class Notification(models.Model):
 
     @property
     def link(self) -> str:
-        """The deadline's row on its centre's (or regional office's) page."""
+        """The step the deadline belongs to on its case page; for a deadline of no routine
+        case, its row on its centre's (or regional office's) page. No queries."""
+        from ..selectors_work import deadline_links  # the reads import the models
+
         deadline = self.deadline
+        step = deadline_links([deadline]).get(deadline.pk)
+        if step:
+            return step
         if deadline.centre_id:
             path = reverse("cases:deadlines_centre", args=[deadline.centre_id])
         else:

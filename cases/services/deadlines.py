@@ -24,6 +24,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from guardian.shortcuts import get_users_with_perms
 
+from .. import routines
 from .. import urgency as urgency_classes
 from ..due import due_handler
 from ..models import Deadline, DeadlineAlert, Notification, TimelineEvent
@@ -190,7 +191,7 @@ def _alert_at_opening(deadline: Deadline, cls: Urgency) -> None:
                 deadline,
                 stage=STAGE_OPENED,
                 kind=DeadlineAlert.Kind.OPENED,
-                recipients=_Recipients().of(deadline, cls.alert_at_opening_to),
+                recipients=_Recipients().of(deadline, opening_audience(deadline, cls)),
                 emails=emails,
                 sent=set(),
             )
@@ -200,6 +201,16 @@ def _alert_at_opening(deadline: Deadline, cls: Urgency) -> None:
         deadline.save(update_fields=["next_alert_at"])
         return
     notification_emails_queue(emails)
+
+
+def opening_audience(deadline: Deadline, cls: Urgency) -> Audience:
+    """Who is alerted when the deadline opens: what its routine step says, else its class.
+    Read from the declarations, not stored, so the sweep's retry tells the same people."""
+    content_type = ContentType.objects.get_for_id(deadline.content_type_id)
+    routine = routines.for_model(f"{content_type.app_label}.{content_type.model}")
+    step = routine.step_for_deadline(deadline.kind) if routine else None
+    declared = step.due.alert_at_opening_to if step and step.due else None
+    return declared or cls.alert_at_opening_to
 
 
 def _meet_locked(deadline: Deadline, *, by, at: datetime) -> Deadline:
@@ -457,7 +468,7 @@ def _sweep_one(
         # An alert at opening that could not go out when the deadline opened.
         if cls.alert_at_opening and (deadline.pk, STAGE_OPENED) not in sent:
             result.notifications += alert(
-                STAGE_OPENED, DeadlineAlert.Kind.OPENED, cls.alert_at_opening_to
+                STAGE_OPENED, DeadlineAlert.Kind.OPENED, opening_audience(deadline, cls)
             )
             result.alerts_at_opening += 1
         points = cls.reminder_points(opened_at=opened_at, due_at=due_at)

@@ -116,10 +116,9 @@ def test_header_shows_user_and_role(client, staff):
 # --- start pages ----------------------------------------------------------------------------------
 
 
-def test_home_centre_staff_sees_their_centre_and_recent_residents(
-    client, staff, centre, far_centre
-):
+def test_home_centre_staff_sees_their_centre_and_recent_arrivals(client, staff, centre, far_centre):
     mine = ResidentFactory(centre=centre, given_names="Mina")
+    mine.stays.update(started_at=timezone.now() - timedelta(days=2))
     ResidentFactory(centre=far_centre, given_names="Fremmed")
     client.force_login(staff)
     content = client.get("/").content.decode()
