@@ -36,6 +36,9 @@ ASYLUM_INFO = "asylum_info"
 # Steps that move the case and are not on a checklist.
 FOUND = "found"
 INVESTIGATION_END = "investigation_end"
+# the investigation window; when it ends unexplained the report opens by itself.
+INVESTIGATION_WINDOW = "investigation_window"
+INVESTIGATION_DUE_DEADLINE = "savnet_investigation_due"
 CLOSE = "close"
 
 WRITTEN = frozenset({"post", "by_hand", "encrypted_email"})
@@ -341,6 +344,16 @@ MISSING = register(
                 _("Found or returned"),
                 ("SAV-8", "SAV-9"),
                 states=frozenset({State.INVESTIGATING, State.OPEN}),
+            ),
+            # explained or reported missing by the window's end; if neither, the sweep
+            # reports the minor missing with the window's end as the start of the 24 hours.
+            Step(
+                INVESTIGATION_WINDOW,
+                _("Absence looked into: explained or reported missing"),
+                ("SAV-2",),
+                states=frozenset({State.INVESTIGATING}),
+                due=Due("investigation_limit_at", "at", 0),
+                deadline_kind=INVESTIGATION_DUE_DEADLINE,
             ),
             Step(
                 INVESTIGATION_END,

@@ -164,10 +164,13 @@ def leave_application_report_missing(
     def report_missing(locked: LeaveApplication):
         if locked.missing_report_id:
             raise ValidationError(_("A missing report has already been opened from this leave."))
+        # the 24 hours run from the agreed return time (or an earlier moment of concern),
+        # not from when staff open the report.
+        clock_start = min(locked.return_at, reason_at)
         report = missing_report_open(
             resident=locked.resident,
-            reason_to_believe_at=reason_at,
-            noticed_at=min(locked.return_at, reason_at),
+            reason_to_believe_at=clock_start,
+            noticed_at=clock_start,
             last_seen_at=locked.departed_at,
             circumstances=circumstances.strip(),
             by=by,

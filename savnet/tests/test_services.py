@@ -97,7 +97,11 @@ def test_sav_2_r_13_missed_step_is_escalated_by_the_sweep_and_met_late_when_sent
     assert met.state == Deadline.State.MET and met.was_missed
 
 
-def test_sav_2_investigation_becomes_the_open_report(minor, staff, directory):
+def test_sav_2_r_1_investigation_has_only_its_window_deadline_and_becomes_the_open_report(
+    minor, staff, directory
+):
+    """R-1 changed this test: an investigation is no longer free of deadlines — its window
+    (4 hours from noticing) is one, met when the minor is reported missing."""
     now = timezone.now()
     investigating = services.missing_report_start_investigation(
         resident=minor,
@@ -107,9 +111,13 @@ def test_sav_2_investigation_becomes_the_open_report(minor, staff, directory):
         by=staff,
     )
     assert investigating.state == MissingReport.State.INVESTIGATING
-    assert deadlines_of(investigating) == []
+    [window] = deadlines_of(investigating)
+    assert window.kind == "savnet_investigation_due"
+    assert window.due_at == now - timedelta(hours=3) + timedelta(hours=4)
     report = open_report(minor, staff, hours_ago=1)
     assert report.pk == investigating.pk
+    window.refresh_from_db()
+    assert window.state == Deadline.State.MET
     assert report.state == MissingReport.State.OPEN
     assert MissingReport.objects.count() == 1
 
