@@ -45,6 +45,8 @@ WRITTEN = frozenset({"post", "by_hand", "encrypted_email"})
 POST_OR_ENCRYPTED = frozenset({"post", "encrypted_email"})
 # SAV-10/11: "at once" read as within the same 24 hours as the first reports.
 FOLLOW_UP_FLAG_HOURS = 24
+# the follow-up conversation within 72 hours of the return.
+FOLLOW_UP_HOURS = 72
 
 PHONE_BASIS = "Rutiner for asylmottak med enslige mindreårige, punkt 3.1.3 (varsling av representant/verge og advokat)"
 
@@ -125,7 +127,9 @@ MISSING = register(
         model="savnet.MissingReport",
         states=tuple(State.choices),
         transitions={
-            State.INVESTIGATING: frozenset({State.OPEN, State.CLOSED}),
+            # a minor back while the absence was still looked into is "found" too: the
+            # follow-up conversation is due all the same.
+            State.INVESTIGATING: frozenset({State.OPEN, State.CLOSED, State.FOUND}),
             State.OPEN: frozenset({State.FOUND}),
             State.FOUND: frozenset({State.CLOSED}),
             State.CLOSED: frozenset(),
@@ -276,9 +280,11 @@ MISSING = register(
             Step(
                 FOLLOW_UP_CONVERSATION,
                 _("Follow-up conversation held"),
-                ("SAV-10",),
+                ("SAV-10", "R-10"),
                 states=frozenset({State.FOUND}),
                 checklist=RETURN_CHECKLIST,
+                # within 72 hours of the return.
+                due=Due("found_at", "hours", FOLLOW_UP_HOURS),
             ),
             Step(
                 GENERAL_PROCEDURE,
