@@ -6,6 +6,7 @@ every render (measured about 15 % faster than parsing them each time).
 """
 
 import atexit
+import io
 import re
 from datetime import date, datetime
 from functools import cache
@@ -14,6 +15,7 @@ from pathlib import Path
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
+from pypdf import PdfReader, PdfWriter
 
 STATIC_DIR = Path(__file__).resolve().parent / "static" / "cases"
 FORMS_CSS_FILE = STATIC_DIR / "forms" / "a4.css"
@@ -126,3 +128,16 @@ def html_to_pdf_unshared(html: str) -> bytes:
     css = CSS(filename=str(FORMS_CSS_FILE), font_config=font_config)
     document = HTML(string=html, base_url=str(forms_dir()))
     return document.write_pdf(stylesheets=[css], font_config=font_config)
+
+
+def pdfs_merged(pdfs: list[bytes]) -> bytes:
+    """One PDF of these, in order (a cover letter and its enclosures); one PDF is given back
+    as it is."""
+    if len(pdfs) == 1:
+        return pdfs[0]
+    writer = PdfWriter()
+    for pdf in pdfs:
+        writer.append(PdfReader(io.BytesIO(pdf)))
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()

@@ -42,8 +42,12 @@ class LeaveApplicationForm(forms.Form):
     def clean(self):
         data = super().clean()
         departure, back = data.get("departure_at"), data.get("return_at")
+        if departure and departure < timezone.now():
+            self.add_error("departure_at", MESSAGES["departure_in_past"])
         if departure and back and back <= departure:
             self.add_error("return_at", MESSAGES["return_before_departure"])
+        if data.get("abroad"):
+            self.add_error("abroad", MESSAGES["abroad"])
         return data
 
 

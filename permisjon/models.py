@@ -97,6 +97,13 @@ class LeaveApplication(models.Model):
         verbose_name=_("decided by"),
     )
     decision_reason = models.TextField(_("reason for the decision"), blank=True)
+    # PERM-1, PERM-9/10: the stage the decision was made on; a change stops the departure.
+    asylum_stage_at_decision = models.CharField(
+        _("asylum stage when decided"), max_length=32, blank=True
+    )
+    # 1 for the first decision; a leave sent back for a new decision counts up, and its notices
+    # (agreement, representative) are made again as new versions.
+    decision_round = models.PositiveSmallIntegerField(_("decision round"), default=1)
 
     # The written agreement and notices (PERM-5).
     agreement_note = models.TextField(_("terms of the agreement"), blank=True)

@@ -223,7 +223,8 @@ LEAVE = register(
                 {State.FORWARDED, State.GRANTED, State.REFUSED, State.WITHDRAWN}
             ),
             State.FORWARDED: frozenset({State.GRANTED, State.REFUSED, State.WITHDRAWN}),
-            State.GRANTED: frozenset({State.ONGOING, State.WITHDRAWN}),
+            # PERM-1, PERM-9/10: back to "prepared" when the grant no longer holds at departure.
+            State.GRANTED: frozenset({State.ONGOING, State.WITHDRAWN, State.PREPARED}),
             State.ONGOING: frozenset({State.LATE, State.RETURNED}),
             State.LATE: frozenset({State.RETURNED}),
             State.REFUSED: frozenset(),

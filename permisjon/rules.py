@@ -397,16 +397,43 @@ INPUT_MESSAGES = {
     ),
     "contact_birth_in_future": _("A date of birth cannot be in the future."),
     "overlap": _("The resident already has a leave in this period."),
+    "abroad": _(
+        "Leave to travel out of Norway is never granted to asylum seekers: the application "
+        "cannot be registered."
+    ),
+    "departure_in_past": _("The departure cannot be in the past."),
+    "too_long": _("A leave of more than %(days)s days is not plausible: check the dates."),
+    "too_far_ahead": _("The departure is more than a year ahead: check the dates."),
 }
+
+# PERM-1: what no application can be (the review found 400 days and 5 years ahead accepted).
+# A leave is days or weeks; the longest the regional office would consider is set generously.
+PLAUSIBLE_MAX_DAYS = 90
+PLAUSIBLE_AHEAD_DAYS = 365
 
 
 def application_input_problems(
-    *, departure_at: datetime, return_at: datetime, contact_birth_dates: Iterable[date], today: date
+    *,
+    departure_at: datetime,
+    return_at: datetime,
+    contact_birth_dates: Iterable[date],
+    today: date,
+    now: datetime | None = None,
+    abroad: bool = False,
 ) -> list[str]:
-    """Codes of what makes an application impossible to register at all."""
+    """Codes of what makes an application impossible to register at all (PERM-1): abroad, a
+    departure in the past, a return before the departure, an implausible length or date."""
     problems = []
+    if abroad:
+        problems.append("abroad")
+    if now is not None and departure_at < now:
+        problems.append("departure_in_past")
     if return_at <= departure_at:
         problems.append("return_before_departure")
+    elif perm_1_length_days(local_date(departure_at), local_date(return_at)) > PLAUSIBLE_MAX_DAYS:
+        problems.append("too_long")
+    if (local_date(departure_at) - today).days > PLAUSIBLE_AHEAD_DAYS:
+        problems.append("too_far_ahead")
     births = list(contact_birth_dates)
     if not births:
         problems.append("no_contact_person")
@@ -415,6 +442,26 @@ def application_input_problems(
     elif any(age_on(b, today) < ADULT_AGE for b in births):
         problems.append("contact_person_child")
     return problems
+
+
+def input_message(code: str) -> str:
+    return str(INPUT_MESSAGES[code]) % {"days": PLAUSIBLE_MAX_DAYS}
+
+
+def departure_stale_reasons(
+    *, stage_at_decision: str, stage_now: str, granted_by: str, outcome: Outcome
+) -> list[str]:
+    """PERM-1, PERM-9/10: what makes a granted leave need a new decision before the minor may
+    leave — the asylum stage changed since the decision, a rule now blocks it, or someone else
+    now decides. Empty when the grant still holds."""
+    reasons = []
+    if stage_at_decision and stage_at_decision != stage_now:
+        reasons.append("stage_changed")
+    if outcome.blocks:
+        reasons.append("now_blocked")
+    if outcome.decider != granted_by:
+        reasons.append("decider_changed")
+    return reasons
 
 
 def contact_person_is_child(date_of_birth: date, today: date) -> bool:

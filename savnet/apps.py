@@ -10,7 +10,9 @@ class SavnetConfig(AppConfig):
         from . import purposes
 
         purposes.register()  # the notices and consent row the routine below uses
-        from . import routine  # noqa: F401 - declares and registers the routine
+        from . import handlers, routine  # noqa: F401 - routine: declares and registers it
+
+        handlers.register()
 
         register_capabilities()
 

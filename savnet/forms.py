@@ -51,7 +51,10 @@ class OpenReportForm(forms.Form):
 
     reason_to_believe_at = when_field(
         _("Reason to believe the resident has left"),
-        help_text=_("The 24-hour limit runs from this moment."),
+        help_text=_(
+            "The 24-hour limit runs from this moment, or from the end of the investigation "
+            "window (4 hours after the absence was noticed) if that is earlier."
+        ),
     )
     noticed_at = when_field(_("Absence noticed"))
     last_seen_at = when_field(_("Last seen"), required=False)
@@ -67,6 +70,16 @@ class OpenReportForm(forms.Form):
     known_address = forms.CharField(label=_("Known address"), max_length=200, required=False)
     known_address_municipality = forms.CharField(
         label=_("Municipality of the known address"), max_length=80, required=False
+    )
+    late_reason = forms.CharField(
+        label=_("Leader's reason for a later moment"),
+        help_text=_(
+            "Only when the reason to believe came after the investigation window ended; "
+            "a leader gives the reason."
+        ),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+        required=False,
     )
 
 

@@ -66,10 +66,20 @@ class MissingReport(models.Model):
         _("reason to believe the resident has left"),
         null=True,
         blank=True,
-        help_text=_("Starts the 24-hour limit (SAV-2)."),
+        help_text=_(
+            "The 24-hour limit runs from this moment or the end of the investigation window, "
+            "whichever is earlier."
+        ),
     )
     limit_at = models.DateTimeField(
         _("24-hour limit"), null=True, blank=True, db_index=True, editable=False
+    )
+    # the end of the investigation window opened when the absence was noticed.
+    investigation_limit_at = models.DateTimeField(
+        _("end of the investigation window"), null=True, blank=True, editable=False
+    )
+    late_reason = models.TextField(
+        _("why there was reason to believe only after the investigation window"), blank=True
     )
     known_address = models.CharField(_("known address"), max_length=200, blank=True)
     known_address_municipality = models.CharField(

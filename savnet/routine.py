@@ -37,12 +37,17 @@ ASYLUM_INFO = "asylum_info"
 # Steps that move the case and are not on a checklist.
 FOUND = "found"
 INVESTIGATION_END = "investigation_end"
+# the investigation window; when it ends unexplained the report opens by itself.
+INVESTIGATION_WINDOW = "investigation_window"
+INVESTIGATION_DUE_DEADLINE = "savnet_investigation_due"
 CLOSE = "close"
 
 WRITTEN = frozenset({"post", "by_hand", "encrypted_email"})
 POST_OR_ENCRYPTED = frozenset({"post", "encrypted_email"})
 # SAV-10/11: "at once" read as within the same 24 hours as the first reports.
 FOLLOW_UP_FLAG_HOURS = 24
+# the follow-up conversation within 72 hours of the return.
+FOLLOW_UP_HOURS = 72
 
 PHONE_BASIS = "Rutiner for asylmottak med enslige mindreårige, punkt 3.1.3 (varsling av representant/verge og advokat)"
 
@@ -136,7 +141,9 @@ MISSING = register(
         model="savnet.MissingReport",
         states=tuple(State.choices),
         transitions={
-            State.INVESTIGATING: frozenset({State.OPEN, State.CLOSED}),
+            # a minor back while the absence was still looked into is "found" too: the
+            # follow-up conversation is due all the same.
+            State.INVESTIGATING: frozenset({State.OPEN, State.CLOSED, State.FOUND}),
             State.OPEN: frozenset({State.FOUND}),
             State.FOUND: frozenset({State.CLOSED}),
             State.CLOSED: frozenset(),
@@ -287,9 +294,11 @@ MISSING = register(
             Step(
                 FOLLOW_UP_CONVERSATION,
                 _("Follow-up conversation held"),
-                ("SAV-10",),
+                ("SAV-10", "R-10"),
                 states=frozenset({State.FOUND}),
                 checklist=RETURN_CHECKLIST,
+                # within 72 hours of the return.
+                due=Due("found_at", "hours", FOLLOW_UP_HOURS),
             ),
             Step(
                 GENERAL_PROCEDURE,
@@ -355,6 +364,16 @@ MISSING = register(
                 _("Found or returned"),
                 ("SAV-8", "SAV-9"),
                 states=frozenset({State.INVESTIGATING, State.OPEN}),
+            ),
+            # explained or reported missing by the window's end; if neither, the sweep
+            # reports the minor missing with the window's end as the start of the 24 hours.
+            Step(
+                INVESTIGATION_WINDOW,
+                _("Absence looked into: explained or reported missing"),
+                ("SAV-2",),
+                states=frozenset({State.INVESTIGATING}),
+                due=Due("investigation_limit_at", "at", 0),
+                deadline_kind=INVESTIGATION_DUE_DEADLINE,
             ),
             Step(
                 INVESTIGATION_END,

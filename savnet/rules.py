@@ -51,6 +51,23 @@ def limit_at(reason_to_believe_at: datetime) -> datetime:
     return periods.elapsed_hours(reason_to_believe_at, LIMIT_HOURS)
 
 
+def investigation_limit_at(noticed_at: datetime, hours: int) -> datetime:
+    """R-1: the end of the investigation window that noticing an absence opens."""
+    return periods.elapsed_hours(noticed_at, hours)
+
+
+def clock_start(*, reason_to_believe_at: datetime, window_end: datetime) -> datetime:
+    """R-1: the 24 hours run from the earlier of "reason to believe the minor has left" and the
+    end of the investigation window — an investigation cannot postpone them."""
+    return min(reason_to_believe_at, window_end)
+
+
+def needs_late_reason(*, reason_to_believe_at: datetime, window_end: datetime) -> bool:
+    """R-1: a "reason to believe" later than the window's end needs a leader's written reason
+    (the 24 hours still run from the window's end)."""
+    return reason_to_believe_at > window_end
+
+
 def hours_between(start: datetime, end: datetime) -> float:
     """Real hours from start to end (negative when end is earlier)."""
     return (end.astimezone(UTC) - start.astimezone(UTC)).total_seconds() / 3600

@@ -1,9 +1,12 @@
 """PERM-6: a minor not back from leave is reported missing through the missing routine,
 with the report filled in from the leave."""
 
+from datetime import timedelta
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from cases.models import Deadline
 from permisjon import services
@@ -30,6 +33,7 @@ def late_leave(resident, staff, leader):
         data=leave_data(starts_in_days=-4, length_days=2),
         contact_persons=[contact()],
         by=staff,
+        now=timezone.now() - timedelta(days=5),  # applied for before it began (PERM-1)
     )
     application = prepare(application, staff)
     services.leave_application_grant(application=application, by=leader)

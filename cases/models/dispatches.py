@@ -110,6 +110,14 @@ class Dispatch(models.Model):
     )
     # the recipient's own reference (journal number, receipt) when they give one.
     sent_reference = models.CharField(_("recipient's reference"), max_length=100, blank=True)
+    # Notices whose PDFs are appended to this one's (SAV-7: copies go with the cover letter).
+    enclosures = models.ManyToManyField(
+        "self",
+        symmetrical=False,
+        blank=True,
+        related_name="enclosed_in",
+        verbose_name=_("enclosures"),
+    )
     history = HistoricalRecords()
 
     class Meta:

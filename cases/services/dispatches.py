@@ -150,6 +150,7 @@ def dispatch_create(
     letterhead: dict | None = None,
     queue: bool = True,
     step_code: str = "",
+    enclosures=(),
 ) -> Dispatch:
     """Record a notice and queue its render. The same (case, recipient, purpose, version)
     again gives the existing dispatch: a double click or a retried task makes one."""
@@ -218,6 +219,8 @@ def dispatch_create(
                 state=Dispatch.State.QUEUED if queue else Dispatch.State.DRAFT,
                 created_by=by,
             )
+            if enclosures:
+                dispatch.enclosures.set(enclosures)
             timeline_event_record(
                 subject=subject,
                 kind="dispatch_created",
@@ -354,7 +357,9 @@ def dispatch_render(*, dispatch_id: int) -> Dispatch | None:
             if dispatch is None or dispatch.state not in RENDERABLE:
                 return dispatch
             _remove_unrecorded_files(dispatch.pk)
-            pdf = rendering.html_to_pdf(dispatch_html(dispatch))
+            pdf = rendering.pdfs_merged(
+                [rendering.html_to_pdf(dispatch_html(dispatch)), *_enclosed_pdfs(dispatch)]
+            )
             sha256 = hashlib.sha256(pdf).hexdigest()
             written = _file_name(dispatch.pk, sha256)
             _write_atomically(written, pdf)
@@ -373,6 +378,17 @@ def dispatch_render(*, dispatch_id: int) -> Dispatch | None:
         _record_failure(dispatch_id=dispatch_id, error=_safe_error(exc))
         raise DispatchRenderError(f"dispatch {dispatch_id}: {_safe_error(exc)}") from exc
     return dispatch
+
+
+def _enclosed_pdfs(dispatch: Dispatch) -> list[bytes]:
+    """The PDFs of the enclosed notices, each rendered first if it is not yet (a render is
+    done once, so the copy is the very document its recipient got)."""
+    pdfs = []
+    for enclosure in dispatch.enclosures.order_by("pk"):
+        rendered = dispatch_render(dispatch_id=enclosure.pk)
+        with rendered.pdf.open("rb") as file:
+            pdfs.append(file.read())
+    return pdfs
 
 
 def _record_failure(*, dispatch_id: int, error: str) -> None:

@@ -417,6 +417,7 @@ def routine_notice_create(
     version: int = 1,
     legal_basis: str = "",
     template: str = "",
+    enclosures=(),
 ):
     """Create the step's declared notice: the declared recipient (or the one given), an
     allowed channel, the declared legal basis; the dispatch engine checks the purpose's
@@ -437,6 +438,7 @@ def routine_notice_create(
         context=context,
         version=version,
         by=by,
+        enclosures=enclosures,
         **addressee,
     )
 

@@ -194,3 +194,6 @@ LOGGING = {
 
 # Deadline alerts also go out by e-mail (no personal data: a count, a place and a link).
 CASES_EMAIL_NOTIFICATIONS = env_bool("CASES_EMAIL_NOTIFICATIONS", True)
+# noticing an absence opens an investigation of this many hours; the 24 hours to report
+# a missing minor run from the earlier of "reason to believe" and the end of this window.
+SAVNET_INVESTIGATION_HOURS = int(os.environ.get("SAVNET_INVESTIGATION_HOURS", "4"))

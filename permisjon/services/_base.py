@@ -77,6 +77,10 @@ EVENTS = {
         "PERM-3",
     ),
     "leave_granted": (gettext_lazy("Leave %(number)s granted by %(decider)s"), "PERM-1"),
+    "leave_sent_back_for_decision": (
+        gettext_lazy("Leave %(number)s sent back for a new decision before departure"),
+        "PERM-1",
+    ),
     "leave_refused": (gettext_lazy("Leave %(number)s refused by %(decider)s"), "PERM-1"),
     "leave_representative_told": (
         gettext_lazy("The representative was told orally of leave %(number)s"),

@@ -39,15 +39,19 @@ from ._base import (
 # --- submit ------------------------------------------------------------------------------
 
 
-def _check_input(data: LeaveApplicationData, contacts: list[ContactPersonData]) -> None:
+def _check_input(
+    data: LeaveApplicationData, contacts: list[ContactPersonData], *, now: datetime
+) -> None:
     problems = rules.application_input_problems(
         departure_at=data.departure_at,
         return_at=data.return_at,
         contact_birth_dates=[c.date_of_birth for c in contacts],
-        today=timezone.localdate(),
+        today=timezone.localdate(now),
+        now=now,
+        abroad=data.abroad,
     )
     if problems:
-        raise ValidationError([str(rules.INPUT_MESSAGES[p]) for p in problems])
+        raise ValidationError([rules.input_message(p) for p in problems])
 
 
 def leave_application_submit(
@@ -56,9 +60,13 @@ def leave_application_submit(
     data: LeaveApplicationData,
     contact_persons: list[ContactPersonData],
     by,
+    now: datetime | None = None,
 ) -> LeaveApplication:
-    """Register an application (PERM-2) with its contact persons, all or nothing."""
-    _check_input(data, contact_persons)
+    """Register an application (PERM-2) with its contact persons, all or nothing.
+
+    `now`: the moment of registering (a departure before it is refused); given only when
+    recording an application made earlier on paper, as the demo data does."""
+    _check_input(data, contact_persons, now=now or timezone.now())
     with transaction.atomic():
         # The resident's row serialises applications: two submits cannot both pass the overlap check.
         locked = (

@@ -51,6 +51,7 @@ def _record_decision(locked: LeaveApplication, *, by, reason: str, at) -> None:
     locked.decided_at = at or timezone.now()
     locked.decided_by = by
     locked.decision_reason = reason.strip()
+    locked.asylum_stage_at_decision = locked.resident.asylum_stage
 
 
 def leave_application_grant(
@@ -98,6 +99,7 @@ def _after_grant(application: LeaveApplication, *, by) -> None:
         channel="by_hand",
         context=documents.decision_context(application),
         by=by,
+        version=application.decision_round,
     )
     resident = application.resident
     if resident.representative_name and resident.representative_address:
@@ -115,6 +117,7 @@ def _notify_representative(
         context=documents.decision_context(application),
         by=by,
         recipient=recipient,
+        version=application.decision_round,
     )
 
 

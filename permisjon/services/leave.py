@@ -5,15 +5,20 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cases.services.routines import (
+    routine_case_lock,
     routine_deadline_meet,
     routine_deadline_open,
+    routine_transition,
 )
 
 from .. import routine as steps
+from .. import rules, selectors
 from ..models import FollowUpCall, LeaveApplication
 from ..routine import (
     LEAVE,
@@ -79,6 +84,7 @@ def leave_application_mark_departed(
 ) -> LeaveApplication:
     if at > timezone.now():
         raise ValidationError(_("The time cannot be in the future."))
+    _stop_if_the_grant_no_longer_holds(application, by=by)
 
     def depart(locked: LeaveApplication) -> None:
         if at >= locked.return_at:
@@ -94,6 +100,41 @@ def leave_application_mark_departed(
         )
 
     return _do(application, steps.DEPART, by=by, work=depart, then=watch_return).case
+
+
+# Why a grant no longer holds at departure, as the staff read it.
+STALE_MESSAGES = {
+    "stage_changed": gettext_lazy("the asylum stage has changed since the leave was granted"),
+    "now_blocked": gettext_lazy("a rule now stops the leave"),
+    "decider_changed": gettext_lazy("someone else must now decide the leave"),
+}
+
+
+def _stop_if_the_grant_no_longer_holds(application: LeaveApplication, *, by) -> None:
+    """PERM-1, PERM-9/10, checked again at departure: when the asylum stage changed since the
+    decision, a block appeared or the decider changed, the leave goes back to "prepared" for a
+    new decision (committed), and the departure is refused with the reasons."""
+    with transaction.atomic():
+        locked = routine_case_lock(routine=LEAVE, case=application, states={State.GRANTED})
+        outcome = selectors.leave_outcome(locked)
+        reasons = rules.departure_stale_reasons(
+            stage_at_decision=locked.asylum_stage_at_decision,
+            stage_now=locked.resident.asylum_stage,
+            granted_by=locked.decider,
+            outcome=outcome,
+        )
+        if not reasons:
+            return
+        locked.decider = outcome.decider
+        locked.decision_round += 1
+        locked.decided_at = None
+        locked.decided_by = None
+        routine_transition(routine=LEAVE, case=locked, to=State.PREPARED, by=by)
+        _event(locked, "leave_sent_back_for_decision", by=by)
+    raise ValidationError(
+        _("The minor may not leave: %(why)s. The leave is sent back for a new decision.")
+        % {"why": "; ".join(str(STALE_MESSAGES[r]) for r in reasons)}
+    )
 
 
 def leave_application_mark_returned(
@@ -164,10 +205,13 @@ def leave_application_report_missing(
     def report_missing(locked: LeaveApplication):
         if locked.missing_report_id:
             raise ValidationError(_("A missing report has already been opened from this leave."))
+        # R-2: the 24 hours run from the agreed return time (or an earlier moment of concern),
+        # not from when staff open the report.
+        clock_start = min(locked.return_at, reason_at)
         report = missing_report_open(
             resident=locked.resident,
-            reason_to_believe_at=reason_at,
-            noticed_at=min(locked.return_at, reason_at),
+            reason_to_believe_at=clock_start,
+            noticed_at=clock_start,
             last_seen_at=locked.departed_at,
             circumstances=circumstances.strip(),
             by=by,

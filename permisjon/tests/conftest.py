@@ -40,11 +40,15 @@ def submit(staff):
     """submit(resident, **leave_data kwargs, contacts=[...]) → a new application."""
 
     def make(resident, *, contacts=None, by=None, **kwargs):
+        data = leave_data(**kwargs)
         return services.leave_application_submit(
             resident=resident,
-            data=leave_data(**kwargs),
+            data=data,
             contact_persons=contacts if contacts is not None else [contact()],
             by=by or staff,
+            # A leave already under way is recorded as applied for before it began (PERM-1
+            # refuses a departure in the past at input).
+            now=min(timezone.now(), data.departure_at - timedelta(days=1)),
         )
 
     return make

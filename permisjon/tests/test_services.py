@@ -189,14 +189,12 @@ def test_perm_9_10_pu_view_is_needed_before_the_preparation_is_done(user_factory
     assert application.decider == LeaveApplication.Decider.REGION
 
 
-def test_perm_1_abroad_cannot_be_granted_but_is_refused_at_once(submit, resident, leader):
-    application = submit(resident, abroad=True)
+def test_perm_1_abroad_is_refused_at_input_and_nothing_is_saved(submit, resident):
+    """Changed by issue 10 (PERM-1, "refused at input"): an application to travel out of
+    Norway is no longer registered to be refused later; it is never registered at all."""
     with pytest.raises(ValidationError, match="out of Norway"):
-        services.leave_application_grant(application=application, by=leader)
-    refused = services.leave_application_refuse(
-        application=application, by=leader, reason="Reise ut av Norge"
-    )
-    assert refused.state == State.REFUSED
+        submit(resident, abroad=True)
+    assert not LeaveApplication.objects.exists()
 
 
 def test_perm_4c_young_contact_person_cannot_be_granted(submit, resident, leader):

@@ -18,6 +18,7 @@ from .notices import (
 from .reports import (
     missing_report_investigation_end,
     missing_report_open,
+    missing_report_open_at_window_end,
     missing_report_start_investigation,
 )
 from .returns import (
@@ -42,6 +43,7 @@ __all__ = [
     "missing_report_investigation_end",
     "missing_report_log_call",
     "missing_report_open",
+    "missing_report_open_at_window_end",
     "missing_report_record_follow_up",
     "missing_report_record_general_procedure",
     "missing_report_record_sesam",

@@ -261,7 +261,15 @@ def missing_report_send_regional_copies(*, report: MissingReport, by, channel: s
             ],
             sesam_registered_at=documents.iso(sesam.registered_at if sesam else None),
         )
-        return _notice(locked, steps.REGIONAL_COPIES, channel=channel, context=context, by=by)
+        # SAV-7: the copies themselves go with the letter, appended to its PDF.
+        return _notice(
+            locked,
+            steps.REGIONAL_COPIES,
+            channel=channel,
+            context=context,
+            by=by,
+            enclosures=sent,
+        )
 
     return _step(report, steps.REGIONAL_COPIES, by=by, work=send).value
 

@@ -3,12 +3,17 @@
 from contextlib import contextmanager
 from datetime import datetime
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cases import periods
+from cases.services.deadlines import can_waive
 from cases.services.routines import (
+    routine_deadline_meet,
+    routine_deadline_open,
     routine_deadlines_open,
 )
 from mottak.models import Resident
@@ -109,12 +114,38 @@ def missing_report_start_investigation(
             state=State.INVESTIGATING,
             source=source,
             noticed_at=noticed_at,
+            investigation_limit_at=_window_end(noticed_at),
             last_seen_at=last_seen_at,
             circumstances=circumstances.strip(),
             created_by=by,
         )
+        routine_deadline_open(
+            routine=MISSING, case=report, step_code=steps.INVESTIGATION_WINDOW, by=by
+        )
         _event(locked, "missing_investigation", by=by, at=noticed_at)
     return report
+
+
+def _window_end(noticed_at: datetime) -> datetime:
+    return rules.investigation_limit_at(noticed_at, settings.SAVNET_INVESTIGATION_HOURS)
+
+
+def _check_late_reason(*, reason_to_believe_at, window_end, late_reason: str, by) -> None:
+    """R-1: a moment of "reason to believe" after the window's end is recorded only with a
+    leader's written reason; the 24 hours run from the window's end all the same."""
+    if not rules.needs_late_reason(
+        reason_to_believe_at=reason_to_believe_at, window_end=window_end
+    ):
+        return
+    if not late_reason.strip() or by is None or not can_waive(by):
+        raise ValidationError(
+            _(
+                "The investigation window ended %(end)s; the 24 hours run from then. A later "
+                "moment of reason to believe needs a leader's written reason: give the reason "
+                "as a leader, or enter a moment no later than %(end)s."
+            )
+            % {"end": f"{timezone.localtime(window_end):%d.%m.%Y kl. %H.%M}"}
+        )
 
 
 def missing_report_open(
@@ -129,12 +160,17 @@ def missing_report_open(
     known_address: str = "",
     known_address_municipality: str = "",
     description: str = "",
+    late_reason: str = "",
 ) -> MissingReport:
     """SAV-2: there is reason to believe the minor has left — report missing, start the 24 hours.
 
     An absence already being looked into becomes this report; a second open report for the
     same resident is refused. Every step of SAV-3..7 gets its own deadline from this moment.
     Also called by the leave routine for a late return (PERM-6), with source="late_return".
+
+    R-1: the 24 hours run from the earlier of `reason_to_believe_at` and the end of the
+    investigation window that noticing the absence opened (of an investigation under way, or
+    counted from `noticed_at`); a later moment needs a leader's `late_reason`.
     """
     now = timezone.now()
     _check_report_input(
@@ -152,18 +188,34 @@ def missing_report_open(
             raise _already_active(State.OPEN)
         if report is None:
             report = MissingReport(resident=locked, centre=locked.centre, created_by=by)
+        window_end = report.investigation_limit_at or _window_end(noticed_at)
+        _check_late_reason(
+            reason_to_believe_at=reason_to_believe_at,
+            window_end=window_end,
+            late_reason=late_reason,
+            by=by,
+        )
+        was_investigating = report.pk is not None
         report.state = State.OPEN
         report.source = source
         report.noticed_at = noticed_at
         report.last_seen_at = last_seen_at
         report.reason_to_believe_at = reason_to_believe_at
-        report.limit_at = rules.limit_at(reason_to_believe_at)
+        report.investigation_limit_at = window_end
+        report.late_reason = late_reason.strip() if reason_to_believe_at > window_end else ""
+        report.limit_at = rules.limit_at(
+            rules.clock_start(reason_to_believe_at=reason_to_believe_at, window_end=window_end)
+        )
         report.circumstances = circumstances.strip()
         report.description = description.strip()
         report.known_address = known_address.strip()
         report.known_address_municipality = known_address_municipality.strip()
         report.opened_at = now
         report.save()
+        if was_investigating:
+            routine_deadline_meet(
+                routine=MISSING, case=report, step_code=steps.INVESTIGATION_WINDOW, by=by
+            )
         _open_missing_steps(report, by=by, now=now)
         limit = f"{timezone.localtime(report.limit_at):%d.%m.%Y %H:%M}"
         _event(locked, "missing_reported", by=by, at=reason_to_believe_at, limit=limit)
@@ -175,9 +227,11 @@ def _open_missing_steps(report: MissingReport, *, by, now: datetime) -> None:
         routine=MISSING,
         case=report,
         checklist=steps.MISSING_CHECKLIST,
-        start=report.reason_to_believe_at,
+        start=periods.elapsed_hours(report.limit_at, -rules.LIMIT_HOURS),
         by=by,
     )
+    if by is None:
+        return  # opened by the sweep: people record what there is to do (a step needs a person)
     # Nothing to do is a step done: said so on the page, so nobody wonders.
     if not selectors.appointments_to_cancel(report, now=now):
         _step_done(
@@ -197,8 +251,35 @@ def missing_report_investigation_end(*, report: MissingReport, note: str, by) ->
         raise ValidationError(_("Say what happened."))
 
     def explain(locked: MissingReport) -> None:
+        routine_deadline_meet(
+            routine=MISSING, case=locked, step_code=steps.INVESTIGATION_WINDOW, by=by
+        )
         locked.closed_at = timezone.now()
         locked.circumstances = f"{locked.circumstances}\n\n{note}".strip()
         _event(locked, "missing_investigation_ended", by=by)
 
     return _step(report, steps.INVESTIGATION_END, by=by, work=explain).case
+
+
+def missing_report_open_at_window_end(*, report_id: int, now: datetime) -> MissingReport | None:
+    """R-1: the investigation window ended and the absence is neither explained nor reported:
+    report the minor missing now, the 24 hours counted from the window's end. Idempotent:
+    does nothing once the report has left "being looked into"."""
+    report = MissingReport.objects.filter(pk=report_id, state=State.INVESTIGATING).first()
+    if report is None or report.investigation_limit_at is None:
+        return None
+    try:
+        return missing_report_open(
+            resident=report.resident,
+            reason_to_believe_at=report.investigation_limit_at,
+            noticed_at=report.noticed_at,
+            last_seen_at=report.last_seen_at,
+            circumstances=report.circumstances,
+            source=report.source,
+            by=None,
+        )
+    except ValidationError:
+        # Explained or reported in the meantime (the lock decided): nothing left to do.
+        if MissingReport.objects.filter(pk=report_id, state=State.INVESTIGATING).exists():
+            raise
+        return None

@@ -15,6 +15,7 @@ from cases.services.deadlines import can_waive
 from cases.services.routines import (
     done_codes,
     routine_case_lock,
+    routine_deadline_meet,
     routine_deadline_open,
     routine_transition,
 )
@@ -102,12 +103,21 @@ def missing_report_found(
         locked.refund_claimed = refund_claimed and transport_outside_office_hours
         locked.taken_in_while_full = "centre_full" in warnings
         if not was_open:
-            locked.closed_at = timezone.now()
-        routine_transition(
-            routine=MISSING, case=locked, to=State.FOUND if was_open else State.CLOSED, by=by
-        )
+            routine_deadline_meet(
+                routine=MISSING, case=locked, step_code=steps.INVESTIGATION_WINDOW, by=by
+            )
+        routine_transition(routine=MISSING, case=locked, to=State.FOUND, by=by)
         notices = []
-        if was_open:
+        if not was_open:
+            _step_done(
+                locked,
+                steps.FOUND_NOTICES,
+                by=by,
+                note=_(
+                    "Nobody outside the centre had been told: the absence was being looked into."
+                ),
+            )
+        else:
             if _close_missing_deadlines(locked, by=by):
                 warnings.append("steps_left_open")
             notices = _send_found_notices(locked, by=by)
@@ -118,6 +128,11 @@ def missing_report_found(
                 note=ngettext("%(count)s written notice", "%(count)s written notices", len(notices))
                 % {"count": len(notices)},
             )
+        # the follow-up conversation is due within 72 hours, also after an absence that
+        # was still being looked into (opened after the 24-hour steps are closed).
+        routine_deadline_open(
+            routine=MISSING, case=locked, step_code=steps.FOLLOW_UP_CONVERSATION, by=by
+        )
         _event(locked, "missing_found", by=by, at=found_at, how=locked.get_found_how_display())
     return FoundResult(report=locked, notices=notices, warnings=warnings)
 

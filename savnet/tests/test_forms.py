@@ -66,3 +66,38 @@ def test_sav_8_found_notice_says_the_minor_is_back_without_whereabouts_for_udi(r
     assert all("er kommet til rette" in t for t in texts.values())
     assert "Hos venner i Drammen" in texts["police"]
     assert "Hos venner i Drammen" not in texts["udi_region"]  # only what the recipient needs
+
+
+def test_sav_7_the_copies_are_attached_to_the_regional_cover_letter_pdf(
+    report, staff, settings, tmp_path
+):
+    """The regional office gets the copies themselves, appended to the cover letter's PDF (not
+    only listed), each exactly as its recipient got it."""
+    import io
+
+    from pypdf import PdfReader
+
+    from cases.services.dispatches import dispatch_render
+    from cases.tests.test_forms_pdf import pdf_text
+
+    settings.MEDIA_ROOT = tmp_path
+    police = services.missing_report_send_to_police(report=report, by=staff)
+    concern = services.missing_report_send_to_child_welfare(report=report, by=staff)
+    letter = services.missing_report_send_regional_copies(report=report, by=staff)
+    assert set(letter.enclosures.all()) == {police, concern}
+    letter = dispatch_render(dispatch_id=letter.pk)
+    police.refresh_from_db()
+    concern.refresh_from_db()
+
+    def pages(dispatch) -> int:
+        with dispatch.pdf.open("rb") as file:
+            return len(PdfReader(io.BytesIO(file.read())).pages)
+
+    assert pages(letter) > pages(police) + pages(concern)
+    with letter.pdf.open("rb") as file:
+        text = " ".join(pdf_text(file.read(), tmp_path).split())
+    assert text.index("Kopi av melding om savnet person") < text.index(
+        "Melding til politiet om savnet enslig mindreårig asylsøker"
+    )
+    assert "bekymringsmelding" in text.lower()
+    assert report.resident.duf_number in text

@@ -97,7 +97,11 @@ def test_sav_2_r_13_missed_step_is_escalated_by_the_sweep_and_met_late_when_sent
     assert met.state == Deadline.State.MET and met.was_missed
 
 
-def test_sav_2_investigation_becomes_the_open_report(minor, staff, directory):
+def test_sav_2_r_1_investigation_has_only_its_window_deadline_and_becomes_the_open_report(
+    minor, staff, directory
+):
+    """R-1 changed this test: an investigation is no longer free of deadlines — its window
+    (4 hours from noticing) is one, met when the minor is reported missing."""
     now = timezone.now()
     investigating = services.missing_report_start_investigation(
         resident=minor,
@@ -107,9 +111,13 @@ def test_sav_2_investigation_becomes_the_open_report(minor, staff, directory):
         by=staff,
     )
     assert investigating.state == MissingReport.State.INVESTIGATING
-    assert deadlines_of(investigating) == []
+    [window] = deadlines_of(investigating)
+    assert window.kind == "savnet_investigation_due"
+    assert window.due_at == now - timedelta(hours=3) + timedelta(hours=4)
     report = open_report(minor, staff, hours_ago=1)
     assert report.pk == investigating.pk
+    window.refresh_from_db()
+    assert window.state == Deadline.State.MET
     assert report.state == MissingReport.State.OPEN
     assert MissingReport.objects.count() == 1
 
@@ -424,7 +432,9 @@ def test_sav_8_found_twice_is_refused(report, staff):
 
 
 def pending(report):
-    return [d for d in deadlines_of(report) if d.state in Deadline.PENDING]
+    """Pending deadlines of the 24-hour steps (R-10 adds the follow-up's, which stays)."""
+    codes = {checklist.MISSING.deadline_kind(s) for s in checklist.MISSING_STEPS}
+    return [d for d in deadlines_of(report) if d.state in Deadline.PENDING and d.kind in codes]
 
 
 def test_sav_8_found_by_a_leader_waives_the_deadlines_of_steps_not_done(report, leader):
@@ -433,7 +443,13 @@ def test_sav_8_found_by_a_leader_waives_the_deadlines_of_steps_not_done(report, 
     )
     assert "steps_left_open" not in result.warnings
     assert pending(report) == []
-    assert {d.state for d in deadlines_of(report)} <= {Deadline.State.MET, Deadline.State.WAIVED}
+    follow_up = checklist.MISSING.deadline_kind(
+        checklist.MISSING.step(checklist.FOLLOW_UP_CONVERSATION)
+    )
+    assert {d.state for d in deadlines_of(report) if d.kind != follow_up} <= {
+        Deadline.State.MET,
+        Deadline.State.WAIVED,
+    }
 
 
 def test_sav_8_found_by_staff_leaves_undone_steps_for_a_leader_to_waive(report, staff, leader):
