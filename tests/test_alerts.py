@@ -186,6 +186,7 @@ def _late_leave(resident, people) -> LeaveApplication:
         data=leave_data(starts_in_days=-4, length_days=2),
         contact_persons=[contact()],
         by=people["staff"],
+        now=timezone.now() - timedelta(days=5),  # applied for before it began (PERM-1)
     )
     application = prepare(application, people["staff"])
     leave_services.leave_application_grant(application=application, by=people["leader"])

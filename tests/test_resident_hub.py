@@ -51,6 +51,8 @@ def _leave(resident, by, *, starts_in_days=10):
         data=leave_data(starts_in_days=starts_in_days),
         contact_persons=[contact()],
         by=by,
+        # A leave already under way was applied for before it began (PERM-1).
+        now=min(timezone.now(), timezone.now() + timedelta(days=starts_in_days - 1)),
     )
 
 
