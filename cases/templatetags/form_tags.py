@@ -1,9 +1,11 @@
-"""Filters for the Norwegian form templates: the stored content has dates as ISO strings."""
+"""Filters for dates (the Norwegian form templates store them as ISO strings; staff pages show
+the same Norwegian form) and for rendering form fields with Designsystemet."""
 
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from django import template
+from django.forms import RadioSelect
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
@@ -51,3 +53,35 @@ def _day(value: date) -> str:
 def dato(value):
     """The one date format of the forms: see norwegian_date."""
     return norwegian_date(value)
+
+
+def _add_token(attrs: dict, key: str, token: str) -> None:
+    tokens = attrs.get(key, "").split()
+    if token not in tokens:
+        attrs[key] = " ".join([*tokens, token])
+
+
+@register.filter
+def ds(bound_field):
+    """The field's widget as a Designsystemet input (`ds-input`), described by its help text
+    and its error messages (the ids the shared field partial gives them).
+
+    Sets the attributes on this form's own copy of the widget, so options of a radio or
+    checkbox list get them too.
+    """
+    widget = bound_field.field.widget
+    _add_token(widget.attrs, "class", "ds-input")
+    described_by = []
+    if bound_field.help_text:
+        described_by.append(f"{bound_field.auto_id}_helptext")
+    if bound_field.errors:
+        described_by.append(f"{bound_field.auto_id}_error")
+    for token in described_by:
+        _add_token(widget.attrs, "aria-describedby", token)
+    return bound_field
+
+
+@register.filter
+def is_choice_list(bound_field) -> bool:
+    """Radio buttons or checkboxes, one per choice: shown as a fieldset with a legend."""
+    return isinstance(bound_field.field.widget, RadioSelect)
