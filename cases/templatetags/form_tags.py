@@ -85,3 +85,9 @@ def ds(bound_field):
 def is_choice_list(bound_field) -> bool:
     """Radio buttons or checkboxes, one per choice: shown as a fieldset with a legend."""
     return isinstance(bound_field.field.widget, RadioSelect)
+
+
+@register.filter
+def with_rule_ids(rows) -> list:
+    """The rows that name a rule (`rule_id`), for the folded references part of a page."""
+    return [row for row in rows if getattr(row, "rule_id", "")]
