@@ -83,7 +83,7 @@ class DispatchSentForm(forms.Form):
         widget=_LocalDateTimeInput,
         required=False,
         latest=now_plus(delta=FUTURE_MARGIN),
-        help_text=_("Leave empty for now."),
+        help_text=_("Leave it empty when it went out just now."),
     )
     reference = forms.CharField(
         label=_("The recipient's reference, if they gave one (optional)"),

@@ -91,3 +91,28 @@ def is_choice_list(bound_field) -> bool:
 def with_rule_ids(rows) -> list:
     """The rows that name a rule (`rule_id`), for the folded references part of a page."""
     return [row for row in rows if getattr(row, "rule_id", "")]
+
+
+@register.filter
+def step_rule_ids(rows) -> list[tuple[str, str]]:
+    """(step label, its rule ids) of the checklist rows whose step names rules."""
+    found = []
+    for row in rows:
+        ids = getattr(row.step, "rule_ids", None) or (getattr(row.step, "rule_id", ""),)
+        joined = ", ".join(i for i in ids if i)
+        if joined:
+            found.append((row.step.label, joined))
+    return found
+
+
+@register.filter
+def with_step_urls(deadlines) -> list:
+    """The deadlines, each with `step_url`: its step on the case page when a routine case owns
+    it, else "" (no queries: content types are cached)."""
+    from ..selectors_work import deadline_links
+
+    rows = list(deadlines or [])
+    links = deadline_links(rows)
+    for row in rows:
+        row.step_url = links.get(row.pk, "")
+    return rows
