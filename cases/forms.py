@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from .consent_rules import GivenBy, RecipientKind, consentable_choices
-from .form_fields import PlausibleDateField
+from .form_fields import FUTURE_MARGIN, PlausibleDateField, PlausibleDateTimeField, now_plus
 from .uploads import upload_check
 
 
@@ -66,3 +66,27 @@ def errors_into(form: forms.Form, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, messages)
     else:
         form.add_error(None, error.messages)
+
+
+class _LocalDateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%dT%H:%M")
+
+
+class DispatchSentForm(forms.Form):
+    """When the notice went out or was handed over (empty: now), and the recipient's reference."""
+
+    sent_at = PlausibleDateTimeField(
+        label=_("Sent or handed over"),
+        widget=_LocalDateTimeInput,
+        required=False,
+        latest=now_plus(delta=FUTURE_MARGIN),
+        help_text=_("Leave it empty when it went out just now."),
+    )
+    reference = forms.CharField(
+        label=_("The recipient's reference, if they gave one (optional)"),
+        max_length=100,
+        required=False,
+    )

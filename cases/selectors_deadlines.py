@@ -1,5 +1,6 @@
 """Reads of deadlines and notifications that the pages need; every list is scoped by access."""
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.contrib.contenttypes.models import ContentType
@@ -8,6 +9,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from . import access
+from . import urgency as urgency_classes
 from .models import Deadline, Notification
 
 PENDING = list(Deadline.PENDING)
@@ -114,3 +116,39 @@ def notifications_for(user) -> models.QuerySet[Notification]:
     return Notification.objects.filter(recipient=user).select_related(
         "deadline__centre", "deadline__region"
     )
+
+
+def _alerts_at_opening(code: str) -> bool:
+    # The urgent classes ("straks") are the ones that alert the moment they open.
+    found = urgency_classes.URGENCIES.get(code)
+    return bool(found and found.alert_at_opening)
+
+
+@dataclass(frozen=True)
+class NotificationGroup:
+    code: str  # "urgent" (an urgent or overdue deadline still pending) or "other"
+    rows: list[Notification]
+
+
+def notification_groups(
+    notifications, *, links: dict[int, str], now: datetime | None = None
+) -> list[NotificationGroup]:
+    """One page of notifications grouped by urgency: deadlines still pending that are overdue
+    or of an urgent class ("straks") first, then the rest; unread before read, newest first. Each row
+    gets `url` (its step when the deadline belongs to a routine case, else the deadline's row
+    on its centre's page) and the deadline's hours left or over. No queries."""
+    now = now or timezone.now()
+    urgent, other = [], []
+    for note in notifications:
+        deadline = _with_hours([note.deadline], now)[0]
+        note.url = links.get(deadline.pk) or note.link
+        pressing = deadline.is_pending and (
+            deadline.is_overdue or _alerts_at_opening(deadline.urgency)
+        )
+        (urgent if pressing else other).append(note)
+    groups = []
+    for code, rows in (("urgent", urgent), ("other", other)):
+        if rows:
+            rows.sort(key=lambda n: (n.is_read, -n.created_at.timestamp(), -n.pk))
+            groups.append(NotificationGroup(code, rows))
+    return groups

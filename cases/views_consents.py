@@ -12,15 +12,19 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from . import services
 from .access import access_row_of_subject, access_subject
-from .downloads import private_file_response
+from .downloads import download_name, private_file_response
 from .forms import ConsentForm, errors_into
 from .models import Consent
 from .selectors import consents_for
 from .services.consents import resident_for
+
+# The downloaded declaration's file name, in Norwegian whatever the page language.
+CONSENT_FILE_KIND = gettext_lazy("Consent")
 
 
 def _consent_or_404(*, user, consent_id: int, action: str) -> Consent:
@@ -121,6 +125,6 @@ def consent_download(request, consent_id: int):
         stored_file=consent.declaration,
         log_subject=resident_for(consent.subject),
         log_detail=f"consent {consent.pk}",
-        filename=f"consent-{consent.pk}.{extension}",
+        filename=download_name(CONSENT_FILE_KIND, consent.given_on, extension),
         content_type=consent.declaration_mime,
     )

@@ -15,10 +15,12 @@ from .forms_deadlines import WaiveForm
 from .selectors_deadlines import (
     centre_deadlines,
     deadlines_visible_to,
+    notification_groups,
     notifications_for,
     region_centre_counts,
     region_deadlines,
 )
+from .selectors_work import deadline_links
 from .services.deadlines import can_waive, deadline_place_path, deadline_waive
 from .services.notifications import notification_mark_read, notifications_mark_all_read
 
@@ -28,6 +30,9 @@ from .services.notifications import notification_mark_read, notifications_mark_a
 def deadlines_centre(request, centre_id: int):
     centre = access.access_centre(user=request.user, centre_id=centre_id)
     rows = centre_deadlines(user=request.user, centre=centre)
+    links = deadline_links(rows)
+    for row in rows:
+        row.step_url = links.get(row.pk, "")
     return render(
         request,
         "cases/deadlines/centre.html",
@@ -137,7 +142,10 @@ def deadline_waive_view(request, deadline_id: int):
 @require_GET
 def notifications_list(request):
     page = Paginator(notifications_for(request.user), 50).get_page(request.GET.get("side"))
-    return render(request, "cases/notifications/list.html", {"page": page})
+    rows = list(page.object_list)
+    links = deadline_links([note.deadline for note in rows])
+    groups = notification_groups(rows, links=links)
+    return render(request, "cases/notifications/list.html", {"page": page, "groups": groups})
 
 
 @login_required
@@ -146,7 +154,9 @@ def notification_read(request, notification_id: int):
     notification = get_object_or_404(notifications_for(request.user), pk=notification_id)
     notification_mark_read(notification=notification)
     if request.POST.get("open"):
-        return redirect(notification.link)
+        # The step the deadline belongs to when it is a routine case's, else its centre's page.
+        step = deadline_links([notification.deadline]).get(notification.deadline_id)
+        return redirect(step or notification.link)
     return redirect("cases:notifications")
 
 

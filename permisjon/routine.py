@@ -233,7 +233,7 @@ LEAVE = register(
         },
         refusal=_("This cannot be done while the application is “%(state)s”."),
         lock_related=("resident", "centre", "centre__region"),
-        checklists=(Checklist(PREPARATION_NAME, _("Preparing the leave (PERM-4)")),),
+        checklists=(Checklist(PREPARATION_NAME, _("Preparing the leave")),),
         after_step=_after_preparation_step,
         permissions={"decide": _may_decide, "withdraw": _may_withdraw},
         detail_url="permisjon:detail",

@@ -1,5 +1,6 @@
 """Consent pages: access through the one access layer, uploads, download with a read log."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -147,7 +148,11 @@ def test_download_returns_the_declaration_and_writes_a_read_log(client, staff, r
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == PNG
     assert response["Content-Type"] == "image/png"
-    assert f'filename="consent-{consent.pk}.png"' in response["Content-Disposition"]
+    # The kind of document and the signing date; nothing that identifies the resident.
+    disposition = response["Content-Disposition"]
+    assert re.search(
+        rf'filename="(samtykke|consent)-{consent.given_on:%Y-%m-%d}\.png"', disposition
+    )
     assert "Rita" not in response["Content-Disposition"]
     log = ReadLog.objects.get()
     assert (log.user, log.subject, log.action) == (staff, resident, "download")

@@ -1,11 +1,15 @@
 """Dispatch pages: through the access layer (404 like a missing id), read-logged downloads."""
 
 import hashlib
+import re
+from datetime import date
 
 import pytest
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 
+from cases.downloads import download_name
 from cases.models import Dispatch, ReadLog
 from cases.selectors import dispatches_for_subject
 from cases.services import dispatch_mark_sent, dispatch_render
@@ -42,7 +46,9 @@ def test_x_1_download_gives_the_stored_bytes_and_is_read_logged(client, staff, r
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response["Cache-Control"] == "private, no-store"
-    assert f"utsendelse-{rendered.pk}.pdf" in response["Content-Disposition"]
+    # The kind of notice and the day it was made; nothing that identifies the resident.
+    made = timezone.localdate(rendered.rendered_at)
+    assert re.search(rf'filename="[a-z-]+-{made:%Y-%m-%d}\.pdf"', response["Content-Disposition"])
     body = b"".join(response.streaming_content)
     assert hashlib.sha256(body).hexdigest() == rendered.sha256
     log = ReadLog.objects.get()
@@ -157,3 +163,16 @@ def test_list_partial_for_a_resident_does_not_grow_with_dispatches(
         )
     assert html.count('<tr class="dispatch-') == 5
     assert html.count("/pdf/") == 5
+
+
+def test_download_names_say_the_kind_and_date_in_plain_ascii():
+    day = date(2026, 12, 1)
+    assert (
+        download_name("Bekymringsmelding til barneverntjenesten", day, "PDF")
+        == "bekymringsmelding-til-barneverntjenesten-2026-12-01.pdf"
+    )
+    assert download_name("Avtale om permisjon – søknad på én side", day, "pdf") == (
+        "avtale-om-permisjon-soknad-pa-en-side-2026-12-01.pdf"
+    )
+    assert download_name("Ærend", day, "p.n/g") == "aerend-2026-12-01.png"
+    assert download_name("«»", day, "") == "dokument-2026-12-01.bin"

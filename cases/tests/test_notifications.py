@@ -10,7 +10,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from cases.context_processors import notifications as unread_context
-from cases.models import Notification
+from cases.models import Deadline, Notification
+from cases.selectors_deadlines import notification_groups
 from cases.services import deadline_open, deadlines_sweep
 from mottak.models import Role
 from mottak.tests.factories import ResidentFactory
@@ -135,3 +136,31 @@ def test_x_5_header_badge_renders_the_count(leader, centre):
     )
     assert reverse("cases:notifications") in html
     assert "1 unread notification" in html
+
+
+def test_x_5_list_groups_urgent_and_overdue_first_and_links_to_the_step():
+    now = timezone.now()
+
+    def note(pk, *, due, urgency="ordinary", state="open", read=False):
+        deadline = Deadline(pk=pk, due_at=due, urgency=urgency, state=state, centre_id=1, label="x")
+        return Notification(
+            pk=pk,
+            deadline=deadline,
+            created_at=now - timedelta(minutes=pk),
+            read_at=now if read else None,
+        )
+
+    rows = [
+        note(1, due=now + timedelta(days=2)),
+        note(2, due=now - timedelta(hours=1)),
+        note(3, due=now + timedelta(hours=5), urgency="straks"),
+        note(4, due=now - timedelta(hours=1), state="met"),
+        note(5, due=now - timedelta(hours=3), read=True),
+    ]
+    groups = notification_groups(rows, links={3: "/savnet/9/#step-police"}, now=now)
+    assert [(g.code, [n.pk for n in g.rows]) for g in groups] == [
+        ("urgent", [2, 3, 5]),  # unread before read, newest first
+        ("other", [1, 4]),
+    ]
+    assert groups[0].rows[1].url == "/savnet/9/#step-police"
+    assert groups[1].rows[0].url == reverse("cases:deadlines_centre", args=[1]) + "#deadline-1"

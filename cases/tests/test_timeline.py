@@ -116,7 +116,10 @@ def test_partial_renders_the_events(resident, staff):
         "cases/timeline/_timeline.html", {"events": list(timeline_for(resident))}
     )
     assert "Arrived at Fjellheim" in html
-    assert "(MOT-1)" in html
+    # The rule id is there for whoever needs it, but only inside the folded details part.
+    shown, _, folded = html.partition("<details")
+    assert "MOT-1" not in shown
+    assert ": MOT-1</li>" in folded
     assert staff.username in html
 
 

@@ -38,7 +38,7 @@ def search(client, **criteria):
 def test_login_page_and_successful_login(client, staff):
     response = client.get("/login/")
     assert response.status_code == 200
-    assert b'<label for="id_username">' in response.content
+    assert b'<label class="ds-label" for="id_username">' in response.content
     response = client.post("/login/", {"username": staff.username, "password": PASSWORD})
     assert response.status_code == 302
     assert response["Location"] == reverse("home")
@@ -109,7 +109,7 @@ def test_header_shows_user_and_role(client, staff):
     content = client.get("/").content.decode()
     assert "Kari Nordmann" in content
     assert str(Role.CENTRE_STAFF.label) in content
-    assert 'class="skip-link" href="#main"' in content
+    assert 'class="ds-skip-link" href="#main"' in content
     assert 'href="/saker/varsler/"' in content  # the notifications link with its unread count
 
 

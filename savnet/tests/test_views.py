@@ -252,3 +252,59 @@ def test_x_3_a_forbidden_report_answers_exactly_like_a_missing_one(
     missing = client.get(reverse("savnet:detail", args=[report.pk + 1000]))
     assert forbidden.status_code == missing.status_code == 404
     assert forbidden.content == missing.content
+
+
+def test_sav_2_the_start_page_never_chooses_a_child_in_advance(client, staff, minor):
+    client.force_login(staff)
+    text = client.get(reverse("savnet:start")).content.decode()
+    start = text.index('<select class="ds-input" name="resident"')
+    select = text[start : text.index("</select>", start)]
+    options = re.findall(r"<option [^>]*>", select)
+    assert options[0] == '<option value="" selected>'
+    assert f'value="{minor.pk}"' in select
+    assert sum("selected" in option for option in options) == 1
+
+
+def test_x_5_an_urgent_step_notification_opens_the_step_on_the_case_page(client, staff, report):
+    from cases.models import Notification
+
+    note = Notification.objects.filter(recipient=staff, deadline__kind__contains="police").first()
+    assert note is not None  # the police step is urgent: on-duty staff are told at opening
+    client.force_login(staff)
+    page = client.get(reverse("cases:notifications")).content.decode()
+    step = reverse("savnet:detail", args=[report.pk]) + "#step-police"
+    assert f'href="{step}"' in page
+    assert page.index('id="group-urgent"') < page.index(f'id="notification-{note.pk}"')
+    response = client.post(reverse("cases:notification_read", args=[note.pk]), {"open": "1"})
+    assert response["Location"] == step
+    detail = client.get(reverse("savnet:detail", args=[report.pk])).content.decode()
+    assert 'id="step-police"' in detail
+    # The resident's name links back to the resident's page.
+    assert f'href="{report.resident.get_absolute_url()}"' in detail
+
+
+def test_r_13_sent_can_be_dated_and_the_letter_page_links_to_the_case(client, staff, report):
+    from cases.services import dispatch_render
+
+    services.missing_report_send_to_police(report=report, by=staff)
+    dispatch = Dispatch.objects.get(purpose="missing_report")
+    dispatch_render(dispatch_id=dispatch.pk)
+    client.force_login(staff)
+    page = client.get(reverse("cases:dispatch_detail", args=[dispatch.pk])).content.decode()
+    assert f'href="{reverse("savnet:detail", args=[report.pk])}"' in page
+    assert f'href="{report.resident.get_absolute_url()}"' in page
+    shown, _, folded = page.partition("<details")
+    dispatch.refresh_from_db()
+    assert dispatch.sha256 not in shown and dispatch.sha256 in folded
+    sent_at = timezone.localtime() - timedelta(hours=1)
+    url = reverse("cases:dispatch_sent", args=[dispatch.pk])
+    future = client.post(url, {"sent_at": local(timezone.now() + timedelta(days=3))})
+    assert future.status_code == 400
+    dispatch.refresh_from_db()
+    assert dispatch.state != Dispatch.State.SENT  # bad input saves nothing
+    assert client.post(url, {"sent_at": local(sent_at), "reference": "2026/1"}).status_code == 302
+    dispatch.refresh_from_db()
+    assert dispatch.state == Dispatch.State.SENT
+    assert timezone.localtime(dispatch.sent_at).strftime("%Y-%m-%d %H:%M") == local(
+        sent_at
+    ).replace("T", " ")
