@@ -211,6 +211,8 @@ def deadline_links(deadlines) -> dict[int, str]:
     cases; no queries (content types are cached)."""
     links = {}
     for deadline in deadlines:
+        if deadline.content_type_id is None:
+            continue  # not attached to a case (yet): no step to lead to
         content_type = ContentType.objects.get_for_id(deadline.content_type_id)
         routine = for_model(f"{content_type.app_label}.{content_type.model}")
         if routine is None:
