@@ -1,8 +1,11 @@
 """Admin for the case engine: read-only views of rows written by the services."""
 
+from django import forms
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from . import legal
 from .models import (
     CaseEvent,
     ChecklistStepCompletion,
@@ -10,6 +13,7 @@ from .models import (
     Deadline,
     DeadlineAlert,
     Dispatch,
+    LegalReference,
     Notification,
     ReadLog,
     TimelineEvent,
@@ -76,6 +80,30 @@ class NotificationAdmin(admin.ModelAdmin):
     list_display = ["id", "recipient", "kind", "deadline", "created_at", "read_at"]
     list_filter = ["kind"]
     raw_id_fields = ["recipient", "alert", "deadline"]
+
+
+class LegalReferenceForm(forms.ModelForm):
+    """The code is one the routines cite (cases.legal): a free text could cite nothing."""
+
+    code = forms.ChoiceField(label=_("reference"))
+
+    class Meta:
+        model = LegalReference
+        fields = ["code", "kind", "text", "valid_from", "note"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["code"].choices = [(c, c) for c in legal.registered_codes()]
+
+
+@admin.register(LegalReference)
+class LegalReferenceAdmin(SimpleHistoryAdmin):
+    """R-22: a new wording of a legal reference from a date; the forms made from that date
+    print it, those made earlier keep theirs."""
+
+    form = LegalReferenceForm
+    list_display = ("code", "kind", "valid_from", "text")
+    list_filter = ("kind",)
 
 
 @admin.register(Dispatch)

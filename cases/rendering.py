@@ -40,6 +40,7 @@ RESERVED_KEYS = frozenset(
         "channel",
         "channel_label",
         "legal_basis",
+        "routine_reference",
         "preview",
         "forms_css",
     }
@@ -69,6 +70,7 @@ def form_context(
     dated: date | datetime,
     channel: str,
     legal_basis: str,
+    routine_reference: str = "",
 ) -> dict:
     """What a form template sees: the dispatch's content plus the engine's keys."""
     if "person" not in data and "resident" in data:
@@ -83,6 +85,7 @@ def form_context(
         "channel": channel,
         "channel_label": CHANNEL_LABELS_NB.get(channel, ""),
         "legal_basis": legal_basis,
+        "routine_reference": routine_reference,
     }
 
 

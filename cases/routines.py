@@ -118,7 +118,9 @@ class Notice:
 
     `recipient` resolves the addressee from the locked case: a dict of dispatch_create's
     recipient arguments (a directory entry, or a named recipient with kind and address).
-    `legal_basis` is the text printed on the form, or a function of the case for rules that
+    `legal_basis` names the legal references printed on the form (codes registered in
+    cases.legal: statutes after "Hjemmel:", routines after "Jf."), or is a function of the case
+    giving them, for rules that
     depend on it (SAV-3: municipal or private operator). `consent` names the consent rule
     the dispatch engine applies (KART-13); "" when the purpose needs none. `signer` says
     on behalf of which organisation the form is signed.
@@ -128,7 +130,7 @@ class Notice:
     template: str
     recipient: Callable | None
     channels: frozenset[str]
-    legal_basis: str | Callable
+    legal_basis: str | tuple[str, ...] | Callable
     recipient_label: str = ""
     consent: str = ""
     signer: str = "centre"

@@ -10,6 +10,9 @@ class PermisjonConfig(AppConfig):
         from . import purposes
 
         purposes.register()  # the notices the routine below sends
+        from . import references
+
+        references.register()  # the legal references its notices cite
         from . import handlers, routine  # noqa: F401 - routine: declares and registers it
 
         handlers.register()

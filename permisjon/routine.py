@@ -10,6 +10,7 @@ from cases import roles
 from cases.routines import Checklist, Due, Notice, Routine, Step, Watch, register
 from mottak import directory
 
+from . import references as refs
 from .models import LeaveApplication
 
 State = LeaveApplication.State
@@ -111,9 +112,10 @@ RETURN_DUE_LABEL = _("Agreed return")
 
 # The agreement is a letter handed to the minor and the contact person (PERM-5 a).
 AGREEMENT_PURPOSE = "letter"
-LEGAL_BASIS_APPLICATION = "UDIs rutiner for EM-mottak punkt 2.1 (søknad om permisjon)"
-LEGAL_BASIS_AGREEMENT = "UDIs rutiner for EM-mottak punkt 2.2 a (avtale om permisjon)"
-LEGAL_BASIS_REPRESENTATIVE = "UDIs rutiner for EM-mottak punkt 2.2 b (melding til representant)"
+# the routine's points, cited with "Jf." (permisjon/references.py).
+LEGAL_BASIS_APPLICATION = (refs.APPLICATION,)
+LEGAL_BASIS_AGREEMENT = (refs.AGREEMENT,)
+LEGAL_BASIS_REPRESENTATIVE = (refs.REPRESENTATIVE,)
 
 WRITTEN = frozenset({"post", "by_hand", "encrypted_email"})
 PREPARING = frozenset({State.DRAFT, State.PREPARED})

@@ -11,6 +11,7 @@ from cases.routines import Checklist, Due, Notice, Routine, Step, Watch, registe
 from cases.urgency import ON_DUTY_AND_REGION
 from mottak import directory
 
+from . import references as refs
 from . import rules
 from .models import MissingReport
 
@@ -49,8 +50,6 @@ FOLLOW_UP_FLAG_HOURS = 24
 # R-10: the follow-up conversation within 72 hours of the return.
 FOLLOW_UP_HOURS = 72
 
-PHONE_BASIS = "Rutiner for asylmottak med enslige mindreårige, punkt 3.1.3 (varsling av representant/verge og advokat)"
-
 
 def _within_limit(urgency: str = "ordinary") -> Due:
     return Due("reason_to_believe_at", "hours", rules.LIMIT_HOURS, urgency=urgency)
@@ -79,9 +78,16 @@ def _flag_due() -> Due:
     return Due("follow-up conversation recorded", "hours", FOLLOW_UP_FLAG_HOURS)
 
 
-def _disclosure(report) -> str:
-    """Public Administration Act § 13 b no. 5 (municipal) or the operating agreement (private)."""
-    return rules.disclosure_basis(report.centre.operator)
+def _citing(*routine_points: str):
+    """The disclosure basis of the report's centre (the Public Administration Act § 13 b no. 5
+    for a municipal centre, the operating agreement for a private one) and the routine's
+    points (R-22)."""
+
+    def citation(report) -> tuple[str, ...]:
+        return (refs.disclosure(report.centre.operator), *routine_points)
+
+    citation.__doc__ = "disclosure basis by the centre's operator + " + ", ".join(routine_points)
+    return citation
 
 
 def _police(report) -> dict:
@@ -171,7 +177,7 @@ MISSING = register(
                         recipient=_police,
                         recipient_label="police district of the centre's municipality",
                         channels=WRITTEN,
-                        legal_basis=_disclosure,
+                        legal_basis=_citing(refs.ROUTINE_REPORTING),
                     ),
                 ),
             ),
@@ -189,7 +195,7 @@ MISSING = register(
                         recipient=_child_welfare,
                         recipient_label="child welfare of a known address, else the centre's",
                         channels=WRITTEN,
-                        legal_basis=rules.CHILD_WELFARE_BASIS,
+                        legal_basis=(refs.CHILD_WELFARE_DUTY, refs.ROUTINE_REPORTING),
                     ),
                 ),
             ),
@@ -207,7 +213,7 @@ MISSING = register(
                         recipient=None,
                         recipient_label="the representative reached by phone",
                         channels=frozenset({"phone"}),
-                        legal_basis=PHONE_BASIS,
+                        legal_basis=(refs.ROUTINE_REPORTING,),
                     ),
                 ),
             ),
@@ -225,7 +231,7 @@ MISSING = register(
                         recipient=None,
                         recipient_label="the lawyer reached by phone",
                         channels=frozenset({"phone"}),
-                        legal_basis=PHONE_BASIS,
+                        legal_basis=(refs.ROUTINE_REPORTING,),
                     ),
                 ),
             ),
@@ -244,7 +250,7 @@ MISSING = register(
                         recipient=None,
                         recipient_label="KOR or BFE of UDI's asylum department",
                         channels=frozenset({"phone", "encrypted_email", "post"}),
-                        legal_basis=_disclosure,
+                        legal_basis=_citing(refs.ROUTINE_APPOINTMENTS),
                     ),
                 ),
             ),
@@ -270,7 +276,7 @@ MISSING = register(
                         recipient=_regional_office,
                         recipient_label="the UDI regional office",
                         channels=POST_OR_ENCRYPTED,
-                        legal_basis=_disclosure,
+                        legal_basis=_citing(refs.ROUTINE_REGIONAL_OFFICE),
                     ),
                 ),
             ),
@@ -287,7 +293,7 @@ MISSING = register(
                         recipient=None,
                         recipient_label="every instance told of the disappearance",
                         channels=WRITTEN,
-                        legal_basis="as the first notice to the same instance",
+                        legal_basis=(refs.ROUTINE_RETURN,),
                     ),
                 ),
             ),
@@ -326,7 +332,7 @@ MISSING = register(
                         recipient=_local_child_welfare,
                         recipient_label="the centre's local child-welfare service",
                         channels=WRITTEN,
-                        legal_basis=rules.CHILD_WELFARE_BASIS,
+                        legal_basis=(refs.CHILD_WELFARE_DUTY, refs.ROUTINE_RETURN),
                     ),
                     Notice(
                         "concern_report_copy",
@@ -334,7 +340,7 @@ MISSING = register(
                         recipient=_regional_office,
                         recipient_label="the UDI regional office",
                         channels=POST_OR_ENCRYPTED,
-                        legal_basis=_disclosure,
+                        legal_basis=_citing(refs.ROUTINE_RETURN),
                     ),
                 ),
             ),
@@ -352,7 +358,7 @@ MISSING = register(
                         recipient=_regional_office,
                         recipient_label="the UDI regional office",
                         channels=POST_OR_ENCRYPTED,
-                        legal_basis=_disclosure,
+                        legal_basis=_citing(refs.ROUTINE_RETURN),
                         consent="asylum_information",
                     ),
                 ),

@@ -6,6 +6,7 @@ from .consents import Consent
 from .deadlines import Deadline, DeadlineAlert
 from .dispatches import Dispatch
 from .events import CaseEvent
+from .legal import LegalReference
 from .notifications import Notification
 
 __all__ = [
@@ -15,6 +16,7 @@ __all__ = [
     "Deadline",
     "DeadlineAlert",
     "Dispatch",
+    "LegalReference",
     "Notification",
     "ReadLog",
     "TimelineEvent",

@@ -71,7 +71,9 @@ class Dispatch(models.Model):
     recipient_address = models.CharField(_("recipient's address"), max_length=300, blank=True)
     recipient_kind = models.CharField(_("kind of recipient"), max_length=32)
     channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
-    legal_basis = models.TextField(_("legal basis"))
+    # statutes (printed after "Hjemmel:") and the routine followed (after "Jf.").
+    legal_basis = models.TextField(_("legal basis"), blank=True)
+    routine_reference = models.TextField(_("routine followed"), blank=True)
     template = models.CharField(_("form"), max_length=100)
     purpose = models.CharField(_("purpose"), max_length=40)
     # The routine step this notice is the work of (cases.routines): sending it meets the step.

@@ -113,7 +113,9 @@ def _resolve_recipient(*, recipient, recipient_kind, recipient_name, recipient_a
     return recipient_kind, name, (recipient_address or "").strip()
 
 
-def _check(*, purpose, recipient_kind, channel, template, legal_basis, address, version):
+def _check(
+    *, purpose, recipient_kind, channel, template, legal_basis, routine_reference, address, version
+):
     problems = rules.dispatch_problems(
         purpose=purpose, recipient_kind=recipient_kind, channel=channel
     )
@@ -124,7 +126,7 @@ def _check(*, purpose, recipient_kind, channel, template, legal_basis, address, 
         errors.append(_("A notice by post needs the recipient's address."))
     if template not in rendering.form_names():
         errors.append(_("Unknown form."))
-    if not (legal_basis or "").strip():
+    if not (legal_basis or "").strip() and not (routine_reference or "").strip():
         errors.append(_("State the legal basis for giving out the information."))
     if not isinstance(version, int) or version < 1:
         errors.append(_("The version must be a whole number from 1."))
@@ -142,6 +144,7 @@ def dispatch_create(
     purpose: str,
     context: dict,
     by,
+    routine_reference: str = "",
     recipient=None,
     recipient_name: str = "",
     recipient_address: str = "",
@@ -166,6 +169,7 @@ def dispatch_create(
         channel=channel,
         template=template,
         legal_basis=legal_basis,
+        routine_reference=routine_reference,
         address=address,
         version=version,
     )
@@ -209,6 +213,7 @@ def dispatch_create(
                 recipient_kind=kind,
                 channel=channel,
                 legal_basis=legal_basis.strip(),
+                routine_reference=routine_reference.strip(),
                 template=template,
                 purpose=purpose,
                 step_code=step_code,
@@ -293,6 +298,7 @@ def dispatch_html(dispatch: Dispatch, *, preview: bool = False) -> str:
         dated=timezone.localdate(dispatch.created_at),
         channel=dispatch.channel,
         legal_basis=dispatch.legal_basis,
+        routine_reference=dispatch.routine_reference,
     )
     return rendering.render_form_html(dispatch.template, context, preview=preview)
 

@@ -27,7 +27,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .. import routines
+from .. import legal, routines
 from ..models import ChecklistStepCompletion, Deadline, Dispatch
 from ..routines import Routine, Step, english
 from .audit import timeline_event_record
@@ -418,6 +418,7 @@ def routine_notice_create(
     legal_basis: str = "",
     template: str = "",
     enclosures=(),
+    routine_reference: str = "",
 ):
     """Create the step's declared notice: the declared recipient (or the one given), an
     allowed channel, the declared legal basis; the dispatch engine checks the purpose's
@@ -427,6 +428,10 @@ def routine_notice_create(
     if channel not in notice.channels:
         raise ValidationError(_("A notice of this kind may not be sent by this channel."))
     addressee = recipient if recipient is not None else notice.recipient(case)
+    if legal_basis or routine_reference:  # the wording of an earlier notice, given again
+        citation = legal.Citation(statutes=legal_basis, routines=routine_reference)
+    else:
+        citation = legal.cite(notice.basis_for(case), on=timezone.localdate())
     return dispatch_create(
         owner=case,
         subject=routine.subject_of(case),
@@ -434,7 +439,8 @@ def routine_notice_create(
         purpose=notice.purpose,
         template=template or notice.template,
         channel=channel,
-        legal_basis=legal_basis or notice.basis_for(case),
+        legal_basis=citation.statutes,
+        routine_reference=citation.routines,
         context=context,
         version=version,
         by=by,

@@ -94,3 +94,29 @@ def test_every_form_has_sample_content():
 
 def test_the_same_html_gives_the_same_pdf_bytes():
     assert render_sample("letter.html") == render_sample("letter.html")
+
+
+INTERNAL_RULE_ID = re.compile(r"\b(?:SAV|PERM|MOT|KART|RET|X|R)-\d+\b")
+
+
+@pytest.mark.parametrize("form", rendering.form_names())
+def test_r_22_no_external_form_shows_an_internal_rule_id(form):
+    context = rendering.form_context(
+        data=sample_context(form),
+        letterhead=LETTERHEAD,
+        recipient_name="Politiet",
+        recipient_address="Postboks 1",
+        reference="2026/17",
+        dated=date(2026, 11, 22),
+        channel="post",
+        legal_basis="Forvaltningsloven § 13 b første ledd nr. 5",
+        routine_reference="UDIs rutiner for asylmottak med enslige mindreårige, punkt 3.1.3",
+    )
+    html = rendering.render_form_html(form, context)
+    assert not INTERNAL_RULE_ID.search(html), INTERNAL_RULE_ID.search(html)
+    assert "Jf. UDIs rutiner" in html
+    # An internal note is no letter: no recipient block and no statute.
+    if form == "savnet_phone_note.html":
+        assert "Internt notat" in html and "Politiet" not in html and "Hjemmel:" not in html
+    else:
+        assert "Hjemmel:" in html

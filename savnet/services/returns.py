@@ -189,6 +189,7 @@ def _found_notice(report: MissingReport, original, base: dict, *, kind: str, by)
         by=by,
         recipient=recipient,
         legal_basis=original.legal_basis,
+        routine_reference=original.routine_reference,
     )
 
 

@@ -189,13 +189,15 @@ def test_sav_3_r_13_police_report_to_the_district_met_when_sent(report, staff, d
     assert checklist.POLICE in done_codes(report)
 
 
-def test_sav_3_private_centre_uses_its_agreements_with_udi(
+def test_sav_3_r_22_private_centre_cites_its_agreements_with_udi_not_as_a_statute(
     neighbour_centre, user_factory, directory
 ):
     user = user_factory("centre_staff", centre=neighbour_centre)
     report = open_report(make_resident(neighbour_centre), user)
     dispatch = services.missing_report_send_to_police(report=report, by=user)
-    assert "drifts- og databehandleravtalen" in dispatch.legal_basis
+    # R-22 changed this test: "Hjemmel" names statutes only; the agreement is cited with "Jf.".
+    assert "drifts- og databehandleravtalen" in dispatch.routine_reference
+    assert dispatch.legal_basis == ""
     # Hamar has no police entry in the directory: named after the municipality, in person.
     assert dispatch.recipient is None and dispatch.recipient_name == "Politiet, Hamar"
 

@@ -15,7 +15,8 @@ def _basis(notice: Notice) -> str:
     if callable(notice.legal_basis):
         doc = (notice.legal_basis.__doc__ or "").strip().splitlines()
         return f"depends on the case ({doc[0] if doc else notice.legal_basis.__name__})"
-    return notice.legal_basis
+    codes = (notice.legal_basis,) if isinstance(notice.legal_basis, str) else notice.legal_basis
+    return ", ".join(codes)
 
 
 def notice_lines(notice: Notice) -> list[str]:
