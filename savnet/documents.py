@@ -60,6 +60,14 @@ def report_context(report) -> dict:
     }
 
 
+def whereabouts_context(report) -> dict:
+    return {
+        "known_at": iso(report.whereabouts_known_at),
+        "where": report.whereabouts,
+        "municipality": report.whereabouts_municipality,
+    }
+
+
 def found_context(report) -> dict:
     return {
         "found_at": iso(report.found_at),

@@ -146,6 +146,20 @@ class NoteForm(forms.Form):
     )
 
 
+class WhereaboutsForm(forms.Form):
+    """R-17: it is known where the minor is, but they are not back."""
+
+    at = when_field(_("Whereabouts known since"))
+    whereabouts = forms.CharField(label=_("Where the minor is"), max_length=200)
+    municipality = forms.CharField(label=_("Municipality"), max_length=80)
+    police_advise_against_telling_representative = forms.CharField(
+        label=_("The police advise against telling the representative where (why)"),
+        help_text=_("Leave empty unless the police have advised against it."),
+        max_length=300,
+        required=False,
+    )
+
+
 class FoundForm(SubmissionKeyMixin):
     found_at = when_field(_("Found or returned"))
     found_how = forms.ChoiceField(label=_("How"), choices=MissingReport.FoundHow.choices)

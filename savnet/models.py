@@ -86,6 +86,17 @@ class MissingReport(models.Model):
         _("municipality of the known address"), max_length=80, blank=True
     )
 
+    # R-17 (SAV-8): the whereabouts became known while the minor is not back; the case stays open.
+    whereabouts_known_at = models.DateTimeField(_("whereabouts known"), null=True, blank=True)
+    whereabouts = models.CharField(_("whereabouts"), max_length=200, blank=True)
+    whereabouts_municipality = models.CharField(
+        _("municipality of the whereabouts"), max_length=80, blank=True
+    )
+    police_advise_against_telling_representative = models.CharField(
+        _("the police advise against telling the representative where the minor is"),
+        max_length=300,
+        blank=True,
+    )
     found_at = models.DateTimeField(_("found or returned"), null=True, blank=True)
     found_how = models.CharField(_("how"), max_length=16, choices=FoundHow.choices, blank=True)
     where_they_were = models.TextField(_("where they had been"), blank=True)

@@ -63,6 +63,13 @@ DISPATCH_RULES = (
         WRITTEN,
     ),
     DispatchRule(
+        "whereabouts_notice",
+        _("Notice that the missing minor's whereabouts are known"),
+        ("SAV-8", "R-17"),
+        frozenset({POLICE, CHILD_WELFARE, UDI_REGION, IMDI, REPRESENTATIVE, LAWYER, KOR, BFE}),
+        WRITTEN,
+    ),
+    DispatchRule(
         ASYLUM_INFORMATION,
         ASYLUM_INFORMATION_LABEL,
         ("SAV-10",),

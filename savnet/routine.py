@@ -30,6 +30,7 @@ SESAM = "sesam"
 REGIONAL_COPIES = "regional_copies"
 
 FOUND_NOTICES = "found_notices"
+WHEREABOUTS_KNOWN = "whereabouts_known"
 FOLLOW_UP_CONVERSATION = "follow_up_conversation"
 GENERAL_PROCEDURE = "general_procedure"
 NEGLECT_REPORTS = "neglect_reports"
@@ -104,6 +105,11 @@ def child_welfare_municipality_of(report) -> str:
 
 def _child_welfare(report) -> dict:
     return directory.child_welfare_service(child_welfare_municipality_of(report))
+
+
+def _whereabouts_child_welfare(report) -> dict:
+    """R-17: the child-welfare service of the municipality where the minor is."""
+    return directory.child_welfare_service(report.whereabouts_municipality)
 
 
 def _local_child_welfare(report) -> dict:
@@ -294,6 +300,32 @@ MISSING = register(
                         recipient_label="every instance told of the disappearance",
                         channels=WRITTEN,
                         legal_basis=(refs.ROUTINE_RETURN,),
+                    ),
+                ),
+            ),
+            # R-17 (SAV-8): whereabouts known, not back — its own event; the case stays open.
+            Step(
+                WHEREABOUTS_KNOWN,
+                _("Whereabouts known: everyone notified told in writing"),
+                ("SAV-8", "R-17"),
+                states=OPEN,
+                due=Due("whereabouts_known_at", "hours", 24, urgency="straks"),
+                notices=(
+                    Notice(
+                        "whereabouts_notice",
+                        "savnet_whereabouts_notice.html",
+                        recipient=None,
+                        recipient_label="every instance told of the disappearance",
+                        channels=WRITTEN,
+                        legal_basis=(refs.ROUTINE_RETURN,),
+                    ),
+                    Notice(
+                        "concern_report",
+                        "savnet_child_welfare_report.html",
+                        recipient=_whereabouts_child_welfare,
+                        recipient_label="child welfare where the minor is",
+                        channels=WRITTEN,
+                        legal_basis=(refs.CHILD_WELFARE_DUTY, refs.ROUTINE_REPORTING),
                     ),
                 ),
             ),

@@ -19,6 +19,7 @@ urlpatterns = [
     path("<int:report_id>/regionkontor/", views.regional_copies, name="regional_copies"),
     path("<int:report_id>/steg/<slug:step_code>/frafall/", views.step_waive, name="waive"),
     path("<int:report_id>/funnet/", views.found, name="found"),
+    path("<int:report_id>/oppholdssted/", views.whereabouts_known, name="whereabouts"),
     path("<int:report_id>/oppfolging/", views.follow_up, name="follow_up"),
     path(
         "<int:report_id>/oppfolging/prosedyre/", views.general_procedure, name="general_procedure"

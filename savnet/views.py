@@ -223,6 +223,7 @@ def _action_forms(report: MissingReport) -> dict:
         "call_form": forms.PhoneCallForm(initial={"submission_key": key}),
         "sesam_form": forms.SesamForm(),
         "found_form": forms.FoundForm(initial={"submission_key": key}),
+        "whereabouts_form": forms.WhereaboutsForm(prefix="whereabouts"),
         "follow_up_form": forms.FollowUpForm(),
         "end_form": forms.InvestigationEndForm(),
         "note_form": forms.NoteForm(),
@@ -280,6 +281,16 @@ report_open = _form_step(
     ),
     gettext_lazy("Reported missing. The 24-hour limit runs on the steps below."),
     prefix="open",
+)
+whereabouts_known = _form_step(
+    forms.WhereaboutsForm,
+    lambda report, by, data: services.missing_report_whereabouts_known(
+        report=report, by=by, **data
+    ),
+    gettext_lazy(
+        "The whereabouts are recorded. Send the written notices below; the report stays open."
+    ),
+    prefix="whereabouts",
 )
 investigation_end = _form_step(
     forms.InvestigationEndForm,

@@ -30,6 +30,7 @@ from .returns import (
     missing_report_record_general_procedure,
     missing_report_send_asylum_info,
     missing_report_send_neglect_reports,
+    missing_report_whereabouts_known,
 )
 
 __all__ = [
@@ -40,6 +41,7 @@ __all__ = [
     "missing_report_cancel_appointments",
     "missing_report_close",
     "missing_report_found",
+    "missing_report_whereabouts_known",
     "missing_report_investigation_end",
     "missing_report_log_call",
     "missing_report_open",

@@ -28,6 +28,7 @@ CONCERN_COPY_PURPOSE = "concern_report_copy"
 PHONE_PURPOSE = "missing_notice"
 CANCEL_PURPOSE = "appointment_cancellation"
 FOUND_PURPOSE = "found_notice"
+WHEREABOUTS_PURPOSE = "whereabouts_notice"
 ASYLUM_PURPOSE = "asylum_information"
 # SAV-8: whoever got one of these was told the minor was missing and is told of the return.
 NOTIFIED_PURPOSES = selectors.NOTIFIED_PURPOSES
@@ -71,6 +72,10 @@ EVENTS = {
     "missing_phone_call_reached": (gettext_lazy("%(party)s called and reached"), "SAV-5"),
     "missing_sesam": (gettext_lazy("Registered in Sesam as missing"), "SAV-7"),
     "missing_found": (gettext_lazy("Found or returned: %(how)s"), "SAV-8"),
+    "missing_whereabouts_known": (
+        gettext_lazy("Whereabouts known, not back: everyone notified told in writing"),
+        "SAV-8",
+    ),
     "missing_follow_up": (gettext_lazy("Follow-up conversation held"), "SAV-10"),
     "missing_closed": (gettext_lazy("Missing report closed"), "SAV-10"),
 }

@@ -33,8 +33,10 @@ from ._base import (
     ASYLUM_PURPOSE,
     CONCERN_COPY_PURPOSE,
     CONCERN_PURPOSE,
+    FOUND_PURPOSE,
     NEGLECT_REPORT_VERSION,
     NOTIFIED_PURPOSES,
+    WHEREABOUTS_PURPOSE,
     WRITTEN_CHANNELS,
     State,
     _event,
@@ -153,19 +155,53 @@ def _close_missing_deadlines(report: MissingReport, *, by) -> int:
 
 
 def _send_found_notices(report: MissingReport, *, by) -> list:
+    base = documents.base_context(report)
+    base["found"] = documents.found_context(report)
+    return _tell_everyone_notified(
+        report,
+        step_code=steps.FOUND_NOTICES,
+        purpose=FOUND_PURPOSE,
+        base=base,
+        whereabouts_for={"police", "child_welfare"},
+        by=by,
+    )
+
+
+def _tell_everyone_notified(
+    report: MissingReport, *, step_code: str, purpose: str, base: dict, whereabouts_for, by
+) -> list:
+    """SAV-8: a written notice to every instance told of the disappearance, each answering
+    that instance's own notice (their reference, when they were told)."""
     firsts = {}
     for d in dispatches_of(report):
         if d.purpose in NOTIFIED_PURPOSES:
             firsts.setdefault((d.recipient_kind, selectors.identity(d).strip().casefold()), d)
-    base = documents.base_context(report)
-    base["found"] = documents.found_context(report)
     return [
-        _found_notice(report, firsts[(kind, ident.casefold())], base, kind=kind, by=by)
+        _written_to_instance(
+            report,
+            firsts[(kind, ident.casefold())],
+            base,
+            kind=kind,
+            step_code=step_code,
+            purpose=purpose,
+            show_whereabouts=kind in whereabouts_for,
+            by=by,
+        )
         for kind, ident in selectors.notified_instances(report)
     ]
 
 
-def _found_notice(report: MissingReport, original, base: dict, *, kind: str, by):
+def _written_to_instance(
+    report: MissingReport,
+    original,
+    base: dict,
+    *,
+    kind: str,
+    step_code: str,
+    purpose: str,
+    show_whereabouts: bool,
+    by,
+):
     address = original.recipient_address
     if kind == "representative" and not address:
         address = report.resident.representative_address
@@ -181,15 +217,97 @@ def _found_notice(report: MissingReport, original, base: dict, *, kind: str, by)
         if original.recipient_id
         else directory.named(kind, original.recipient_name, address)
     )
+    context = dict(
+        base,
+        show_whereabouts=show_whereabouts,
+        # "Deres ref." and when this instance was actually told (R-13: when it was sent).
+        their_reference=original.sent_reference,
+        told_at=documents.iso(original.sent_at or original.created_at),
+        told_by_phone=original.channel == "phone",
+    )
     return _notice(
         report,
-        steps.FOUND_NOTICES,
+        step_code,
+        purpose=purpose,
         channel=channel,
-        context=dict(base, show_whereabouts=kind in ("police", "child_welfare")),
+        context=context,
         by=by,
         recipient=recipient,
         legal_basis=original.legal_basis,
         routine_reference=original.routine_reference,
+    )
+
+
+# ---- SAV-8 / R-17: whereabouts known, not back ----------------------------------------------
+
+
+def missing_report_whereabouts_known(
+    *,
+    report: MissingReport,
+    at: datetime,
+    whereabouts: str,
+    municipality: str,
+    by,
+    police_advise_against_telling_representative: str = "",
+    channel: str = "post",
+) -> list:
+    """R-17 (SAV-8): the minor is not back but it is known where they are. Everyone notified is
+    told in writing (the representative without the whereabouts when the police advise against
+    it, recorded), a concern report goes to child welfare where the minor is, and the case stays
+    open. Returns the notices made."""
+    if not whereabouts.strip() or not municipality.strip():
+        raise ValidationError(_("Say where the minor is and in which municipality."))
+    advice = police_advise_against_telling_representative.strip()
+
+    def record(locked: MissingReport) -> list:
+        _refuse(rules.step_time_problems(at=at, noticed_at=locked.noticed_at, now=timezone.now()))
+        if locked.whereabouts_known_at is not None:
+            raise ValidationError(
+                _("The whereabouts are already recorded; record the return when the minor is back.")
+            )
+        locked.whereabouts_known_at = at
+        locked.whereabouts = whereabouts.strip()
+        locked.whereabouts_municipality = municipality.strip()
+        locked.police_advise_against_telling_representative = advice
+        locked.save()
+        routine_deadline_open(
+            routine=MISSING, case=locked, step_code=steps.WHEREABOUTS_KNOWN, start=at, by=by
+        )
+        base = documents.base_context(locked)
+        base["whereabouts"] = documents.whereabouts_context(locked)
+        told_where = {"police", "child_welfare"} | ({"representative"} if not advice else set())
+        notices = _tell_everyone_notified(
+            locked,
+            step_code=steps.WHEREABOUTS_KNOWN,
+            purpose=WHEREABOUTS_PURPOSE,
+            base=base,
+            whereabouts_for=told_where,
+            by=by,
+        )
+        notices.append(_whereabouts_concern_report(locked, base, channel=channel, by=by))
+        _event(locked, "missing_whereabouts_known", by=by, at=at)
+        return notices
+
+    return _step(report, steps.WHEREABOUTS_KNOWN, by=by, work=record).value
+
+
+def _whereabouts_concern_report(locked: MissingReport, base: dict, *, channel: str, by):
+    """R-17: a concern report to child welfare in the municipality where the minor is; a new
+    version when that service already had one in this case."""
+    earlier = [d for d in dispatches_of(locked) if d.purpose == CONCERN_PURPOSE]
+    context = dict(
+        base,
+        municipality=locked.whereabouts_municipality,
+        to_known_address=True,
+    )
+    return _notice(
+        locked,
+        steps.WHEREABOUTS_KNOWN,
+        purpose=CONCERN_PURPOSE,
+        channel=channel,
+        context=context,
+        by=by,
+        version=len(earlier) + 1,
     )
 
 
