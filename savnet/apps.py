@@ -13,6 +13,11 @@ class SavnetConfig(AppConfig):
         from . import routine  # noqa: F401 - declares and registers the routine
 
         register_capabilities()
+        from mottak import demo as mottak_demo
+
+        from . import demo
+
+        mottak_demo.register_seeder(10, "missing", demo.seed)  # `make run`'s live cases
 
 
 def register_capabilities() -> None:
