@@ -26,17 +26,26 @@
     // select2 (autocomplete fields): the combobox is named by the text of the current choice
     // only, which is empty before a choice (axe: aria-input-field-name). Name it by the
     // field's label first.
+    function fieldLabel(select) {
+        const label = select.id && document.querySelector('label[for="' + select.id + '"]');
+        if (label) return label;
+        const row = select.closest(".form-row, .fieldBox, td");
+        return row ? row.querySelector("label") : null;
+    }
+
     function nameComboboxes() {
-        document.querySelectorAll(".select2-selection[role=combobox]").forEach(function (box) {
-            const container = box.closest(".select2");
-            const select = container && container.previousElementSibling;
-            const label = select && select.id && document.querySelector('label[for="' + select.id + '"]');
+        document.querySelectorAll(".select2").forEach(function (container) {
+            const select = container.previousElementSibling;
+            const label = select && select.tagName === "SELECT" ? fieldLabel(select) : null;
             if (!label) return;
-            if (!label.id) label.id = select.id + "-label";
-            const ids = (box.getAttribute("aria-labelledby") || "").split(/\s+/).filter(Boolean);
-            if (ids.indexOf(label.id) === -1) {
-                box.setAttribute("aria-labelledby", [label.id].concat(ids).join(" "));
-            }
+            if (!label.id) label.id = (select.id || select.name) + "-label";
+            // The combobox and the read-only text of the current choice inside it.
+            container.querySelectorAll("[role=combobox], [role=textbox]").forEach(function (el) {
+                const ids = (el.getAttribute("aria-labelledby") || "").split(/\s+/).filter(Boolean);
+                if (ids.indexOf(label.id) === -1) {
+                    el.setAttribute("aria-labelledby", [label.id].concat(ids).join(" "));
+                }
+            });
         });
     }
 
@@ -54,7 +63,9 @@
         roleHelpIcons();
     }
 
-    // Registered after the admin's own load handlers (this script is deferred), so it runs
-    // once the filter boxes and select2 are built.
+    // Registered after the admin's own handlers (this script is deferred), so each runs once
+    // the widgets are built: the filter boxes on load, select2 on jQuery's ready, which may
+    // come after load.
     window.addEventListener("load", fix);
+    if (window.django && window.django.jQuery) window.django.jQuery(fix);
 })();
