@@ -3,14 +3,22 @@
 Deterministic (one seeded random generator, drawn in the same order on every run) and
 idempotent: every row is looked up by its natural key first, so a second run creates
 nothing. Residents go through the same services as the arrival form.
+
+The routines' live cases (leaves, missing reports …) are seeded by the routine apps, which
+register a seeder here from their AppConfig.ready() (mottak imports no routine app). Each
+seeder casts residents of the demo centre into its scenes and goes through its own services.
 """
 
 import random
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from django.db import transaction
 from django.utils import timezone
+
+from cases.models import Notification
+from cases.services import deadlines_sweep
 
 from .access import centre_membership_grant, region_membership_grant
 from .models import (
@@ -219,9 +227,47 @@ class SeedResult:
     def add(self, name: str, was_created: bool) -> None:
         self.created[name] = self.created.get(name, 0) + int(was_created)
 
+    def count(self, name: str, n: int) -> None:
+        self.created[name] = self.created.get(name, 0) + n
+
     @property
     def total_created(self) -> int:
         return sum(self.created.values())
+
+
+@dataclass
+class DemoContext:
+    """What a routine app's seeder gets: the clock of this run, the demo users by username,
+    the centres by name, the result to count into, and the demo centre's residents to cast."""
+
+    now: datetime
+    users: dict[str, User]
+    centres: dict[str, Centre]
+    result: SeedResult
+    cast_list: list[Resident]
+    taken: set[int] = field(default_factory=set)
+
+    def cast(self, fits: Callable[[Resident], bool] = lambda resident: True) -> Resident:
+        """The first resident of the demo centre not yet in a scene who fits; the same one on
+        every run, as long as the seeders run in the same order and ask the same."""
+        for resident in self.cast_list:
+            if resident.pk not in self.taken and fits(resident):
+                self.taken.add(resident.pk)
+                return resident
+        raise LookupError("The demo centre has no resident left for this scene.")
+
+
+Seeder = Callable[[DemoContext], None]
+_SEEDERS: dict[str, tuple[int, Seeder]] = {}
+
+
+def register_seeder(order: int, name: str, seeder: Seeder) -> None:
+    """A routine app's demo data, run after the residents in ascending `order`."""
+    _SEEDERS[name] = (order, seeder)
+
+
+def registered_seeders() -> list[tuple[str, Seeder]]:
+    return [(name, fn) for name, (order, fn) in sorted(_SEEDERS.items(), key=lambda i: i[1][0])]
 
 
 def fake_phone(n: int) -> str:
@@ -435,15 +481,33 @@ def _seed_resident(spec: ResidentSpec, centres: dict[str, Centre], by: User, now
     return True
 
 
+def _cast_list(specs: list[ResidentSpec]) -> list[Resident]:
+    """The demo centre's residents in the order of the specs: the same on every run."""
+    dufs = [s.data.duf_number for s in specs if s.centre == DEMO_CENTRE]
+    by_duf = {r.duf_number: r for r in Resident.objects.filter(duf_number__in=dufs)}
+    return [by_duf[duf] for duf in dufs if duf in by_duf]
+
+
 def demo_seed() -> SeedResult:
-    """Create whatever of the demo data is missing; all or nothing."""
+    """Create whatever of the demo data is missing; all or nothing. Ends with the deadline
+    sweep the beat runs every minute, so the alerts of the seeded cases exist at once."""
     result = SeedResult()
     now = timezone.localtime()
     with transaction.atomic():
         centres = _seed_places(result)
         users = _seed_users(result, centres)
-        for spec in resident_specs(today=now.date()):
+        specs = resident_specs(today=now.date())
+        for spec in specs:
             result.add("residents", _seed_resident(spec, centres, users["admin"], now))
+        context = DemoContext(
+            now=now, users=users, centres=centres, result=result, cast_list=_cast_list(specs)
+        )
+        notified = Notification.objects.count()
+        for _name, seeder in registered_seeders():
+            seeder(context)
+        deadlines_sweep(now=timezone.now())
+        # Urgent steps alert as they open; the sweep adds the overdue and the late.
+        result.count("notifications", Notification.objects.count() - notified)
     return result
 
 

@@ -17,6 +17,11 @@ class PermisjonConfig(AppConfig):
 
         handlers.register()
         register_capabilities()
+        from mottak import demo as mottak_demo
+
+        from . import demo
+
+        mottak_demo.register_seeder(20, "leave", demo.seed)  # `make run`'s live cases
 
 
 def register_capabilities() -> None:

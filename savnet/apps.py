@@ -18,6 +18,11 @@ class SavnetConfig(AppConfig):
         handlers.register()
 
         register_capabilities()
+        from mottak import demo as mottak_demo
+
+        from . import demo
+
+        mottak_demo.register_seeder(10, "missing", demo.seed)  # `make run`'s live cases
 
 
 def register_capabilities() -> None:

@@ -2,12 +2,15 @@
 
 import re
 from collections import Counter
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.apps import apps
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
+from cases.models import Deadline, Dispatch, Notification
+from cases.selectors_work import watch_lists
 from mottak import demo
 from mottak.access import centres_visible_to, residents_visible_to
 from mottak.models import RETURN_STAGES, AsylumStage, Centre, Resident, Role, Stay, User
@@ -85,6 +88,88 @@ def test_seed_demo_covers_every_kind_operator_and_stage():
     assert all(c.residents.count() <= c.capacity for c in Centre.objects.all())
     kinds = set(demo.ExternalRecipient.objects.values_list("kind", flat=True))
     assert kinds == set(demo.ExternalRecipient.Kind.values)
+
+
+# The routine apps' models by name: mottak's tests do not import the routine apps.
+def leave_model():
+    return apps.get_model("permisjon", "LeaveApplication")
+
+
+def missing_model():
+    return apps.get_model("savnet", "MissingReport")
+
+
+@pytest.mark.slow
+@pytest.mark.django_db
+def test_seed_demo_shows_leaves_in_every_state_and_one_late():
+    before = timezone.now()
+    demo.demo_seed()
+
+    Leave = leave_model()
+    states = Counter(Leave.objects.values_list("state", flat=True))
+    assert set(states) == set(Leave.State.values) - {Leave.State.WITHDRAWN}
+    late = Leave.objects.get(state=Leave.State.LATE)
+    assert before - timedelta(hours=4) < late.return_at < before
+    waiting = Leave.objects.get(state=Leave.State.PREPARED, decider=Leave.Decider.CENTRE)
+    assert waiting.centre.name == demo.DEMO_CENTRE
+    assert Leave.objects.filter(state=Leave.State.ONGOING, return_at__gt=before).exists()
+    assert Leave.objects.get(state=Leave.State.RETURNED).returned_at is not None
+    assert Leave.objects.get(state=Leave.State.REFUSED).abroad
+
+
+@pytest.mark.slow
+@pytest.mark.django_db
+def test_seed_demo_shows_a_missing_report_with_steps_done_and_left():
+    before = timezone.now()
+    demo.demo_seed()
+
+    Missing = missing_model()
+    report = Missing.objects.get(state=Missing.State.OPEN)
+    assert before - timedelta(hours=6) < report.reason_to_believe_at < before
+    assert Missing.objects.filter(state=Missing.State.INVESTIGATING).exists()
+    deadlines = {
+        d.kind: d.state
+        for d in Deadline.objects.filter(content_type__model="missingreport", object_id=report.pk)
+    }
+    done = {kind for kind, state in deadlines.items() if state == Deadline.State.MET}
+    left = {kind for kind, state in deadlines.items() if state == Deadline.State.OPEN}
+    assert {"savnet_police", "savnet_representative", "savnet_sesam"} <= done
+    assert {"savnet_child_welfare", "savnet_lawyer", "savnet_regional_copies"} <= left
+    notices = {
+        d.purpose: d.state
+        for d in Dispatch.objects.filter(owner_ct__model="missingreport", owner_id=report.pk)
+    }
+    assert notices["missing_report"] == Dispatch.State.SENT
+    assert notices["concern_report"] != Dispatch.State.SENT
+
+
+@pytest.mark.slow
+@pytest.mark.django_db
+def test_seed_demo_has_deadlines_due_soon_and_overdue_alerts_and_notices_both_ways():
+    demo.demo_seed()
+    now = timezone.now()
+
+    pending = Deadline.objects.filter(state__in=Deadline.PENDING)
+    assert pending.filter(due_at__lt=now).exists()  # overdue
+    assert pending.filter(due_at__gt=now, due_at__lt=now + timedelta(hours=24)).exists()
+    users = {u.username: u for u in User.objects.filter(username__in=["ansatt", "leder", "region"])}
+    for user in users.values():
+        assert Notification.objects.filter(recipient=user).exists(), user.username
+    states = set(Dispatch.objects.values_list("state", flat=True))
+    assert Dispatch.State.SENT in states
+    assert states - {Dispatch.State.SENT}, "no notice made and not yet sent"
+
+
+@pytest.mark.slow
+@pytest.mark.django_db
+def test_seed_demo_start_page_lists_are_not_empty():
+    demo.demo_seed()
+    staff = User.objects.get(username="ansatt")
+    lists = watch_lists(
+        role=staff.role, centres=centres_visible_to(staff), residents=residents_visible_to(staff)
+    )
+    listed = {w.watch.code for w in lists if w.rows}
+    assert {"late", "on_leave", "missing", "absent", "preparing", "granted"} <= listed
 
 
 def test_seed_demo_residents_are_the_same_on_every_run():

@@ -6,7 +6,8 @@ from mottak.demo import demo_logins, demo_seed
 
 class Command(BaseCommand):
     help = (
-        "Load the fictional demo data (regions, centres, residents, one user per role). Idempotent."
+        "Load the fictional demo data (regions, centres, residents, one user per role, and the "
+        "routines' live cases: leaves, missing reports, deadlines, alerts). Idempotent."
     )
 
     def add_arguments(self, parser):
