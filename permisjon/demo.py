@@ -160,11 +160,13 @@ def returned(application, context) -> None:
 
 
 def refused(application, context) -> None:
-    # Travel out of Norway is never granted (PERM-1): refused at once, without preparation.
+    # Prepared, then refused by the leader: the contact person could not be met or checked.
+    # (A leave abroad is never even registered, PERM-1.)
+    _prepare(application, context)
     services.leave_application_refuse(
         application=application,
         by=context.users["leder"],
-        reason="Permisjon til utlandet innvilges ikke.",
+        reason="Kontaktpersonen kunne ikke treffes, og referansene svarte ikke.",
         at=context.now - timedelta(days=1),
     )
 
@@ -178,15 +180,7 @@ SCENES = (
     Scene("on_leave", (-2, 16), (3, 18), on_leave, "Besøk hos bror."),
     Scene("late", (-4, 15), (0, 0), late, "Helgebesøk hos onkel."),
     Scene("returned", (-12, 15), (-5, 18), returned, "Påskeferie hos søster."),
-    Scene(
-        "refused",
-        (14, 9),
-        (18, 18),
-        refused,
-        "Besøke søsken i Sverige.",
-        destination=("Storgatan 1, 411 38 Göteborg", "Göteborg (Sverige)"),
-        abroad=True,
-    ),
+    Scene("refused", (14, 9), (18, 18), refused, "Besøk hos en venn."),
 )
 
 
@@ -220,6 +214,9 @@ def _application(scene: Scene, resident, context: DemoContext) -> LeaveApplicati
             )
         ],
         by=context.users["ansatt"],
+        # Applied for on paper before the leave began: a departure in the past is refused at
+        # input (PERM-1), so the application is dated before it.
+        now=min(context.now, departure_at - timedelta(days=2)),
     )
 
 

@@ -114,7 +114,7 @@ def test_seed_demo_shows_leaves_in_every_state_and_one_late():
     assert waiting.centre.name == demo.DEMO_CENTRE
     assert Leave.objects.filter(state=Leave.State.ONGOING, return_at__gt=before).exists()
     assert Leave.objects.get(state=Leave.State.RETURNED).returned_at is not None
-    assert Leave.objects.get(state=Leave.State.REFUSED).abroad
+    assert Leave.objects.get(state=Leave.State.REFUSED).decision_reason
 
 
 @pytest.mark.slow
