@@ -12,7 +12,7 @@ VAR_DIRS := var/broker/out var/broker/processed var/broker/control var/media var
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help install dirs run test test-fast lint format messages check clean
+.PHONY: help install dirs run test test-fast lint format messages check clean screenshots
 
 help:
 	@echo "make run       demo server + Celery worker/beat on http://127.0.0.1:8000"
@@ -22,6 +22,7 @@ help:
 	@echo "make format    ruff format"
 	@echo "make messages  compile the translations (.po -> .mo)"
 	@echo "make check     Django system checks and missing migrations"
+	@echo "make screenshots the README's pictures (docs/screenshots) from the browser tests"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -67,3 +68,7 @@ check: install dirs
 
 clean:
 	rm -rf var/broker var/test-media .pytest_cache
+
+# The README's pictures, taken by the browser tests from the demo data.
+screenshots: install
+	SCREENSHOTS_DIR=docs/screenshots $(BIN)/pytest -q -p no:randomly -m e2e tests/e2e/test_screenshots.py

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -51,20 +52,33 @@ def safe_next(request, fallback: str) -> str:
     return fallback
 
 
-def consents_panel_context(*, subject) -> dict:
-    """What cases/consents/_consents.html needs, for the resident page to include."""
+def _may_change(user, ct_id: int, obj_id: int) -> bool:
+    """Whether the user may record or withdraw consents here (read-only roles may not)."""
+    if user is None:
+        return False
+    try:
+        access_subject(user=user, content_type_id=ct_id, object_id=obj_id, action="change")
+    except Http404:
+        return False
+    return True
+
+
+def consents_panel_context(*, subject, user=None) -> dict:
+    """What cases/consents/_consents.html needs, for the resident page to include. Links to
+    record or withdraw show only to whoever may do it (a link must not lead to a 404)."""
     ct = ContentType.objects.get_for_model(subject)
     return {
         "consents": list(consents_for(subject)),
         "subject_ct_id": ct.pk,
         "subject_id": subject.pk,
+        "may_change": _may_change(user, ct.pk, subject.pk),
     }
 
 
 @login_required
 def consent_list(request, ct_id: int, obj_id: int):
     subject = access_subject(user=request.user, content_type_id=ct_id, object_id=obj_id)
-    context = consents_panel_context(subject=subject)
+    context = consents_panel_context(subject=subject, user=request.user)
     context["subject"] = subject
     return render(request, "cases/consents/list.html", context)
 

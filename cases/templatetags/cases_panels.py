@@ -23,7 +23,9 @@ def _with_request(context, values: dict) -> dict:
 
 @register.inclusion_tag("cases/consents/_consents.html", takes_context=True)
 def consents_panel(context, subject):
-    return _with_request(context, consents_panel_context(subject=subject))
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    return _with_request(context, consents_panel_context(subject=subject, user=user))
 
 
 @register.inclusion_tag("cases/checklists/_checklist.html", takes_context=True)
