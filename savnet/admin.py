@@ -9,6 +9,7 @@ from .models import (
     FollowUpConversation,
     MissingReport,
     PhoneCall,
+    PoliceAgreement,
     SesamRegistration,
 )
 
@@ -69,3 +70,18 @@ class FollowUpConversationAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
         "interpreter_used",
     ]
     list_select_related = ["report__resident"]
+
+
+@admin.register(PoliceAgreement)
+class PoliceAgreementAdmin(SimpleHistoryAdmin):
+    """R-12: an administrator records the centre's agreement with a police district that the
+    missing-person report may be given by phone; who recorded it and when are kept."""
+
+    list_display = ["centre", "police", "agreed_on", "agreed_with", "recorded_by", "recorded_at"]
+    list_filter = ["centre"]
+    fields = ["centre", "police", "agreed_on", "agreed_with", "note", "recorded_by", "recorded_at"]
+    readonly_fields = ["recorded_by", "recorded_at"]
+
+    def save_model(self, request, obj, form, change):
+        obj.recorded_by = request.user
+        super().save_model(request, obj, form, change)
