@@ -10,6 +10,8 @@ from .models import (
     MissingReport,
     PhoneCall,
     PoliceAgreement,
+    ResidentPhoto,
+    SearchProfile,
     SesamRegistration,
 )
 
@@ -85,3 +87,20 @@ class PoliceAgreementAdmin(SimpleHistoryAdmin):
     def save_model(self, request, obj, form, change):
         obj.recorded_by = request.user
         super().save_model(request, obj, form, change)
+
+
+@admin.register(SearchProfile)
+class SearchProfileAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
+    """For looking; the description is kept on the resident's page in the missing routine."""
+
+    list_display = ["resident", "updated_at", "updated_by"]
+    list_select_related = ["resident", "updated_by"]
+
+
+@admin.register(ResidentPhoto)
+class ResidentPhotoAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
+    """Only that a photo exists: the photo itself is served by the access-checked view."""
+
+    list_display = ["resident", "taken_on", "uploaded_at", "uploaded_by"]
+    list_select_related = ["resident", "uploaded_by"]
+    fields = readonly_fields = ["resident", "taken_on", "uploaded_at", "uploaded_by", "sha256"]

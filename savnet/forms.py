@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from cases.form_fields import PlausibleDateTimeField
+from cases.form_fields import PlausibleDateField, PlausibleDateTimeField
 
 from .models import FollowUpConversation, MissingReport, PhoneCall
 
@@ -264,7 +264,7 @@ class PhotoForm(forms.Form):
     image = forms.FileField(
         label=_("Photo"), help_text=_("A recent photo of the face, PNG or JPEG, at most 10 MB.")
     )
-    taken_on = forms.DateField(
+    taken_on = PlausibleDateField(
         label=_("Taken on"),
         required=False,
         input_formats=["%Y-%m-%d", "%d.%m.%Y"],
