@@ -79,6 +79,7 @@ def centre(region):
         region=region,
         capacity=30,
         address="Postboks 1, 2601 Lillehammer",
+        duty_phone="61 00 00 99",
     )
 
 

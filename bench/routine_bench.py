@@ -161,8 +161,8 @@ def _seed_base():
     )
     called = timezone.now() - timedelta(minutes=30)
     written = [
-        savnet.missing_report_send_to_police(report=report, by=staff),
-        savnet.missing_report_send_to_child_welfare(report=report, by=staff),
+        savnet.missing_report_send_to_police(report=report, by=staff, contact_phone="61 00 00 99"),
+        savnet.missing_report_send_to_child_welfare(report=report, by=staff, phoned_at=called),
     ]
     for party in ("representative", "lawyer"):
         savnet.missing_report_log_call(

@@ -415,6 +415,7 @@ def _seed_places(result: SeedResult) -> dict[str, Centre]:
                 "capacity": spec.capacity,
                 "address": postal_address(spec.street, spec.municipality),
                 "phone": fake_phone(30 + n),
+                "duty_phone": fake_phone(60 + n),  # the 24-hour number on urgent forms
             },
         )
         result.add("centres", created)

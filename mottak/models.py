@@ -75,6 +75,13 @@ class Centre(models.Model):
     county = models.CharField(_("county"), max_length=80, blank=True)
     address = models.CharField(_("postal address"), max_length=200, blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
+    # urgent forms (police, child-welfare duty service) name a number answered day and night.
+    duty_phone = models.CharField(
+        _("24-hour phone"),
+        max_length=40,
+        blank=True,
+        help_text=_("Answered day and night; printed on urgent forms."),
+    )
     region = models.ForeignKey(
         Region, on_delete=models.PROTECT, related_name="centres", verbose_name=_("region")
     )

@@ -9,6 +9,9 @@ from .models import (
     FollowUpConversation,
     MissingReport,
     PhoneCall,
+    PoliceAgreement,
+    ResidentPhoto,
+    SearchProfile,
     SesamRegistration,
 )
 
@@ -69,3 +72,35 @@ class FollowUpConversationAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
         "interpreter_used",
     ]
     list_select_related = ["report__resident"]
+
+
+@admin.register(PoliceAgreement)
+class PoliceAgreementAdmin(SimpleHistoryAdmin):
+    """R-12: an administrator records the centre's agreement with a police district that the
+    missing-person report may be given by phone; who recorded it and when are kept."""
+
+    list_display = ["centre", "police", "agreed_on", "agreed_with", "recorded_by", "recorded_at"]
+    list_filter = ["centre"]
+    fields = ["centre", "police", "agreed_on", "agreed_with", "note", "recorded_by", "recorded_at"]
+    readonly_fields = ["recorded_by", "recorded_at"]
+
+    def save_model(self, request, obj, form, change):
+        obj.recorded_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(SearchProfile)
+class SearchProfileAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
+    """For looking; the description is kept on the resident's page in the missing routine."""
+
+    list_display = ["resident", "updated_at", "updated_by"]
+    list_select_related = ["resident", "updated_by"]
+
+
+@admin.register(ResidentPhoto)
+class ResidentPhotoAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
+    """Only that a photo exists: the photo itself is served by the access-checked view."""
+
+    list_display = ["resident", "taken_on", "uploaded_at", "uploaded_by"]
+    list_select_related = ["resident", "uploaded_by"]
+    fields = readonly_fields = ["resident", "taken_on", "uploaded_at", "uploaded_by", "sha256"]

@@ -56,3 +56,11 @@ def register_capabilities() -> None:
             hidden_in_status=frozenset({"missing", "absent"}),
         )
     )
+    resident_action_register(
+        ResidentAction(
+            _("Description and photo for a missing-person report"),
+            "savnet:profile",
+            "savnet.follow_cases",
+            order=21,
+        )
+    )

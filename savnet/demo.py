@@ -38,7 +38,14 @@ def reported_missing(resident, context: DemoContext) -> None:
     police = services.missing_report_send_to_police(report=report, by=staff, channel="by_hand")
     _sent(police, by=staff, at=now - timedelta(hours=4), reference="Demo-ref. 1234")
     # Made, waiting to be sent (the worker renders it in the demo).
-    services.missing_report_send_to_child_welfare(report=report, by=staff, channel="post")
+    # the duty service is phoned first; the written report follows by post.
+    services.missing_report_send_to_child_welfare(
+        report=report,
+        by=staff,
+        channel="post",
+        phoned_at=now - timedelta(hours=4, minutes=40),
+        phoned_to="Vakthavende i barnevernsvakten",
+    )
     services.missing_report_log_call(
         report=report,
         party=PhoneCall.Party.REPRESENTATIVE,

@@ -4,10 +4,13 @@ The forms are official Norwegian documents, so their labels are Norwegian here r
 translated interface text. Dates and times are ISO strings; the forms print them in Europe/Oslo.
 """
 
+import base64
+
 # iso is the one date helper of the forms; the services store their own dates with it too.
 from mottak.documents import iso, person_block
+from mottak.models import AsylumStage
 
-from . import rules
+from . import rules, selectors
 
 OPERATOR_NB = {rules.MUNICIPAL: "kommunalt mottak", rules.PRIVATE: "privat mottak"}
 SOURCE_NB = {
@@ -26,6 +29,17 @@ APPOINTMENT_NB = {
     rules.ASYLUM_INTERVIEW: "Asylintervju",
 }
 PARTY_NB = {"representative": "Representant/verge", "lawyer": "Advokat"}
+TAKEN_NB = {"yes": "Ja", "no": "Nei", "unknown": "Ukjent"}
+ASYLUM_STAGE_NB = {
+    AsylumStage.REGISTERED: "Registrert",
+    AsylumStage.DUBLIN: "Dublinprosedyre",
+    AsylumStage.AWAITING_INTERVIEW: "Venter på asylintervju eller aldersundersøkelse",
+    AsylumStage.DECISION_PENDING: "Venter på vedtak",
+    AsylumStage.GRANTED_AWAITING_SETTLEMENT: "Innvilget, venter på bosetting",
+    AsylumStage.REJECTED_UDI: "Avslag fra UDI",
+    AsylumStage.FINAL_REJECTION: "Endelig avslag",
+}
+CHANNEL_TOLD_NB = {"phone": "per telefon", "by_hand": "ved personlig frammøte", "post": "per post"}
 RECIPIENT_KIND_NB = {
     "police": "politiet",
     "child_welfare": "barneverntjenesten",
@@ -57,6 +71,19 @@ def report_context(report) -> dict:
         "description": report.description,
         "known_address": report.known_address,
         "known_address_municipality": report.known_address_municipality,
+        "late_return": report.source == "late_return",
+        "last_seen_where": report.last_seen_where,
+        "last_seen_by": report.last_seen_by,
+        "id_taken": TAKEN_NB.get(report.id_taken, "Ukjent"),
+        "money_taken": TAKEN_NB.get(report.money_taken, "Ukjent"),
+        "network": report.network,
+        "possible_destinations": report.possible_destinations,
+        "threats": report.threats,
+        "trafficking_indicators": report.trafficking_indicators,
+        "leave_contact": report.leave_contact,
+        # A leave case: the address of the leave, passed in by the leave routine.
+        "leave_address": report.leave_address
+        or (report.known_address if report.source == "late_return" else ""),
     }
 
 
@@ -74,6 +101,13 @@ def found_context(report) -> dict:
         "how": FOUND_HOW_NB.get(report.found_how, ""),
         "where_they_were": report.where_they_were,
     }
+
+
+def observation_context(report) -> dict:
+    """R-16: what staff observed at the return, when that raised the concern report."""
+    if report.concern_observed_at is None:
+        return {}
+    return {"at": iso(report.concern_observed_at), "grounds": report.concern_grounds}
 
 
 def conversation_context(conversation) -> dict:
@@ -119,3 +153,77 @@ def call_context(call) -> dict:
         "called_at": iso(call.called_at),
         "what_they_knew": call.what_they_knew,
     }
+
+
+# ---- SAV-3, SAV-4 (R-22): what the police and child welfare need --------------------------------
+
+
+def photo_data_uri(photo) -> str:
+    """The photo inside the form's content: the PDF is rendered later from the frozen content and
+    must show the photo as it was when the report was made (the stored file is a small JPEG or
+    PNG without metadata, services.profiles)."""
+    if photo is None or not photo.image:
+        return ""
+    try:
+        with photo.image.open("rb") as handle:
+            data = handle.read()
+    except (FileNotFoundError, ValueError):
+        return ""
+    mime = "image/png" if data[:8] == b"\x89PNG\r\n\x1a\n" else "image/jpeg"
+    return f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
+
+
+def minor_context(report) -> dict:
+    """The minor as the search needs them: the profile, the asylum stage, the interpreter language,
+    earlier disappearances counted from the records, the child-welfare case and care needs."""
+    resident = report.resident
+    profile = selectors.search_profile_of(resident)
+    photo = selectors.photo_of(resident)
+    return {
+        "photo": photo_data_uri(photo),
+        "photo_taken_on": iso(photo.taken_on) if photo and photo.taken_on else "",
+        "phone": profile.phone if profile else "",
+        "social_media": profile.social_media if profile else "",
+        "height_cm": profile.height_cm if profile and profile.height_cm else "",
+        "build": profile.build if profile else "",
+        "hair": profile.hair if profile else "",
+        "distinguishing_marks": profile.distinguishing_marks if profile else "",
+        "needs_medication": bool(profile and profile.needs_medication),
+        "asylum_stage": ASYLUM_STAGE_NB.get(resident.asylum_stage, ""),
+        "interpreter_language": resident.interpreter_language,
+        "earlier_disappearances": selectors.earlier_disappearances(report),
+        "child_welfare_case": resident.child_welfare_case,
+        "child_welfare_service": resident.child_welfare_service,
+        "care_needs": resident.special_needs,
+    }
+
+
+def contact_context(*, name: str, phone: str) -> dict:
+    """R-22: whom the recipient reaches at the centre, day and night."""
+    return {"name": name.strip(), "phone": phone.strip()}
+
+
+def police_told_context(report) -> dict:
+    """SAV-4: the sentence about the police derives from what was done, not a fixed text."""
+    told = selectors.police_told(report)
+    if told is None:
+        return {"told": False, "at": "", "how": ""}
+    at, channel = told
+    return {"told": True, "at": iso(at), "how": CHANNEL_TOLD_NB.get(channel, "")}
+
+
+def representative_told_context(report) -> dict:
+    call = selectors.representative_told(report)
+    return {"told": call is not None, "at": iso(call.called_at) if call else ""}
+
+
+def search_context(report, *, contact: dict) -> dict:
+    """Everything the police report and the concern report print (SAV-3, SAV-4)."""
+    context = base_context(report)
+    context.update(
+        minor=minor_context(report),
+        contact=contact,
+        police_told=police_told_context(report),
+        representative_told=representative_told_context(report),
+    )
+    return context

@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from cases.form_fields import PlausibleDateTimeField
+from cases.form_fields import PlausibleDateField, PlausibleDateTimeField
 
 from .models import FollowUpConversation, MissingReport, PhoneCall
 
@@ -46,7 +46,48 @@ class InvestigationForm(forms.Form):
     )
 
 
-class OpenReportForm(forms.Form):
+def _text(label, *, rows: int = 2, max_length: int = 2000, help_text: str = ""):
+    return forms.CharField(
+        label=label,
+        widget=forms.Textarea(attrs={"rows": rows}),
+        max_length=max_length,
+        required=False,
+        help_text=help_text,
+    )
+
+
+class SearchFactsForm(forms.Form):
+    """SAV-3: what the police need of this disappearance; every field may wait."""
+
+    last_seen_where = forms.CharField(label=_("Where last seen"), max_length=200, required=False)
+    last_seen_by = forms.CharField(
+        label=_("Last seen by"),
+        max_length=200,
+        required=False,
+        help_text=_("Name or role, e.g. the staff member on duty."),
+    )
+    id_taken = forms.ChoiceField(
+        label=_("Took an ID document"),
+        choices=MissingReport.Taken.choices,
+        initial=MissingReport.Taken.UNKNOWN,
+        required=False,
+    )
+    money_taken = forms.ChoiceField(
+        label=_("Took money or belongings"),
+        choices=MissingReport.Taken.choices,
+        initial=MissingReport.Taken.UNKNOWN,
+        required=False,
+    )
+    network = _text(
+        _("Known network"),
+        help_text=_("Friends, relatives in Norway and abroad, earlier addresses."),
+    )
+    possible_destinations = _text(_("Possible destinations"))
+    threats = _text(_("Threats or pressure known to the centre"))
+    trafficking_indicators = _text(_("Signs of human trafficking"))
+
+
+class OpenReportForm(SearchFactsForm):
     """Reason to believe the resident has left: opens the report and starts the 24 hours."""
 
     reason_to_believe_at = when_field(
@@ -109,25 +150,60 @@ class SesamForm(forms.Form):
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
 
 
-class PoliceReportForm(forms.Form):
-    channel = forms.ChoiceField(
-        label=_("How the report is given"),
-        choices=[
-            ("by_hand", _("In person")),
-            ("post", _("As agreed with the police: by post")),
-            ("encrypted_email", _("As agreed with the police: encrypted e-mail")),
-        ],
+class ContactMixin(forms.Form):
+    """R-22: whom the recipient reaches at the centre, day and night."""
+
+    contact_name = forms.CharField(
+        label=_("Contact person at the centre"),
+        max_length=120,
+        required=False,
+        help_text=_("Leave empty to give your own name."),
+    )
+    contact_phone = forms.CharField(
+        label=_("Phone answered day and night"),
+        max_length=40,
+        required=False,
+        help_text=_("Leave empty to give the centre's 24-hour phone."),
     )
 
 
-class ChildWelfareReportForm(forms.Form):
+class PoliceReportForm(ContactMixin):
     channel = forms.ChoiceField(
-        label=_("How the report is sent"),
+        label=_("How the report is given"),
         choices=[
-            ("post", _("By post")),
-            ("by_hand", _("By hand")),
-            ("encrypted_email", _("Encrypted e-mail")),
+            ("by_hand", _("In person at the police station")),
+            (
+                "phone",
+                _(
+                    "By phone, the written report following by post (only with a recorded "
+                    "agreement with the police district)"
+                ),
+            ),
         ],
+        initial="by_hand",
+    )
+    phoned_at = when_field(_("When the police were phoned"), required=False)
+    phoned_to = forms.CharField(label=_("Police officer spoken to"), max_length=120, required=False)
+    field_order = ["channel", "phoned_at", "phoned_to", "contact_name", "contact_phone"]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("channel") == "phone" and not data.get("phoned_at"):
+            self.add_error("phoned_at", _("Give the time you phoned the police."))
+        return data
+
+
+class ChildWelfareReportForm(ContactMixin):
+    phoned_at = when_field(
+        _("When the child-welfare duty service was phoned"),
+        help_text=_("Phone the duty service first; the written report follows the call."),
+    )
+    phoned_to = forms.CharField(
+        label=_("Child-welfare worker spoken to"), max_length=120, required=False
+    )
+    channel = forms.ChoiceField(
+        label=_("How the written report is sent"),
+        choices=[("post", _("By post")), ("by_hand", _("By hand"))],
     )
     recipient_name = forms.CharField(
         label=_("Child-welfare service"),
@@ -137,6 +213,62 @@ class ChildWelfareReportForm(forms.Form):
     )
     recipient_address = forms.CharField(
         label=_("Its postal address"), max_length=300, required=False
+    )
+    field_order = [
+        "phoned_at",
+        "phoned_to",
+        "channel",
+        "recipient_name",
+        "recipient_address",
+        "contact_name",
+        "contact_phone",
+    ]
+
+
+class ConcernObservationForm(forms.Form):
+    """R-16: what staff saw at the return that gives reason to believe a new concern report is due."""
+
+    observed_at = when_field(_("Observed"))
+    grounds = forms.CharField(
+        label=_("What staff observed"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=4000,
+        help_text=_(
+            "Signs of serious neglect or of other circumstances that trigger the duty to report "
+            "to child welfare, e.g. visible injuries."
+        ),
+    )
+
+
+class SearchProfileForm(forms.Form):
+    phone = forms.CharField(label=_("The minor's mobile number"), max_length=40, required=False)
+    social_media = _text(
+        _("Social-media accounts"),
+        max_length=1000,
+        help_text=_("Service and user name, one a line."),
+    )
+    height_cm = forms.IntegerField(
+        label=_("Height (cm)"), min_value=50, max_value=250, required=False
+    )
+    build = forms.CharField(label=_("Build"), max_length=80, required=False)
+    hair = forms.CharField(label=_("Hair"), max_length=80, required=False)
+    distinguishing_marks = _text(_("Distinguishing marks"), max_length=1000)
+    needs_medication = forms.BooleanField(
+        label=_("Needs medication"),
+        required=False,
+        help_text=_("Only the fact: no diagnosis or medicine is recorded here."),
+    )
+
+
+class PhotoForm(forms.Form):
+    image = forms.FileField(
+        label=_("Photo"), help_text=_("A recent photo of the face, PNG or JPEG, at most 10 MB.")
+    )
+    taken_on = PlausibleDateField(
+        label=_("Taken on"),
+        required=False,
+        input_formats=["%Y-%m-%d", "%d.%m.%Y"],
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
 
@@ -178,6 +310,17 @@ class FoundForm(SubmissionKeyMixin):
         required=False,
     )
     refund_claimed = forms.BooleanField(label=_("Refund to be claimed"), required=False)
+    concern_grounds = forms.CharField(
+        label=_("Concern observed at the return"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=4000,
+        required=False,
+        help_text=_(
+            "Only when what staff saw gives reason to believe the minor is or has been exposed to "
+            "serious neglect or other circumstances that trigger the duty to report: a new "
+            "concern report to child welfare is then due at once."
+        ),
+    )
 
     def clean(self):
         data = super().clean()

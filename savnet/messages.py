@@ -28,6 +28,26 @@ PROBLEM_MESSAGES = {
     ),
     "interpreter_without_language": _("Give the interpreter's language."),
     "neglect_without_grounds": _("Give the grounds for the suspicion of serious neglect."),
+    "police_not_first_by_post": _(
+        "The first report to the police is made in person, or by phone where the centre has an "
+        "agreement with the police district. A letter or e-mail is too slow: it can only follow."
+    ),
+    "police_phone_without_agreement": _(
+        "The centre has no recorded agreement with this police district to report by phone. "
+        "Make the report in person at the police station, or have a leader record the agreement."
+    ),
+    "police_phone_without_time": _("Give the time you phoned the police."),
+    "child_welfare_not_phoned": _(
+        "Phone the child-welfare duty service first and give the time of the call: the written "
+        "report follows the call."
+    ),
+    "child_welfare_channel": _("The written report goes by post or is handed over."),
+    "no_duty_phone": _(
+        "Give a phone number at which the recipient can reach the centre day and night "
+        "(or record the centre's 24-hour phone)."
+    ),
+    "concern_without_grounds": _("Say what staff observed."),
+    "concern_before_found": _("The observation cannot be before the resident came back."),
 }
 
 

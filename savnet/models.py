@@ -28,6 +28,11 @@ class MissingReport(models.Model):
         CHILD_WELFARE = "child_welfare", _("Brought by child welfare")
         OTHER = "other", _("Other")
 
+    class Taken(models.TextChoices):
+        YES = "yes", _("Yes")
+        NO = "no", _("No")
+        UNKNOWN = "unknown", _("Not known")
+
     class TransportRequestedBy(models.TextChoices):
         POLICE = "police", _("The police")
         CHILD_WELFARE = "child_welfare", _("Child welfare")
@@ -97,6 +102,49 @@ class MissingReport(models.Model):
         max_length=300,
         blank=True,
     )
+    # SAV-3, R-22: what a police officer (and the child-welfare duty service) needs to search.
+    # Facts of this disappearance; facts of the minor are on the SearchProfile.
+    last_seen_where = models.CharField(_("where last seen"), max_length=200, blank=True)
+    last_seen_by = models.CharField(_("last seen by"), max_length=200, blank=True)
+    id_taken = models.CharField(
+        _("took an ID document"), max_length=8, choices=Taken.choices, default=Taken.UNKNOWN
+    )
+    money_taken = models.CharField(
+        _("took money or belongings"), max_length=8, choices=Taken.choices, default=Taken.UNKNOWN
+    )
+    network = models.TextField(
+        _("known network"),
+        blank=True,
+        help_text=_("Friends, relatives in Norway and abroad, earlier addresses."),
+    )
+    possible_destinations = models.TextField(_("possible destinations"), blank=True)
+    threats = models.TextField(_("threats or pressure known to the centre"), blank=True)
+    trafficking_indicators = models.TextField(_("signs of human trafficking"), blank=True)
+    # Leave cases (PERM-6): passed in by the leave routine, never read from its records.
+    leave_contact = models.CharField(
+        _("contact person during the leave"), max_length=200, blank=True
+    )
+    leave_address = models.CharField(_("address during the leave"), max_length=200, blank=True)
+
+    # R-12: the first reports go by phone (police only under a recorded agreement) or in
+    # person; the written report follows. When and to whom the call was made.
+    police_phoned_at = models.DateTimeField(_("police told by phone"), null=True, blank=True)
+    police_phoned_to = models.CharField(_("police officer spoken to"), max_length=120, blank=True)
+    child_welfare_phoned_at = models.DateTimeField(
+        _("child-welfare duty service told by phone"), null=True, blank=True
+    )
+    child_welfare_phoned_to = models.CharField(
+        _("child-welfare worker spoken to"), max_length=120, blank=True
+    )
+
+    # R-16 (SAV-11): a staff observation at the return that gives reason to believe the minor
+    # is or has been exposed to serious neglect or other circumstances that trigger the duty
+    # to report; it opens the new concern report before the follow-up conversation.
+    concern_observed_at = models.DateTimeField(
+        _("concern observed at the return"), null=True, blank=True
+    )
+    concern_grounds = models.TextField(_("what staff observed"), blank=True)
+
     found_at = models.DateTimeField(_("found or returned"), null=True, blank=True)
     found_how = models.CharField(_("how"), max_length=16, choices=FoundHow.choices, blank=True)
     where_they_were = models.TextField(_("where they had been"), blank=True)
@@ -299,8 +347,13 @@ class FollowUpConversation(models.Model):
     domestic_violence_suspected = models.BooleanField(
         _("domestic violence suspected"), default=False
     )
+    # R-16: "grunn til å tro" — serious neglect or other circumstances that trigger the duty
+    # to report (abuse, serious behavioural problems, exploitation).
     serious_neglect_suspected = models.BooleanField(
-        _("grounded suspicion of serious neglect"), default=False
+        _(
+            "reason to believe: serious neglect or other circumstances that trigger the duty to report"
+        ),
+        default=False,
     )
     neglect_grounds = models.TextField(_("grounds for the suspicion"), blank=True)
     asylum_relevant_info = models.TextField(
@@ -337,3 +390,137 @@ class FollowUpConversation(models.Model):
             )
             if getattr(self, name)
         ]
+
+
+class PoliceAgreement(models.Model):
+    """R-12: the centre's recorded agreement with a police district that a missing-person
+    report may be given by phone, the written report following. Without one the first report
+    is made in person."""
+
+    centre = models.ForeignKey(
+        "mottak.Centre",
+        on_delete=models.CASCADE,
+        related_name="police_agreements",
+        verbose_name=_("centre"),
+    )
+    police = models.ForeignKey(
+        "mottak.ExternalRecipient",
+        on_delete=models.CASCADE,
+        related_name="police_agreements",
+        limit_choices_to={"kind": "police"},
+        verbose_name=_("police district"),
+    )
+    agreed_on = models.DateField(_("agreed on"))
+    agreed_with = models.CharField(_("agreed with (name and role at the police)"), max_length=160)
+    note = models.TextField(_("what was agreed"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    recorded_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["centre", "police"]
+        verbose_name = _("agreement with a police district")
+        verbose_name_plural = _("agreements with police districts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["centre", "police"], name="one_police_agreement_per_centre_and_district"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.centre} – {self.police}"
+
+
+class SearchProfile(models.Model):
+    """What the police and the child-welfare duty service need to recognise and find the minor
+    (SAV-3, SAV-4): kept ahead of a disappearance, printed only on the missing routine's forms.
+
+    Deliberately no health record: one flag says that the minor needs medication.
+    Deleted with the resident's record (cascade).
+    """
+
+    resident = models.OneToOneField(
+        "mottak.Resident",
+        on_delete=models.CASCADE,
+        related_name="search_profile",
+        verbose_name=_("resident"),
+    )
+    phone = models.CharField(_("the minor's mobile number"), max_length=40, blank=True)
+    social_media = models.TextField(
+        _("social-media accounts"), blank=True, help_text=_("Service and user name, one a line.")
+    )
+    height_cm = models.PositiveSmallIntegerField(_("height (cm)"), null=True, blank=True)
+    build = models.CharField(_("build"), max_length=80, blank=True)
+    hair = models.CharField(_("hair"), max_length=80, blank=True)
+    distinguishing_marks = models.TextField(_("distinguishing marks"), blank=True)
+    needs_medication = models.BooleanField(
+        _("needs medication"),
+        default=False,
+        help_text=_("Only the fact: no diagnosis or medicine is recorded here."),
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("updated by"),
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("search profile")
+        verbose_name_plural = _("search profiles")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(height_cm__isnull=True) | Q(height_cm__gte=50, height_cm__lte=250),
+                name="search_profile_height_plausible",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name} {self.resident}"
+
+
+def photo_upload_to(instance, filename: str) -> str:
+    from cases.uploads import random_name
+
+    return random_name("photos", filename)
+
+
+class ResidentPhoto(models.Model):
+    """The resident's photo for a missing-person report (SAV-3).
+
+    Stored privately under a random name, re-encoded without its metadata, served only through
+    an access-checked view, never by a public media URL. Deleted with the resident's record, and
+    by `manage.py savnet_photos_purge` for residents who left more than N months ago.
+    """
+
+    resident = models.OneToOneField(
+        "mottak.Resident",
+        on_delete=models.CASCADE,
+        related_name="photo",
+        verbose_name=_("resident"),
+    )
+    image = models.FileField(_("photo"), upload_to=photo_upload_to, max_length=200)
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    taken_on = models.DateField(_("taken on"), null=True, blank=True)
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("photo of a resident")
+        verbose_name_plural = _("photos of residents")
+
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name} {self.resident}"

@@ -13,6 +13,7 @@ from cases.rules import (
     IMDI,
     KOR,
     LAWYER,
+    PAPER,
     POLICE,
     REPRESENTATIVE,
     UDI_REGION,
@@ -31,7 +32,8 @@ DISPATCH_RULES = (
         _("Missing-person report"),
         ("SAV-3",),
         frozenset({POLICE}),
-        WRITTEN,
+        # never e-mail; the first report is in person or by phone (savnet.rules).
+        PAPER,
     ),
     DispatchRule(
         "missing_report_copy",

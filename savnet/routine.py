@@ -45,6 +45,9 @@ INVESTIGATION_DUE_DEADLINE = "savnet_investigation_due"
 CLOSE = "close"
 
 WRITTEN = frozenset({"post", "by_hand", "encrypted_email"})
+# the written reports to the police and child welfare go on paper; the first report
+# is given in person or by phone (services.notices), never by the letter alone.
+PAPER = frozenset({"post", "by_hand"})
 POST_OR_ENCRYPTED = frozenset({"post", "encrypted_email"})
 # SAV-10/11: "at once" read as within the same 24 hours as the first reports.
 FOLLOW_UP_FLAG_HOURS = 24
@@ -182,7 +185,7 @@ MISSING = register(
                         "savnet_police_report.html",
                         recipient=_police,
                         recipient_label="police district of the centre's municipality",
-                        channels=WRITTEN,
+                        channels=PAPER,
                         legal_basis=_citing(refs.ROUTINE_REPORTING),
                     ),
                 ),
@@ -200,7 +203,7 @@ MISSING = register(
                         "savnet_child_welfare_report.html",
                         recipient=_child_welfare,
                         recipient_label="child welfare of a known address, else the centre's",
-                        channels=WRITTEN,
+                        channels=PAPER,
                         legal_basis=(refs.CHILD_WELFARE_DUTY, refs.ROUTINE_REPORTING),
                     ),
                 ),

@@ -115,6 +115,52 @@ def child_welfare_municipality(
     return centre_municipality
 
 
+# ---- R-12: how the first reports are made ---------------------------------------------------
+
+IN_PERSON = "by_hand"
+PHONE = "phone"
+POST = "post"
+# R-12: the police are told in person, or by phone under a recorded agreement with the
+# district; the written report then follows by post. Never by post (or e-mail) first.
+POLICE_FIRST_CHANNELS = (IN_PERSON, PHONE)
+# R-12: child welfare is phoned (the duty service), the written report follows by post or
+# by hand; "straks" is met by the call, never by the letter.
+CHILD_WELFARE_WRITTEN_CHANNELS = (POST, IN_PERSON)
+
+
+def police_channel_problems(
+    *, channel: str, has_agreement: bool, phoned_at: datetime | None
+) -> list[str]:
+    """R-12: what forbids this first report to the police; empty when it may be made."""
+    if channel not in POLICE_FIRST_CHANNELS:
+        return ["police_not_first_by_post"]
+    if channel == PHONE and not has_agreement:
+        return ["police_phone_without_agreement"]
+    if channel == PHONE and phoned_at is None:
+        return ["police_phone_without_time"]
+    return []
+
+
+def police_written_channel(channel: str) -> str:
+    """R-12: the written report after a call goes by post; given in person it is handed over."""
+    return POST if channel == PHONE else IN_PERSON
+
+
+def child_welfare_channel_problems(*, channel: str, phoned_at: datetime | None) -> list[str]:
+    """R-12: the duty service is phoned first; the written report follows by post or by hand."""
+    problems = []
+    if phoned_at is None:
+        problems.append("child_welfare_not_phoned")
+    if channel not in CHILD_WELFARE_WRITTEN_CHANNELS:
+        problems.append("child_welfare_channel")
+    return problems
+
+
+def contact_problems(*, contact_phone: str) -> list[str]:
+    """R-22: an urgent form names a number at which the centre answers day and night."""
+    return [] if contact_phone.strip() else ["no_duty_phone"]
+
+
 # ---- SAV-6: appointments with UDI's asylum department -------------------------------------
 
 UNIT_FOR_APPOINTMENT = {
@@ -231,6 +277,27 @@ def follow_up_outcome(
         concern_reports=serious_neglect_suspected,
         asylum_info_to_region=bool(asylum_relevant_info.strip()),
     )
+
+
+def duty_to_report_raised(*, suspected_in_conversation: bool, observed_at_return: bool) -> bool:
+    """R-16 (SAV-11): the new concern report is due when there is reason to believe ("grunn til
+    å tro") the minor is or has been exposed to serious neglect or other circumstances that
+    trigger the duty to report — from the follow-up conversation or from what staff observed at
+    the return, whichever comes first."""
+    return suspected_in_conversation or observed_at_return
+
+
+def concern_observation_problems(
+    *, observed_at: datetime, found_at: datetime | None, grounds: str, now: datetime
+) -> list[str]:
+    problems = []
+    if not grounds.strip():
+        problems.append("concern_without_grounds")
+    if observed_at > now:
+        problems.append("step_in_future")
+    if found_at is not None and observed_at < found_at:
+        problems.append("concern_before_found")
+    return problems
 
 
 # ---- Bad input ------------------------------------------------------------------------------

@@ -17,7 +17,14 @@ from mottak.models import Appointment, Role, Stay
 
 from . import routine as steps
 from . import rules
-from .models import AppointmentCancellation, FollowUpConversation, MissingReport
+from .models import (
+    AppointmentCancellation,
+    FollowUpConversation,
+    MissingReport,
+    PoliceAgreement,
+    ResidentPhoto,
+    SearchProfile,
+)
 
 OSLO = ZoneInfo("Europe/Oslo")
 
@@ -36,6 +43,52 @@ def access_report(*, user, report_id, action: Action = Action.VIEW) -> MissingRe
         )
     except (MissingReport.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
+
+
+# ---- what the forms print (SAV-3, SAV-4) -------------------------------------------------------
+
+
+def police_agreement(*, centre, police) -> PoliceAgreement | None:
+    """R-12: the centre's recorded agreement with this police district (a directory entry);
+    a police district not in the directory has none."""
+    if police is None:
+        return None
+    return PoliceAgreement.objects.filter(centre=centre, police=police).first()
+
+
+def earlier_disappearances(report: MissingReport) -> int:
+    """SAV-3: how many times the resident was reported missing before this report (an absence
+    explained while looked into does not count)."""
+    return (
+        MissingReport.objects.filter(resident_id=report.resident_id, opened_at__isnull=False)
+        .exclude(pk=report.pk)
+        .filter(noticed_at__lt=report.noticed_at)
+        .count()
+    )
+
+
+def search_profile_of(resident) -> SearchProfile | None:
+    return SearchProfile.objects.filter(resident=resident).first()
+
+
+def photo_of(resident) -> ResidentPhoto | None:
+    return ResidentPhoto.objects.filter(resident=resident).first()
+
+
+def police_told(report: MissingReport, dispatches: list[Dispatch] | None = None):
+    """When and how the police were actually told: the phone call under an agreement, or the
+    report handed over / sent (R-13). None while they have not been told."""
+    if report.police_phoned_at:
+        return report.police_phoned_at, "phone"
+    for d in dispatches if dispatches is not None else dispatches_of(report):
+        if d.purpose == "missing_report" and d.sent_at:
+            return d.sent_at, d.channel
+    return None
+
+
+def representative_told(report: MissingReport):
+    """SAV-5: the call that reached the representative, if one did."""
+    return report.calls.filter(party="representative", reached=True).order_by("called_at").first()
 
 
 def _owner_filter(report_ids) -> dict:

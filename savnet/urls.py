@@ -20,6 +20,11 @@ urlpatterns = [
     path("<int:report_id>/steg/<slug:step_code>/frafall/", views.step_waive, name="waive"),
     path("<int:report_id>/funnet/", views.found, name="found"),
     path("<int:report_id>/oppholdssted/", views.whereabouts_known, name="whereabouts"),
+    path("<int:report_id>/opplysninger/", views.search_facts, name="search_facts"),
+    path("<int:report_id>/bekymring-ved-retur/", views.concern_observed, name="concern"),
+    path("beboer/<int:resident_id>/kjennetegn/", views.profile, name="profile"),
+    path("beboer/<int:resident_id>/foto/", views.photo, name="photo"),
+    path("beboer/<int:resident_id>/foto/slett/", views.photo_delete, name="photo_delete"),
     path("<int:report_id>/oppfolging/", views.follow_up, name="follow_up"),
     path(
         "<int:report_id>/oppfolging/prosedyre/", views.general_procedure, name="general_procedure"

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from cases import exports
+from cases.downloads import download_name, private_file_response
 from cases.rules import purpose_label
 from cases.selectors import routine_page
 from cases.services import read_log_record
@@ -25,6 +26,7 @@ from mottak.access import Action, access_resident, may, residents_visible_to
 from . import forms, rules, selectors, services
 from .models import MissingReport
 from .routine import MISSING, MISSING_CHECKLIST, RETURN_CHECKLIST
+from .services import profiles as profile_services
 
 
 def _detail(report: MissingReport):
@@ -183,6 +185,12 @@ def report_detail(request, report_id: int):
     )
     context = {
         "report": report,
+        "has_agreement": selectors.police_agreement(
+            centre=report.centre,
+            police=MISSING.step("police").notices[0].recipient(report).get("recipient"),
+        )
+        is not None,
+        "duty_service": services.duty_service_of(report),
         "steps": steps,
         "steps_left": [row for row in steps if not row.done],
         "return_done": [row for row in done_return if row.done],
@@ -220,6 +228,10 @@ def _action_forms(report: MissingReport) -> dict:
         ),
         "police_form": forms.PoliceReportForm(),
         "child_welfare_form": forms.ChildWelfareReportForm(),
+        "facts_form": forms.SearchFactsForm(
+            initial={name: getattr(report, name) for name in forms.SearchFactsForm.base_fields}
+        ),
+        "concern_form": forms.ConcernObservationForm(),
         "call_form": forms.PhoneCallForm(initial={"submission_key": key}),
         "sesam_form": forms.SesamForm(),
         "found_form": forms.FoundForm(initial={"submission_key": key}),
@@ -351,6 +363,18 @@ asylum_info = _button_step(
     lambda report, by: services.missing_report_send_asylum_info(report=report, by=by),
     gettext_lazy("The information for the asylum case is made ready for the regional office."),
 )
+search_facts = _form_step(
+    forms.SearchFactsForm,
+    lambda report, by, data: services.missing_report_update_search_facts(
+        report=report, by=by, **data
+    ),
+    gettext_lazy("Saved. Forms made from now on print it."),
+)
+concern_observed = _form_step(
+    forms.ConcernObservationForm,
+    lambda report, by, data: services.missing_report_record_concern(report=report, by=by, **data),
+    gettext_lazy("Recorded. The new concern report to child welfare is due now."),
+)
 close = _button_step(
     lambda report, by: services.missing_report_close(report=report, by=by),
     gettext_lazy("The report is closed."),
@@ -418,3 +442,89 @@ def found(request, report_id: int):
         % {"count": len(result.notices)},
     )
     return _detail(report)
+
+
+# ---- what the police need to recognise the minor (SAV-3) -------------------------------------------
+
+
+@login_required
+def profile(request, resident_id: int):
+    """The description and photo kept for a missing-person report: seen by whoever may see the
+    resident, changed by whoever may change them."""
+    action = Action.CHANGE if request.method == "POST" else Action.VIEW
+    resident = access_resident(user=request.user, resident_id=resident_id, action=action)
+    current = selectors.search_profile_of(resident)
+    profile_form = forms.SearchProfileForm(
+        request.POST if request.POST.get("part") == "profile" else None,
+        initial={name: getattr(current, name) for name in forms.SearchProfileForm.base_fields}
+        if current
+        else None,
+    )
+    photo_form = forms.PhotoForm(
+        request.POST if request.POST.get("part") == "photo" else None,
+        request.FILES if request.POST.get("part") == "photo" else None,
+    )
+    if request.method == "POST":
+        form = profile_form if request.POST.get("part") == "profile" else photo_form
+        if form.is_valid():
+            try:
+                if form is profile_form:
+                    profile_services.search_profile_save(
+                        resident=resident, by=request.user, **form.cleaned_data
+                    )
+                else:
+                    profile_services.resident_photo_upload(
+                        resident=resident,
+                        upload=form.cleaned_data["image"],
+                        taken_on=form.cleaned_data["taken_on"],
+                        by=request.user,
+                    )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("Saved."))
+                return redirect("savnet:profile", resident_id=resident.pk)
+    read_log_record(
+        user=request.user, subject=resident, action="view", detail="missing-person description"
+    )
+    return render(
+        request,
+        "savnet/profile.html",
+        {
+            "resident": resident,
+            "profile_form": profile_form,
+            "photo_form": photo_form,
+            "photo": selectors.photo_of(resident),
+            "can_change": residents_visible_to(request.user, Action.CHANGE)
+            .filter(pk=resident.pk)
+            .exists(),
+        },
+    )
+
+
+@login_required
+@require_GET
+def photo(request, resident_id: int):
+    """The photo, only through the access layer: never a public media URL (X-3)."""
+    resident = access_resident(user=request.user, resident_id=resident_id, action=Action.VIEW)
+    stored = selectors.photo_of(resident)
+    if stored is None:
+        raise Http404
+    extension = stored.image.name.rsplit(".", 1)[-1]
+    return private_file_response(
+        user=request.user,
+        stored_file=stored.image,
+        log_subject=resident,
+        log_detail="resident photo",
+        filename=download_name("foto", stored.uploaded_at.date(), extension),
+        content_type="image/png" if extension == "png" else "image/jpeg",
+    )
+
+
+@login_required
+@require_POST
+def photo_delete(request, resident_id: int):
+    resident = access_resident(user=request.user, resident_id=resident_id, action=Action.CHANGE)
+    if profile_services.resident_photo_delete(resident=resident, by=request.user):
+        messages.success(request, _("The photo is deleted."))
+    return redirect("savnet:profile", resident_id=resident.pk)

@@ -7,6 +7,7 @@ notices are dispatches of the case engine: rendered once to PDF, idempotent per 
 
 from ._base import NOTIFIED_PURPOSES, WRITTEN_CHANNELS
 from .notices import (
+    duty_service_of,
     missing_report_cancel_appointments,
     missing_report_log_call,
     missing_report_record_sesam,
@@ -20,12 +21,14 @@ from .reports import (
     missing_report_open,
     missing_report_open_at_window_end,
     missing_report_start_investigation,
+    missing_report_update_search_facts,
 )
 from .returns import (
     FollowUpData,
     FoundResult,
     missing_report_close,
     missing_report_found,
+    missing_report_record_concern,
     missing_report_record_follow_up,
     missing_report_record_general_procedure,
     missing_report_send_asylum_info,
@@ -38,6 +41,7 @@ __all__ = [
     "FoundResult",
     "NOTIFIED_PURPOSES",
     "WRITTEN_CHANNELS",
+    "duty_service_of",
     "missing_report_cancel_appointments",
     "missing_report_close",
     "missing_report_found",
@@ -46,6 +50,7 @@ __all__ = [
     "missing_report_log_call",
     "missing_report_open",
     "missing_report_open_at_window_end",
+    "missing_report_record_concern",
     "missing_report_record_follow_up",
     "missing_report_record_general_procedure",
     "missing_report_record_sesam",
@@ -55,5 +60,6 @@ __all__ = [
     "missing_report_send_to_child_welfare",
     "missing_report_send_to_police",
     "missing_report_start_investigation",
+    "missing_report_update_search_facts",
     "missing_report_waive_step",
 ]

@@ -71,6 +71,11 @@ EVENTS = {
     "missing_phone_call": (gettext_lazy("%(party)s called, not reached"), "SAV-5"),
     "missing_phone_call_reached": (gettext_lazy("%(party)s called and reached"), "SAV-5"),
     "missing_sesam": (gettext_lazy("Registered in Sesam as missing"), "SAV-7"),
+    "missing_facts": (gettext_lazy("What the police need to search updated"), "SAV-3"),
+    "missing_concern_observed": (
+        gettext_lazy("Concern observed at the return: a new concern report is due"),
+        "SAV-11",
+    ),
     "missing_found": (gettext_lazy("Found or returned: %(how)s"), "SAV-8"),
     "missing_whereabouts_known": (
         gettext_lazy("Whereabouts known, not back: everyone notified told in writing"),

@@ -37,12 +37,70 @@ from ._base import (
 # ---- SAV-3: the police ------------------------------------------------------------------------
 
 
-def missing_report_send_to_police(*, report: MissingReport, by, channel: str = "by_hand"):
-    """SAV-3: UDI's missing-person form to the police district of the centre's municipality."""
+def _contact(
+    locked: MissingReport, *, by, contact_name: str, contact_phone: str, urgent: bool = True
+) -> dict:
+    """R-22: the named contact at the centre with a number answered day and night; a form that
+    is not urgent may give the centre's ordinary number when there is no 24-hour phone."""
+    phone = contact_phone.strip() or locked.centre.duty_phone
+    if not urgent:
+        phone = phone or locked.centre.phone
+    _refuse(rules.contact_problems(contact_phone=phone))
+    name = contact_name.strip() or (by.get_full_name() if by is not None else "")
+    return documents.contact_context(name=name, phone=phone)
+
+
+def _phoned_at_checked(locked: MissingReport, phoned_at: datetime | None) -> None:
+    if phoned_at is not None:
+        _refuse(
+            rules.step_time_problems(at=phoned_at, noticed_at=locked.noticed_at, now=timezone.now())
+        )
+
+
+def missing_report_send_to_police(
+    *,
+    report: MissingReport,
+    by,
+    channel: str = rules.IN_PERSON,
+    phoned_at: datetime | None = None,
+    phoned_to: str = "",
+    contact_name: str = "",
+    contact_phone: str = "",
+):
+    """SAV-3, R-12: UDI's missing-person form to the police district.
+
+    In person: the form is handed over and the step is met when that is recorded (R-13).
+    By phone, only where the centre has a recorded agreement with the district: the call meets
+    the step at once and the written report follows by post. Never by post or e-mail first.
+    """
 
     def send(locked: MissingReport):
+        recipient = MISSING.step(steps.POLICE).notices[0].recipient(locked)
+        agreement = selectors.police_agreement(
+            centre=locked.centre, police=recipient.get("recipient")
+        )
+        _refuse(
+            rules.police_channel_problems(
+                channel=channel, has_agreement=agreement is not None, phoned_at=phoned_at
+            )
+        )
+        _phoned_at_checked(locked, phoned_at)
+        contact = _contact(locked, by=by, contact_name=contact_name, contact_phone=contact_phone)
+        if channel == rules.PHONE:
+            locked.police_phoned_at = phoned_at
+            locked.police_phoned_to = phoned_to.strip()
+            locked.save(update_fields=["police_phoned_at", "police_phoned_to"])
+            # The call is the report: it meets the "straks" step; the letter confirms it.
+            _step_done(locked, steps.POLICE, by=by, at=phoned_at, note=_("Told by phone."))
+        context = documents.search_context(locked, contact=contact)
+        context["phoned"] = {"at": documents.iso(phoned_at), "to": phoned_to.strip()}
         return _notice(
-            locked, steps.POLICE, channel=channel, context=documents.base_context(locked), by=by
+            locked,
+            steps.POLICE,
+            channel=rules.police_written_channel(channel),
+            context=context,
+            by=by,
+            recipient=recipient,
         )
 
     return _step(report, steps.POLICE, by=by, work=send).value
@@ -55,18 +113,41 @@ def missing_report_send_to_child_welfare(
     *,
     report: MissingReport,
     by,
-    channel: str = "post",
+    phoned_at: datetime | None = None,
+    phoned_to: str = "",
+    channel: str = rules.POST,
     recipient_name: str = "",
     recipient_address: str = "",
+    contact_name: str = "",
+    contact_phone: str = "",
 ):
-    """SAV-4: UDI's concern-report form, to the municipality of a known address or the centre's."""
+    """SAV-4, R-12: a phone call to the child-welfare duty service, then UDI's concern-report
+    form to the municipality of a known address or the centre's. The call meets the step."""
 
     def send(locked: MissingReport):
+        _refuse(rules.child_welfare_channel_problems(channel=channel, phoned_at=phoned_at))
+        _phoned_at_checked(locked, phoned_at)
+        contact = _contact(locked, by=by, contact_name=contact_name, contact_phone=contact_phone)
         municipality = steps.child_welfare_municipality_of(locked)
-        context = documents.base_context(locked)
+        locked.child_welfare_phoned_at = phoned_at
+        locked.child_welfare_phoned_to = phoned_to.strip()
+        locked.save(update_fields=["child_welfare_phoned_at", "child_welfare_phoned_to"])
+        _step_done(
+            locked,
+            steps.CHILD_WELFARE,
+            by=by,
+            at=phoned_at,
+            note=_("The child-welfare duty service told by phone."),
+        )
+        context = documents.search_context(locked, contact=contact)
         context.update(
             municipality=municipality,
             to_known_address=municipality != locked.centre.municipality,
+            phoned={
+                "at": documents.iso(phoned_at),
+                "to": phoned_to.strip(),
+                "service": duty_service_name(locked),
+            },
         )
         return _notice(
             locked,
@@ -80,6 +161,16 @@ def missing_report_send_to_child_welfare(
         )
 
     return _step(report, steps.CHILD_WELFARE, by=by, work=send).value
+
+
+def duty_service_of(report: MissingReport) -> dict:
+    """R-12: the child-welfare duty service (barnevernsvakt) to phone about this report."""
+    return directory.child_welfare_duty_service(steps.child_welfare_municipality_of(report))
+
+
+def duty_service_name(report: MissingReport) -> str:
+    entry = duty_service_of(report)
+    return entry["recipient"].name if "recipient" in entry else entry["recipient_name"]
 
 
 # ---- SAV-5: the representative and the lawyer by phone ---------------------------------------

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from cases import periods
 from cases.services.deadlines import can_waive
 from cases.services.routines import (
+    routine_case_lock,
     routine_deadline_meet,
     routine_deadline_open,
     routine_deadlines_open,
@@ -161,6 +162,9 @@ def missing_report_open(
     known_address_municipality: str = "",
     description: str = "",
     late_reason: str = "",
+    leave_contact: str = "",
+    leave_address: str = "",
+    **search_facts,
 ) -> MissingReport:
     """SAV-2: there is reason to believe the minor has left — report missing, start the 24 hours.
 
@@ -171,7 +175,13 @@ def missing_report_open(
     R-1: the 24 hours run from the earlier of `reason_to_believe_at` and the end of the
     investigation window that noticing the absence opened (of an investigation under way, or
     counted from `noticed_at`); a later moment needs a leader's `late_reason`.
+
+    `search_facts` are what the police need of this disappearance (SEARCH_FACTS: where and by
+    whom last seen, ID or money taken, network, destinations, threats, trafficking signs).
+    The leave routine passes `leave_contact` (name, relation, phone of the contact person) and
+    `leave_address`: savnet never reads the leave's records itself.
     """
+    search_facts = _search_facts_checked(search_facts)
     now = timezone.now()
     _check_report_input(
         resident,
@@ -210,6 +220,10 @@ def missing_report_open(
         report.description = description.strip()
         report.known_address = known_address.strip()
         report.known_address_municipality = known_address_municipality.strip()
+        report.leave_contact = leave_contact.strip()
+        report.leave_address = leave_address.strip()
+        for name, value in search_facts.items():
+            setattr(report, name, value)
         report.opened_at = now
         report.save()
         if was_investigating:
@@ -220,6 +234,47 @@ def missing_report_open(
         limit = f"{timezone.localtime(report.limit_at):%d.%m.%Y %H:%M}"
         _event(locked, "missing_reported", by=by, at=reason_to_believe_at, limit=limit)
     return report
+
+
+# SAV-3 (R-22): the facts of the disappearance the police need; all optional.
+SEARCH_FACTS = (
+    "last_seen_where",
+    "last_seen_by",
+    "id_taken",
+    "money_taken",
+    "network",
+    "possible_destinations",
+    "threats",
+    "trafficking_indicators",
+)
+TAKEN_FACTS = ("id_taken", "money_taken")
+
+
+def _search_facts_checked(facts: dict) -> dict:
+    unknown = set(facts) - set(SEARCH_FACTS)
+    if unknown:
+        raise TypeError(f"unknown facts of a missing report: {sorted(unknown)}")
+    checked = {}
+    for name, value in facts.items():
+        if name in TAKEN_FACTS:
+            value = value or MissingReport.Taken.UNKNOWN
+            if value not in MissingReport.Taken.values:
+                raise ValidationError(_("Answer yes, no or not known."))
+        checked[name] = value.strip()
+    return checked
+
+
+def missing_report_update_search_facts(*, report: MissingReport, by, **facts) -> MissingReport:
+    """SAV-3: what is learned after the report was opened, for the forms made from now on
+    (a form already made keeps what it said)."""
+    facts = _search_facts_checked(facts)
+    with transaction.atomic():
+        locked = routine_case_lock(routine=MISSING, case=report, states=MissingReport.ACTIVE_STATES)
+        for name, value in facts.items():
+            setattr(locked, name, value)
+        locked.save(update_fields=list(facts))
+        _event(locked, "missing_facts", by=by)
+    return locked
 
 
 def _open_missing_steps(report: MissingReport, *, by, now: datetime) -> None:

@@ -45,6 +45,7 @@ from ._base import (
     _step,
     _step_done,
 )
+from .notices import _contact
 
 # ---- SAV-8 / SAV-9: found or returned -------------------------------------------------------------
 
@@ -66,11 +67,14 @@ def missing_report_found(
     transport_outside_office_hours: bool = False,
     transport_requested_by: str = "",
     refund_claimed: bool = False,
+    concern_grounds: str = "",
 ) -> FoundResult:
     """SAV-8, SAV-9: record the return and tell in writing every instance that was told.
 
     The notices' recipients are derived from the dispatches of the report, never typed again.
     A full centre takes the minor in all the same: the result carries a warning.
+    `concern_grounds`: what staff observed at the return that gives reason to believe the
+    minor needs a new concern report (R-16); it opens that step at once.
     """
     if found_how not in MissingReport.FoundHow.values:
         raise ValidationError(_("Choose how the resident was found or came back."))
@@ -136,6 +140,8 @@ def missing_report_found(
             routine=MISSING, case=locked, step_code=steps.FOLLOW_UP_CONVERSATION, by=by
         )
         _event(locked, "missing_found", by=by, at=found_at, how=locked.get_found_how_display())
+        if concern_grounds.strip():
+            _record_concern(locked, grounds=concern_grounds, observed_at=found_at, by=by)
     return FoundResult(report=locked, notices=notices, warnings=warnings)
 
 
@@ -311,6 +317,44 @@ def _whereabouts_concern_report(locked: MissingReport, base: dict, *, channel: s
     )
 
 
+# ---- SAV-11 (R-16): a concern observed at the return ----------------------------------------------
+
+
+def _record_concern(locked: MissingReport, *, grounds: str, observed_at: datetime, by) -> None:
+    _refuse(
+        rules.concern_observation_problems(
+            observed_at=observed_at,
+            found_at=locked.found_at,
+            grounds=grounds,
+            now=timezone.now(),
+        )
+    )
+    if locked.concern_observed_at is not None:
+        raise ValidationError(_("A concern observed at the return is already recorded."))
+    locked.concern_observed_at = observed_at
+    locked.concern_grounds = grounds.strip()
+    locked.save(update_fields=["concern_observed_at", "concern_grounds"])
+    routine_deadline_open(
+        routine=MISSING, case=locked, step_code=steps.NEGLECT_REPORTS, start=observed_at, by=by
+    )
+    _event(locked, "missing_concern_observed", by=by, at=observed_at)
+
+
+def missing_report_record_concern(
+    *, report: MissingReport, grounds: str, observed_at: datetime, by
+) -> MissingReport:
+    """R-16 (SAV-11): staff saw at the return what gives reason to believe the minor is or has
+    been exposed to serious neglect or other circumstances that trigger the duty to report
+    (visible injuries, for example): the new concern report is due now, without waiting for
+    the follow-up conversation."""
+    with transaction.atomic():
+        locked = routine_case_lock(
+            routine=MISSING, case=report, states=MISSING.step(steps.NEGLECT_REPORTS).states
+        )
+        _record_concern(locked, grounds=grounds, observed_at=observed_at, by=by)
+    return locked
+
+
 # ---- SAV-10 / SAV-11: the follow-up conversation --------------------------------------------------
 
 
@@ -410,21 +454,47 @@ def missing_report_record_general_procedure(*, report: MissingReport, note: str,
 
 
 def missing_report_send_neglect_reports(
-    *, report: MissingReport, by, channel: str = "post"
+    *,
+    report: MissingReport,
+    by,
+    channel: str = "post",
+    contact_name: str = "",
+    contact_phone: str = "",
 ) -> list:
-    """SAV-11 (and SAV-10): a new concern report to the local child welfare service and one to the
-    regional office, on grounded suspicion of serious neglect after a return from an unknown stay."""
+    """SAV-11 (and SAV-10), R-16: a new concern report to the local child welfare service and
+    one to the regional office, when there is reason to believe — from the follow-up
+    conversation or from what staff observed at the return — that the minor is or has been
+    exposed to serious neglect or other circumstances that trigger the duty to report."""
 
     def send(locked: MissingReport) -> list:
         conversation = FollowUpConversation.objects.filter(report=locked).first()
-        if conversation is None or not conversation.serious_neglect_suspected:
-            raise ValidationError(_("No grounded suspicion of serious neglect is recorded."))
+        if not rules.duty_to_report_raised(
+            suspected_in_conversation=bool(conversation and conversation.serious_neglect_suspected),
+            observed_at_return=locked.concern_observed_at is not None,
+        ):
+            raise ValidationError(
+                _(
+                    "Nothing recorded gives reason to believe the resident is or has been "
+                    "exposed to serious neglect or other circumstances that trigger the duty to "
+                    "report."
+                )
+            )
         if any(d.step_code == steps.NEGLECT_REPORTS for d in dispatches_of(locked)):
             raise ValidationError(_("The concern reports have already been made."))
-        context = documents.base_context(locked)
+        context = documents.search_context(
+            locked,
+            contact=_contact(
+                locked,
+                by=by,
+                contact_name=contact_name,
+                contact_phone=contact_phone,
+                urgent=False,
+            ),
+        )
         context.update(
             found=documents.found_context(locked),
-            conversation=documents.conversation_context(conversation),
+            conversation=documents.conversation_context(conversation) if conversation else {},
+            observation=documents.observation_context(locked),
         )
         child_welfare = steps.MISSING.step(steps.NEGLECT_REPORTS).notices[0].recipient(locked)
         return [

@@ -32,7 +32,11 @@ def test_sav_4_child_welfare_form_states_the_duty_and_the_known_address(minor, s
     report = open_report(
         minor, staff, known_address="Storgata 1, 0155 Oslo", known_address_municipality="Oslo"
     )
-    text = text_of(services.missing_report_send_to_child_welfare(report=report, by=staff))
+    text = text_of(
+        services.missing_report_send_to_child_welfare(
+            report=report, by=staff, phoned_at=timezone.now()
+        )
+    )
     assert "utlendingsforskriften § 17-6 første ledd" in text
     assert "barneverntjenesten i Oslo fordi asylmottaket har opplysninger" in text
     assert "Storgata 1, 0155 Oslo" in text
@@ -52,7 +56,7 @@ def test_sav_6_cancellation_form_is_marked_high_priority_when_close(minor, staff
 
 def test_sav_8_found_notice_says_the_minor_is_back_without_whereabouts_for_udi(report, staff):
     services.missing_report_send_to_police(report=report, by=staff)
-    services.missing_report_send_to_child_welfare(report=report, by=staff)
+    services.missing_report_send_to_child_welfare(report=report, by=staff, phoned_at=timezone.now())
     services.missing_report_send_regional_copies(report=report, by=staff)
     result = services.missing_report_found(
         report=report,
@@ -82,7 +86,9 @@ def test_sav_7_the_copies_are_attached_to_the_regional_cover_letter_pdf(
 
     settings.MEDIA_ROOT = tmp_path
     police = services.missing_report_send_to_police(report=report, by=staff)
-    concern = services.missing_report_send_to_child_welfare(report=report, by=staff)
+    concern = services.missing_report_send_to_child_welfare(
+        report=report, by=staff, phoned_at=timezone.now()
+    )
     letter = services.missing_report_send_regional_copies(report=report, by=staff)
     assert set(letter.enclosures.all()) == {police, concern}
     letter = dispatch_render(dispatch_id=letter.pk)

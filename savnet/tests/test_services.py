@@ -194,7 +194,9 @@ def test_sav_3_r_22_private_centre_cites_its_agreements_with_udi_not_as_a_statut
 ):
     user = user_factory("centre_staff", centre=neighbour_centre)
     report = open_report(make_resident(neighbour_centre), user)
-    dispatch = services.missing_report_send_to_police(report=report, by=user)
+    dispatch = services.missing_report_send_to_police(
+        report=report, by=user, contact_phone="62 00 00 99"
+    )
     # R-22 changed this test: "Hjemmel" names statutes only; the agreement is cited with "Jf.".
     assert "drifts- og databehandleravtalen" in dispatch.routine_reference
     assert dispatch.legal_basis == ""
@@ -212,9 +214,19 @@ def test_sav_3_double_submit_makes_one_police_report(report, staff):
 # ---- SAV-4 -----------------------------------------------------------------------------------
 
 
-def test_sav_4_r_13_without_known_address_to_the_centres_municipality(report, staff, directory):
-    dispatch = services.missing_report_send_to_child_welfare(report=report, by=staff)
-    assert deadline(report, checklist.CHILD_WELFARE).state == Deadline.State.OPEN
+def test_sav_4_r_12_the_call_to_the_duty_service_meets_the_step_the_letter_follows(
+    report, staff, directory
+):
+    phoned_at = timezone.now() - timedelta(minutes=5)
+    dispatch = services.missing_report_send_to_child_welfare(
+        report=report, by=staff, phoned_at=phoned_at, phoned_to="Lise Vakt"
+    )
+    # the phone call is the "straks" report; the letter by post only confirms it.
+    assert deadline(report, checklist.CHILD_WELFARE).state == Deadline.State.MET
+    assert dispatch.channel == "post" and dispatch.awaits_sending
+    report.refresh_from_db()
+    assert report.child_welfare_phoned_at == phoned_at
+    assert dispatch.context["phoned"]["to"] == "Lise Vakt"
     send_out(dispatch, by=staff)
     assert dispatch.recipient == directory["child_welfare"]
     assert dispatch.legal_basis.startswith("utlendingsforskriften § 17-6 første ledd")
@@ -226,7 +238,9 @@ def test_sav_4_with_known_address_to_that_municipality(minor, staff, directory):
     report = open_report(
         minor, staff, known_address="Storgata 1, 0155 Oslo", known_address_municipality="Oslo"
     )
-    dispatch = services.missing_report_send_to_child_welfare(report=report, by=staff)
+    dispatch = services.missing_report_send_to_child_welfare(
+        report=report, by=staff, phoned_at=timezone.now()
+    )
     assert dispatch.recipient == directory["child_welfare_oslo"]
     assert dispatch.context["to_known_address"] is True
     assert dispatch.context["municipality"] == "Oslo"
@@ -349,7 +363,7 @@ def test_sav_7_r_13_copies_to_the_regional_office_need_both_reports_first(report
     with pytest.raises(ValidationError, match="first"):
         services.missing_report_send_regional_copies(report=report, by=staff)
     services.missing_report_send_to_police(report=report, by=staff)
-    services.missing_report_send_to_child_welfare(report=report, by=staff)
+    services.missing_report_send_to_child_welfare(report=report, by=staff, phoned_at=timezone.now())
     letter = services.missing_report_send_regional_copies(
         report=report, by=staff, channel="encrypted_email"
     )
@@ -366,7 +380,7 @@ def test_sav_7_r_13_copies_to_the_regional_office_need_both_reports_first(report
 
 def notify_everyone(report, staff):
     services.missing_report_send_to_police(report=report, by=staff)
-    services.missing_report_send_to_child_welfare(report=report, by=staff)
+    services.missing_report_send_to_child_welfare(report=report, by=staff, phoned_at=timezone.now())
     services.missing_report_log_call(
         report=report, party="representative", called_at=timezone.now(), reached=True, by=staff
     )
@@ -616,7 +630,7 @@ def test_sav_10_asylum_information_goes_to_the_region_only_with_consent(
 
 
 def test_sav_11_r_13_grounded_neglect_suspicion_sends_concern_reports(report, staff, directory):
-    services.missing_report_send_to_child_welfare(report=report, by=staff)
+    services.missing_report_send_to_child_welfare(report=report, by=staff, phoned_at=timezone.now())
     report = found_report(report, staff)
     services.missing_report_record_follow_up(
         report=report,

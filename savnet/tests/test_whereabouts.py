@@ -27,7 +27,9 @@ def _text(dispatch) -> str:
 
 def _notify_all(report, staff):
     police = services.missing_report_send_to_police(report=report, by=staff)
-    concern = services.missing_report_send_to_child_welfare(report=report, by=staff)
+    concern = services.missing_report_send_to_child_welfare(
+        report=report, by=staff, phoned_at=timezone.now() - timedelta(minutes=20)
+    )
     services.missing_report_log_call(
         report=report, party="representative", reached=True, called_at=timezone.now(), by=staff
     )
