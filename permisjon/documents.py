@@ -119,21 +119,25 @@ def application_context(
     broken_agreements: int,
 ) -> dict:
     """The application as forwarded to the regional office (PERM-2, PERM-3, PERM-8..10)."""
-    return base_context(application) | preparation_answers(application) | {
-        "reason": application.reason,
-        "minor_statement": application.minor_statement,
-        "filled_in_by_staff": application.filled_in_by_staff,
-        "decider_text": DECIDER_NB[application.decider],
-        "preparation": preparation,
-        "assessment": assessment,
-        "attachments": attachments,
-        "pu_view": PU_VIEW_NB.get(application.pu_view, ""),
-        "pu_view_note": application.pu_view_note,
-        "broken_agreements": broken_agreements,
-        "centre_recommends_refusal": application.centre_recommends_refusal,
-        "centre_recommendation_note": application.centre_recommendation_note,
-        "forwarded_late": application.forwarded_late,
-    }
+    return (
+        base_context(application)
+        | preparation_answers(application)
+        | {
+            "reason": application.reason,
+            "minor_statement": application.minor_statement,
+            "filled_in_by_staff": application.filled_in_by_staff,
+            "decider_text": DECIDER_NB[application.decider],
+            "preparation": preparation,
+            "assessment": assessment,
+            "attachments": attachments,
+            "pu_view": PU_VIEW_NB.get(application.pu_view, ""),
+            "pu_view_note": application.pu_view_note,
+            "broken_agreements": broken_agreements,
+            "centre_recommends_refusal": application.centre_recommends_refusal,
+            "centre_recommendation_note": application.centre_recommendation_note,
+            "forwarded_late": application.forwarded_late,
+        }
+    )
 
 
 def decision_context(application: LeaveApplication) -> dict:
@@ -194,6 +198,11 @@ FINDING_NB = {
     "dublin_under_3_weeks": (
         "Den mindreårige har ikke bodd på asylmottaket i mer enn 3 uker (dublinprosedyre)."
     ),
+    "dublin_normally_not": (
+        "Enslige mindreårige under dublinprosedyre skal normalt ikke innvilges permisjon."
+    ),
+    "representative_objects": "Representanten har innvendinger mot permisjonen.",
+    "police_objects": "Lokalt politi har innvendinger mot permisjonen.",
     "dublin_pu_clash": "PU opplyser at permisjonen kommer i konflikt med planene for overføring.",
     "pu_view_missing": "PUs vurdering er ikke innhentet.",
     "final_rejection_pu_clash": (

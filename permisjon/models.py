@@ -109,9 +109,14 @@ class LeaveApplication(models.Model):
         choices=RepresentativeAnswer.choices,
         default=RepresentativeAnswer.NONE,
     )
-    representative_answer_note = models.TextField(_("the representative's answer in detail"), blank=True)
+    representative_answer_note = models.TextField(
+        _("the representative's answer in detail"), blank=True
+    )
     police_answer = models.CharField(
-        _("the police's answer"), max_length=16, choices=PoliceAnswer.choices, default=PoliceAnswer.NONE
+        _("the police's answer"),
+        max_length=16,
+        choices=PoliceAnswer.choices,
+        default=PoliceAnswer.NONE,
     )
     police_answer_note = models.TextField(_("the police's answer in detail"), blank=True)
     safety_conclusion = models.CharField(

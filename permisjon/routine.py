@@ -102,8 +102,9 @@ PREPARATION_STEPS: tuple[PreparationStep, ...] = (
 
 REQUIRED_STEP_CODES = frozenset(s.code for s in PREPARATION_STEPS if s.required)
 # Steps whose record is a structured answer, not only a note (PERM-4 d–f, the safety conclusion).
-ANSWER_STEP_CODES = frozenset({"d_met", "d_id_copy", "d_references", "e_representative",
-                               "f_police", SAFETY})
+ANSWER_STEP_CODES = frozenset(
+    {"d_met", "d_id_copy", "d_references", "e_representative", "f_police", SAFETY}
+)
 STEPS_BY_CODE = {s.code: s for s in PREPARATION_STEPS}
 ATTACHMENT_STEP_CODES = frozenset(s.code for s in PREPARATION_STEPS if s.needs_attachment)
 

@@ -274,9 +274,7 @@ def perm_8_transit_warnings(
 ) -> tuple[Finding, ...]:
     warnings = []
     since = transit_since or first_day
-    if centre_kind in TRANSIT_KINDS and not perm_8_more_than_3_months_in_transit(
-        since, first_day
-    ):
+    if centre_kind in TRANSIT_KINDS and not perm_8_more_than_3_months_in_transit(since, first_day):
         warnings.append(
             Finding(
                 "transit_under_3_months",
@@ -414,18 +412,22 @@ def assess(facts: LeaveFacts) -> Outcome:
             first_day=first_day,
         ),
     ]
-    warnings = perm_8_transit_warnings(
-        centre_kind=facts.centre_kind,
-        transit_since=facts.transit_since,
-        first_day=first_day,
-        before_interview_or_age_assessment=facts.before_interview_or_age_assessment,
-    ) + perm_9_dublin_warnings(
-        asylum_stage=facts.asylum_stage,
-        at_centre_since=facts.at_centre_since,
-        first_day=first_day,
-        pu_view=facts.pu_view,
-    ) + perm_4_objection_warnings(
-        representative_answer=facts.representative_answer, police_answer=facts.police_answer
+    warnings = (
+        perm_8_transit_warnings(
+            centre_kind=facts.centre_kind,
+            transit_since=facts.transit_since,
+            first_day=first_day,
+            before_interview_or_age_assessment=facts.before_interview_or_age_assessment,
+        )
+        + perm_9_dublin_warnings(
+            asylum_stage=facts.asylum_stage,
+            at_centre_since=facts.at_centre_since,
+            first_day=first_day,
+            pu_view=facts.pu_view,
+        )
+        + perm_4_objection_warnings(
+            representative_answer=facts.representative_answer, police_answer=facts.police_answer
+        )
     )
     steps = [perm_9_10_pu_view_step(asylum_stage=facts.asylum_stage, pu_view=facts.pu_view)]
     notes = [perm_7_broken_agreements_note(facts.broken_agreements)]

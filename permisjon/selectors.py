@@ -98,7 +98,9 @@ def leave_application_detail(*, application: LeaveApplication) -> LeaveApplicati
     return (
         _with_related(LeaveApplication.objects.filter(pk=application.pk))
         .prefetch_related(
-            Prefetch("contact_persons", queryset=ContactPerson.objects.order_by("-designated", "id")),
+            Prefetch(
+                "contact_persons", queryset=ContactPerson.objects.order_by("-designated", "id")
+            ),
             Prefetch("references", queryset=LeaveReference.objects.order_by("id")),
             Prefetch(
                 "follow_up_calls",

@@ -266,7 +266,10 @@ def _answer_writer(code: str, answers: dict, *, note: str):
 
 
 def _reference_checked(reference: dict) -> dict:
-    cleaned = {k: (reference.get(k) or "").strip() for k in ("name", "role", "contact", "statement", "suitable")}
+    cleaned = {
+        k: (reference.get(k) or "").strip()
+        for k in ("name", "role", "contact", "statement", "suitable")
+    }
     if not all(cleaned.values()):
         raise ValidationError(
             _("Give the reference's name, role, contact details, statement and view.")

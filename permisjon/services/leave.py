@@ -302,8 +302,8 @@ def leave_application_report_missing(
         )
         locked.missing_report_id = report.pk
         locked.missing_report_opened_at = reason_at
-        locked.police_municipality = (
-            police_municipality.strip() or default_police_municipality(locked)
+        locked.police_municipality = police_municipality.strip() or default_police_municipality(
+            locked
         )
         if reason_at > locked.return_at:
             locked.broken_agreement = True

@@ -135,7 +135,10 @@ def ready_to_leave(application, by, *, leader=None):
         send_out(*[d for d in notices if d.awaits_sending], by=by)
     else:
         services.leave_application_notify_representative(
-            application=application, by=by, name="Rita Representant", address="Vei 1, 0150 Oslo",
+            application=application,
+            by=by,
+            name="Rita Representant",
+            address="Vei 1, 0150 Oslo",
             channel="by_hand",
         )
         send_out(*dispatches_of(application).filter(purpose="leave_notice"), by=by)
