@@ -74,7 +74,8 @@ def leave_follow_up_call_log(
         _event(locked, "leave_follow_up_call", by=by, at=called_at, outcome=outcome_label)
         return call
 
-    return _do(application, steps.FOLLOW_UP_CALL, by=by, work=log).value
+    # The next call falls due counted from this one (the step's repeating deadline).
+    return _do(application, steps.FOLLOW_UP_CALL, by=by, work=log, at=called_at).value
 
 
 # --- departure and return ----------------------------------------------------------------
