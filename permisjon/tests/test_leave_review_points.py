@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
@@ -211,7 +212,7 @@ def test_perm_5_c_a_call_not_reached_or_of_concern_offers_the_missing_report(
 def test_perm_6_last_seen_is_the_last_call_that_reached_the_minor_and_r_2_police_district(
     submit, resident, staff, leader
 ):
-    from savnet.models import MissingReport
+    MissingReport = apps.get_model("savnet", "MissingReport")  # the missing routine's row
 
     away = _away(submit, resident, staff, leader, starts_in_days=-3, length_days=5)
     reached = away.departure_at + timedelta(days=1)
@@ -229,7 +230,7 @@ def test_perm_6_last_seen_is_the_last_call_that_reached_the_minor_and_r_2_police
 
 
 def test_perm_6_last_seen_is_the_departure_without_a_reached_call(submit, resident, staff, leader):
-    from savnet.models import MissingReport
+    MissingReport = apps.get_model("savnet", "MissingReport")  # the missing routine's row
 
     away = _away(submit, resident, staff, leader, starts_in_days=-3, length_days=5)
     services.leave_application_report_missing(
