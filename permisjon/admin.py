@@ -1,11 +1,16 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import ContactPerson, FollowUpCall, LeaveApplication
+from .models import ContactPerson, FollowUpCall, LeaveApplication, LeaveReference
 
 
 class ContactPersonInline(admin.TabularInline):
     model = ContactPerson
+    extra = 0
+
+
+class LeaveReferenceInline(admin.TabularInline):
+    model = LeaveReference
     extra = 0
 
 
@@ -22,7 +27,17 @@ class LeaveApplicationAdmin(SimpleHistoryAdmin):
     list_select_related = ["centre", "resident"]
     search_fields = ["resident__duf_number", "resident__registration_number"]
     readonly_fields = [f.name for f in LeaveApplication._meta.fields]
-    inlines = [ContactPersonInline, FollowUpCallInline]
+    inlines = [ContactPersonInline, LeaveReferenceInline, FollowUpCallInline]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(LeaveReference)
+class LeaveReferenceAdmin(SimpleHistoryAdmin):
+    list_display = ["__str__", "application", "suitable"]
+    list_select_related = ["application"]
+    readonly_fields = [f.name for f in LeaveReference._meta.fields]
 
     def has_add_permission(self, request):
         return False

@@ -47,8 +47,65 @@ def base_context(application: LeaveApplication) -> dict:
                 "date_of_birth": iso(c.date_of_birth),
                 "relation": c.relation,
                 "phone": c.phone,
+                "designated": c.designated,
             }
-            for c in application.contact_persons.all()
+            for c in application.contact_persons.order_by("-designated", "id")
+        ],
+    }
+
+
+MEETING_NB = {
+    LeaveApplication.Meeting.MET: "Kontaktpersonen er møtt på asylmottaket.",
+    LeaveApplication.Meeting.NOT_POSSIBLE: "Det var ikke mulig å møte kontaktpersonen.",
+}
+REPRESENTATIVE_NB = {
+    LeaveApplication.RepresentativeAnswer.SUPPORTS: "Støtter permisjonen",
+    LeaveApplication.RepresentativeAnswer.OBJECTS: "Har innvendinger mot permisjonen",
+    LeaveApplication.RepresentativeAnswer.NOT_REACHED: "Ikke nådd",
+}
+POLICE_NB = {
+    LeaveApplication.PoliceAnswer.NO_OBJECTION: "Ingen innvendinger",
+    LeaveApplication.PoliceAnswer.OBJECTS: "Har innvendinger",
+    LeaveApplication.PoliceAnswer.CONTACTS_REGION: (
+        "Vil ikke uttale seg til asylmottaket og kontakter UDIs regionkontor"
+    ),
+}
+SAFETY_NB = {
+    LeaveApplication.Safety.SAFE: "Asylmottaket anser permisjonsstedet som trygt.",
+    LeaveApplication.Safety.UNSURE: (
+        "Asylmottaket er usikker på om permisjonsstedet er trygt; barneverntjenesten er kontaktet."
+    ),
+}
+SUITABLE_NB = {"yes": "Egnet", "no": "Ikke egnet", "no_view": "Ingen vurdering"}
+
+
+def preparation_answers(application: LeaveApplication) -> dict:
+    """PERM-4 d–g as answers, for the decider and the regional office."""
+    return {
+        "meeting": MEETING_NB.get(application.met_contact_person, ""),
+        "meeting_not_possible_reason": application.meeting_not_possible_reason,
+        "representative_answer": REPRESENTATIVE_NB.get(application.representative_answer, ""),
+        "representative_objects": application.representative_answer == "objects",
+        "representative_answer_note": application.representative_answer_note,
+        "police_answer": POLICE_NB.get(application.police_answer, ""),
+        "police_objects": application.police_answer == "objects",
+        "police_answer_note": application.police_answer_note,
+        "safety": SAFETY_NB.get(application.safety_conclusion, ""),
+        "safety_note": application.safety_note,
+        "references": [
+            {
+                "name": r.name,
+                "role": r.role,
+                "contact": r.contact,
+                "statement": r.statement,
+                "suitable": SUITABLE_NB.get(r.suitable, ""),
+            }
+            for r in application.references.order_by("id")
+        ],
+        "id_documents": [
+            {"name": c.name, "type": c.id_document_type, "number": c.id_document_number}
+            for c in application.contact_persons.filter(designated=True)
+            if c.id_document_number
         ],
     }
 
@@ -62,28 +119,50 @@ def application_context(
     broken_agreements: int,
 ) -> dict:
     """The application as forwarded to the regional office (PERM-2, PERM-3, PERM-8..10)."""
-    return base_context(application) | {
-        "reason": application.reason,
-        "filled_in_by_staff": application.filled_in_by_staff,
-        "preparation": preparation,
-        "assessment": assessment,
-        "attachments": attachments,
-        "pu_view": PU_VIEW_NB.get(application.pu_view, ""),
-        "pu_view_note": application.pu_view_note,
-        "broken_agreements": broken_agreements,
-        "centre_recommends_refusal": application.centre_recommends_refusal,
-        "centre_recommendation_note": application.centre_recommendation_note,
-        "forwarded_late": application.forwarded_late,
-    }
+    return (
+        base_context(application)
+        | preparation_answers(application)
+        | {
+            "reason": application.reason,
+            "minor_statement": application.minor_statement,
+            "filled_in_by_staff": application.filled_in_by_staff,
+            "decider_text": DECIDER_NB[application.decider],
+            "preparation": preparation,
+            "assessment": assessment,
+            "attachments": attachments,
+            "pu_view": PU_VIEW_NB.get(application.pu_view, ""),
+            "pu_view_note": application.pu_view_note,
+            "broken_agreements": broken_agreements,
+            "centre_recommends_refusal": application.centre_recommends_refusal,
+            "centre_recommendation_note": application.centre_recommendation_note,
+            "forwarded_late": application.forwarded_late,
+        }
+    )
 
 
 def decision_context(application: LeaveApplication) -> dict:
-    """The agreement and the representative's notice (PERM-5)."""
+    """The representative's notice (PERM-5 b)."""
     return base_context(application) | {
         "decided_by_text": DECIDER_NB[application.decider],
         "decided_at": iso(application.decided_at),
+        "decision_reason": application.decision_reason,
         "agreement_note": application.agreement_note,
     }
+
+
+# What a private person does not need to know of the minor (data minimisation).
+NOT_FOR_THE_CONTACT_PERSON = ("duf_number", "registration_number", "nationality")
+
+
+def agreement_context(application: LeaveApplication) -> dict:
+    """The agreement handed to the minor and the contact person (PERM-5 a): without the DUF
+    number, which a private person does not need."""
+    context = decision_context(application)
+    context["person"] = {
+        k: v for k, v in context["person"].items() if k not in NOT_FOR_THE_CONTACT_PERSON
+    }
+    context.pop("decision_reason")
+    return context
 
 
 # The forms are Norwegian documents: the preparation steps and the rules' findings in Bokmål.
@@ -91,11 +170,12 @@ STEP_LABELS_NB = {
     "a_clash": "a) Vurdert om fraværet kommer i konflikt med mottaksprogram, driftsoppgaver eller skole",
     "b_own_wish": "b) Forvisset oss om at den mindreårige selv ønsker permisjonen",
     "c_contact_details": "c) Kontaktopplysninger og personalia til kontaktpersonen innhentet",
-    "d_met": "d) Kontaktpersonen invitert til og møtt på asylmottaket",
+    "d_met": "d) Kontaktpersonen invitert til asylmottaket",
     "d_id_copy": "d) Kopi av kontaktpersonens identitetspapirer tatt",
     "d_references": "d) Referanser innhentet",
     "e_representative": "e) Representantens støtte eller innvendinger innhentet",
     "f_police": "f) Lokalt politi spurt om innvendinger",
+    "safety": "Asylmottakets konklusjon om permisjonsstedet er trygt",
     "g_child_welfare": "g) Barneverntjenesten bedt om å undersøke forholdene / bekymringsmelding sendt",
 }
 FINDING_NB = {
@@ -118,6 +198,11 @@ FINDING_NB = {
     "dublin_under_3_weeks": (
         "Den mindreårige har ikke bodd på asylmottaket i mer enn 3 uker (dublinprosedyre)."
     ),
+    "dublin_normally_not": (
+        "Enslige mindreårige under dublinprosedyre skal normalt ikke innvilges permisjon."
+    ),
+    "representative_objects": "Representanten har innvendinger mot permisjonen.",
+    "police_objects": "Lokalt politi har innvendinger mot permisjonen.",
     "dublin_pu_clash": "PU opplyser at permisjonen kommer i konflikt med planene for overføring.",
     "pu_view_missing": "PUs vurdering er ikke innhentet.",
     "final_rejection_pu_clash": (

@@ -35,6 +35,12 @@ class LeaveApplicationForm(forms.Form):
         help_text=_("Leave to travel out of Norway is never granted."),
     )
     reason = forms.CharField(label=_("Reason for the application"), widget=forms.Textarea)
+    minor_statement = forms.CharField(
+        label=_("The minor's own statement"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text=_("In the minor's own words; printed on the application over their signature."),
+    )
     filled_in_by_staff = forms.BooleanField(
         label=_("Filled in by staff for the minor"), required=False
     )
@@ -58,16 +64,24 @@ class ContactPersonForm(forms.Form):
         label=_("Date of birth"), widget=DATE_INPUT, input_formats=DATE_FORMATS
     )
     relation = forms.CharField(label=_("Relation to the minor"), max_length=120)
-    phone = forms.CharField(label=_("Phone"), max_length=40)
+    phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
+    designated = forms.BooleanField(
+        label=_("Designated contact person"),
+        required=False,
+        help_text=_("Exactly one: responsible during the leave, must have turned 25."),
+    )
 
-    def clean_date_of_birth(self):
-        born = self.cleaned_data["date_of_birth"]
+    def clean(self):
+        data = super().clean()
+        born = data.get("date_of_birth")
         today = timezone.localdate()
-        if born > today:
-            raise ValidationError(MESSAGES["contact_birth_in_future"])
-        if rules.contact_person_is_child(born, today):
-            raise ValidationError(MESSAGES["contact_person_child"])
-        return born
+        if born and born > today:
+            self.add_error("date_of_birth", MESSAGES["contact_birth_in_future"])
+        elif born and data.get("designated") and rules.contact_person_is_child(born, today):
+            self.add_error("date_of_birth", MESSAGES["contact_person_child"])
+        if data.get("designated") and not (data.get("phone") or "").strip():
+            self.add_error("phone", _("Give the designated contact person's phone."))
+        return data
 
 
 class BaseContactPersonFormSet(forms.BaseFormSet):
@@ -106,6 +120,35 @@ class PreparationStepForm(forms.Form):
         label=_("Documentation"), widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
     attachment = forms.FileField(label=_("Attachment"), required=False)
+    # The structured answers (PERM-4 d–f, the safety conclusion); each step uses its own.
+    answer = forms.CharField(required=False)
+    meeting = forms.CharField(required=False)
+    reason = forms.CharField(required=False)
+    document_type = forms.CharField(required=False, max_length=60)
+    document_number = forms.CharField(required=False, max_length=60)
+    ref_name = forms.CharField(required=False, max_length=160)
+    ref_role = forms.CharField(required=False, max_length=120)
+    ref_contact = forms.CharField(required=False, max_length=120)
+    ref_statement = forms.CharField(required=False)
+    ref_suitable = forms.CharField(required=False)
+
+    @staticmethod
+    def answers_of(data: dict) -> dict:
+        """The step's structured answer from the cleaned data (the service checks it)."""
+        return {
+            "answer": data.get("answer", ""),
+            "meeting": data.get("meeting", ""),
+            "reason": data.get("reason", ""),
+            "document_type": data.get("document_type", ""),
+            "document_number": data.get("document_number", ""),
+            "reference": {
+                "name": data.get("ref_name", ""),
+                "role": data.get("ref_role", ""),
+                "contact": data.get("ref_contact", ""),
+                "statement": data.get("ref_statement", ""),
+                "suitable": data.get("ref_suitable", ""),
+            },
+        }
 
 
 class RecommendRefusalForm(forms.Form):
@@ -125,7 +168,7 @@ class DecisionForm(forms.Form):
         label=_("Reason"),
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
-        help_text=_("Required for a refusal."),
+        help_text=_("Required for a grant and for a refusal."),
     )
     agreement_note = forms.CharField(
         label=_("Special terms of the agreement"),
@@ -148,8 +191,11 @@ class DecisionForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if data.get("decision") == self.REFUSE and not (data.get("reason") or "").strip():
-            self.add_error("reason", _("Give the reason for the refusal."))
+        if not (data.get("reason") or "").strip():
+            if data.get("decision") == self.REFUSE:
+                self.add_error("reason", _("Give the reason for the refusal."))
+            elif data.get("decision") == self.GRANT:
+                self.add_error("reason", _("Give the reason for the grant."))
         return data
 
     @property
@@ -181,11 +227,16 @@ class MarkDepartedForm(forms.Form):
 
 class MarkReturnedForm(forms.Form):
     at = _datetime_field(_("Back at the centre at"))
+    broken_agreement = forms.BooleanField(
+        label=_("The agreement was broken"),
+        required=False,
+        help_text=_("Also when back on time: stayed elsewhere, the contact person was away …"),
+    )
     note = forms.CharField(
-        label=_("Note"),
+        label=_("How the agreement was broken"),
         widget=forms.Textarea(attrs={"rows": 2}),
         required=False,
-        help_text=_("If the minor did not keep to the agreement, say how."),
+        help_text=_("Required when the agreement was broken."),
     )
 
 
@@ -199,6 +250,12 @@ class MissingReportForm(forms.Form):
         input_formats=DATETIME_FORMATS,
         required=False,
         help_text=_("Leave empty for now."),
+    )
+    police_municipality = forms.CharField(
+        label=_("Police district (municipality)"),
+        max_length=80,
+        required=False,
+        help_text=_("The nearest police: by default the leave address's municipality."),
     )
 
 
@@ -217,6 +274,21 @@ class NotifyRepresentativeForm(forms.Form):
     name = forms.CharField(label=_("Representative"), max_length=120)
     address = forms.CharField(label=_("Address"), max_length=200, required=False)
     channel = forms.ChoiceField(label=_("Sent by"), choices=WRITTEN_CHANNELS)
+
+
+class SignedAgreementForm(forms.Form):
+    attachment = forms.FileField(label=_("The signed agreement (PDF, PNG or JPEG)"))
+
+
+class WaiveBeforeDepartureForm(forms.Form):
+    step = forms.CharField(widget=forms.HiddenInput)
+    reason = forms.CharField(
+        label=_("Why the minor may leave without it"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class IssueAgreementForm(forms.Form):
+    pass
 
 
 class WithdrawForm(forms.Form):

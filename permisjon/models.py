@@ -28,6 +28,28 @@ class LeaveApplication(models.Model):
         NO_CLASH = "no_clash", _("No clash with transfer or removal plans")
         CLASHES = "clashes", _("Clashes with transfer or removal plans")
 
+    class Meeting(models.TextChoices):
+        NONE = "none", _("Not recorded")
+        MET = "met", _("Met at the centre")
+        NOT_POSSIBLE = "not_possible", _("A meeting was not possible")
+
+    class RepresentativeAnswer(models.TextChoices):
+        NONE = "none", _("Not yet asked")
+        SUPPORTS = "supports", _("Supports the leave")
+        OBJECTS = "objects", _("Objects to the leave")
+        NOT_REACHED = "not_reached", _("Not reached")
+
+    class PoliceAnswer(models.TextChoices):
+        NONE = "none", _("Not yet asked")
+        NO_OBJECTION = "no_objection", _("No objection")
+        OBJECTS = "objects", _("Objects")
+        CONTACTS_REGION = "contacts_region", _("Will contact the UDI regional office instead")
+
+    class Safety(models.TextChoices):
+        NONE = "none", _("Not concluded")
+        SAFE = "safe", _("The place is safe")
+        UNSURE = "unsure", _("The centre is unsure whether the place is safe")
+
     # States in which the leave still holds its period: a new one may not overlap it.
     HOLDS_PERIOD = frozenset({"draft", "prepared", "forwarded", "granted", "ongoing", "late"})
     UNDECIDED = frozenset({"draft", "prepared", "forwarded"})
@@ -55,6 +77,8 @@ class LeaveApplication(models.Model):
         help_text=_("Leave to travel out of Norway is never granted."),
     )
     reason = models.TextField(_("reason for the application"))
+    # PERM-2: the minor's own words on the application, over their signature.
+    minor_statement = models.TextField(_("the minor's own statement"), blank=True)
     filled_in_by_staff = models.BooleanField(
         _("filled in by staff for the minor"),
         default=False,
@@ -71,6 +95,34 @@ class LeaveApplication(models.Model):
     pu_view_at = models.DateTimeField(_("PU's view received"), null=True, blank=True)
     # Overridden "normally not" warnings: {warning code: the decider's reason}.
     override_reasons = models.JSONField(_("reasons for exceptions"), default=dict, blank=True)
+    # PERM-4 d–g: the preparation as answers the decider reads and the form prints.
+    met_contact_person = models.CharField(
+        _("meeting with the contact person"),
+        max_length=16,
+        choices=Meeting.choices,
+        default=Meeting.NONE,
+    )
+    meeting_not_possible_reason = models.TextField(_("why a meeting was not possible"), blank=True)
+    representative_answer = models.CharField(
+        _("the representative's answer"),
+        max_length=16,
+        choices=RepresentativeAnswer.choices,
+        default=RepresentativeAnswer.NONE,
+    )
+    representative_answer_note = models.TextField(
+        _("the representative's answer in detail"), blank=True
+    )
+    police_answer = models.CharField(
+        _("the police's answer"),
+        max_length=16,
+        choices=PoliceAnswer.choices,
+        default=PoliceAnswer.NONE,
+    )
+    police_answer_note = models.TextField(_("the police's answer in detail"), blank=True)
+    safety_conclusion = models.CharField(
+        _("is the place safe"), max_length=8, choices=Safety.choices, default=Safety.NONE
+    )
+    safety_note = models.TextField(_("the centre's safety assessment"), blank=True)
     centre_recommends_refusal = models.BooleanField(
         _("the centre recommends refusal"), default=False
     )
@@ -124,6 +176,10 @@ class LeaveApplication(models.Model):
         _("missing report"), null=True, blank=True, editable=False
     )
     missing_report_opened_at = models.DateTimeField(_("reported missing"), null=True, blank=True)
+    # R-2: the police district nearest the minor; by default the leave address's.
+    police_municipality = models.CharField(
+        _("municipality of the police district told"), max_length=80, blank=True
+    )
 
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     created_by = models.ForeignKey(
@@ -160,7 +216,9 @@ class LeaveApplication(models.Model):
 
 
 class ContactPerson(models.Model):
-    """A person the minor stays with during the leave (PERM-2, PERM-4 c)."""
+    """A person at the leave address (PERM-2, PERM-4 c). Exactly one is the designated contact
+    person, who must have turned 25 (R-4); the others may be any age and are recorded for the
+    police's and the centre's checks."""
 
     application = models.ForeignKey(
         LeaveApplication,
@@ -172,13 +230,47 @@ class ContactPerson(models.Model):
     address = models.CharField(_("address"), max_length=200)
     date_of_birth = models.DateField(_("date of birth"))
     relation = models.CharField(_("relation to the minor"), max_length=120)
-    phone = models.CharField(_("phone"), max_length=40)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    designated = models.BooleanField(_("designated contact person"), default=False)
+    # PERM-4 d: the copy of the designated contact person's ID document.
+    id_document_type = models.CharField(_("ID document"), max_length=60, blank=True)
+    id_document_number = models.CharField(_("document number"), max_length=60, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-designated", "id"]
+        verbose_name = _("contact person")
+        verbose_name_plural = _("contact persons")
+
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name} {self.pk}"
+
+
+class LeaveReference(models.Model):
+    """A reference on the designated contact person: whether they are suitable (PERM-4 d)."""
+
+    class Suitable(models.TextChoices):
+        YES = "yes", _("Suitable")
+        NO = "no", _("Not suitable")
+        NO_VIEW = "no_view", _("No view")
+
+    application = models.ForeignKey(
+        LeaveApplication,
+        on_delete=models.CASCADE,
+        related_name="references",
+        verbose_name=_("leave application"),
+    )
+    name = models.CharField(_("name"), max_length=160)
+    role = models.CharField(_("role or position"), max_length=120)
+    contact = models.CharField(_("phone or e-mail"), max_length=120)
+    statement = models.TextField(_("statement"))
+    suitable = models.CharField(_("suitable?"), max_length=8, choices=Suitable.choices)
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["id"]
-        verbose_name = _("contact person")
-        verbose_name_plural = _("contact persons")
+        verbose_name = _("reference")
+        verbose_name_plural = _("references")
 
     def __str__(self) -> str:
         return f"{self._meta.verbose_name} {self.pk}"

@@ -17,6 +17,8 @@ State = LeaveApplication.State
 
 NAME = "permisjon"
 PREPARATION_NAME = "perm_4_preparation"
+# PERM-5: what must be done between the grant and the departure.
+BEFORE_DEPARTURE_NAME = "perm_5_before_departure"
 
 
 @dataclass(frozen=True)
@@ -28,6 +30,9 @@ class PreparationStep:
     needs_attachment: bool = False
     help_text: str = ""
 
+
+SAFETY = "safety"
+G_CHILD_WELFARE = "g_child_welfare"
 
 PREPARATION_STEPS: tuple[PreparationStep, ...] = (
     PreparationStep(
@@ -48,22 +53,24 @@ PREPARATION_STEPS: tuple[PreparationStep, ...] = (
     ),
     PreparationStep(
         "d_met",
-        _("Met the contact person at the centre"),
+        _("Met the contact person at the centre, or recorded why it was not possible"),
         "PERM-4",
-        required=False,
-        help_text=_("If possible."),
     ),
     PreparationStep(
         "d_id_copy",
         _("Copy of the contact person's ID document"),
         "PERM-4",
         needs_attachment=True,
-        help_text=_("E.g. passport or driving licence. Upload the copy."),
+        help_text=_(
+            "Of the designated contact person, e.g. passport or driving licence: upload the copy "
+            "and give the document's kind and number."
+        ),
     ),
     PreparationStep(
         "d_references",
         _("References asked for (one or two public persons who know the contact person)"),
         "PERM-4",
+        help_text=_("Record each reference's statement on whether the person is suitable."),
     ),
     PreparationStep(
         "e_representative",
@@ -76,15 +83,29 @@ PREPARATION_STEPS: tuple[PreparationStep, ...] = (
         "PERM-4",
     ),
     PreparationStep(
+        SAFETY,
+        _("The centre's conclusion: is the place safe?"),
+        "PERM-4",
+        help_text=_("When the centre is unsure, child welfare must be asked (the next step)."),
+    ),
+    PreparationStep(
         "g_child_welfare",
         _("Child welfare asked to look into the place, or a concern report sent"),
         "PERM-4",
         required=False,
-        help_text=_("When the centre is still unsure whether the place is safe."),
+        help_text=_(
+            "Required when the centre is unsure whether the place is safe: ask child welfare in "
+            "the centre's municipality to look into it, or send a concern report to child "
+            "welfare where the minor wants to stay."
+        ),
     ),
 )
 
 REQUIRED_STEP_CODES = frozenset(s.code for s in PREPARATION_STEPS if s.required)
+# Steps whose record is a structured answer, not only a note (PERM-4 d–f, the safety conclusion).
+ANSWER_STEP_CODES = frozenset(
+    {"d_met", "d_id_copy", "d_references", "e_representative", "f_police", SAFETY}
+)
 STEPS_BY_CODE = {s.code: s for s in PREPARATION_STEPS}
 ATTACHMENT_STEP_CODES = frozenset(s.code for s in PREPARATION_STEPS if s.needs_attachment)
 
@@ -98,6 +119,15 @@ WITHDRAW = "withdraw"
 NOTIFY_REPRESENTATIVE = "notify_representative"
 REPRESENTATIVE_TOLD_ORALLY = "representative_told_orally"
 FOLLOW_UP_CALL = "follow_up_call"
+ISSUE_AGREEMENT = "issue_agreement"
+SIGNED_AGREEMENT = "signed_agreement"
+# PERM-5 b and a: done or waived by a leader before the minor may leave.
+# (Issuing the agreement is recorded when it is handed over; uploading it signed shows that.)
+BEFORE_DEPARTURE_STEPS = (SIGNED_AGREEMENT, NOTIFY_REPRESENTATIVE, REPRESENTATIVE_TOLD_ORALLY)
+# PERM-5 c: a call at least this often during the leave (the seed says "e.g. calls"; every
+# second day keeps a week's leave to three calls at least).
+FOLLOW_UP_EVERY_DAYS = 2
+FOLLOW_UP_DEADLINE = "leave_follow_up"
 DEPART = "depart"
 RETURN = "return"
 LATE = "late"
@@ -144,6 +174,14 @@ def _may_decide(user, application) -> bool:
     from .selectors import user_may_decide
 
     return user_may_decide(user, application)
+
+
+def _may_issue(user, application) -> bool:
+    """PERM-5 is the centre's work: the agreement is issued and signed by the centre's staff,
+    also when the regional office granted the leave."""
+    from .selectors import user_may_change
+
+    return user_may_change(user, application) and user.role != "region_caseworker"
 
 
 def _may_withdraw(user, application) -> bool:
@@ -235,9 +273,12 @@ LEAVE = register(
         },
         refusal=_("This cannot be done while the application is “%(state)s”."),
         lock_related=("resident", "centre", "centre__region"),
-        checklists=(Checklist(PREPARATION_NAME, _("Preparing the leave")),),
+        checklists=(
+            Checklist(PREPARATION_NAME, _("Preparing the leave")),
+            Checklist(BEFORE_DEPARTURE_NAME, _("Before the minor leaves")),
+        ),
         after_step=_after_preparation_step,
-        permissions={"decide": _may_decide, "withdraw": _may_withdraw},
+        permissions={"decide": _may_decide, "withdraw": _may_withdraw, "issue": _may_issue},
         detail_url="permisjon:detail",
         watches=WATCHES,
         steps=tuple(
@@ -287,6 +328,13 @@ LEAVE = register(
                 ("PERM-1", "PERM-5"),
                 states=UNDECIDED,
                 to=State.GRANTED,
+            ),
+            Step(
+                ISSUE_AGREEMENT,
+                _("The centre issues the written agreement"),
+                ("PERM-5",),
+                states=frozenset({State.GRANTED}),
+                checklist=BEFORE_DEPARTURE_NAME,
                 notices=(
                     Notice(
                         AGREEMENT_PURPOSE,
@@ -296,8 +344,17 @@ LEAVE = register(
                         channels=frozenset({"by_hand"}),
                         legal_basis=LEGAL_BASIS_AGREEMENT,
                     ),
-                    _REPRESENTATIVE_NOTICE,
                 ),
+            ),
+            Step(
+                SIGNED_AGREEMENT,
+                _("The agreement signed by the minor and the contact person, uploaded"),
+                ("PERM-5",),
+                states=frozenset({State.GRANTED}),
+                checklist=BEFORE_DEPARTURE_NAME,
+                manual=True,
+                needs_attachment=True,
+                help_text=_("Scan or photograph the signed agreement and upload it."),
             ),
             Step(REFUSE, _("Refuse the leave"), ("PERM-1",), states=UNDECIDED, to=State.REFUSED),
             Step(
@@ -312,6 +369,7 @@ LEAVE = register(
                 _("The representative told in writing"),
                 ("PERM-5",),
                 states=AFTER_GRANT,
+                checklist=BEFORE_DEPARTURE_NAME,
                 notices=(_REPRESENTATIVE_NOTICE,),
             ),
             Step(
@@ -319,8 +377,17 @@ LEAVE = register(
                 _("The representative told orally"),
                 ("PERM-5",),
                 states=AFTER_GRANT,
+                checklist=BEFORE_DEPARTURE_NAME,
             ),
-            Step(FOLLOW_UP_CALL, _("Follow-up call during the leave"), ("PERM-5",), states=AWAY),
+            Step(
+                FOLLOW_UP_CALL,
+                _("Follow-up call during the leave"),
+                ("PERM-5",),
+                states=AWAY,
+                # Each call meets it and opens the next, counted from the call.
+                due=Due("departed_at", "days", FOLLOW_UP_EVERY_DAYS, repeat=True),
+                deadline_kind=FOLLOW_UP_DEADLINE,
+            ),
             Step(
                 DEPART,
                 _("Left for the leave"),
@@ -355,3 +422,4 @@ LEAVE = register(
     )
 )
 PREPARATION = PREPARATION_NAME
+BEFORE_DEPARTURE = BEFORE_DEPARTURE_NAME

@@ -69,12 +69,17 @@ class LeaveFacts:
     return_on: date
     at_centre_since: date
     abroad: bool = False
+    # R-4: the designated contact person's date of birth (one; the others at the address are
+    # not measured against the age rule).
     contact_birth_dates: tuple[date, ...] = ()
     # First day of the unbroken run of stays at transit centres, if the minor is in one.
     transit_since: date | None = None
     before_interview_or_age_assessment: bool = False
     pu_view: str = PU_NONE
     broken_agreements: int = 0
+    # PERM-4 e, f: the representative's and the police's answers.
+    representative_answer: str = "none"
+    police_answer: str = "none"
 
 
 @dataclass(frozen=True)
@@ -209,23 +214,48 @@ def perm_4c_contact_person_old_enough(date_of_birth: date, first_day: date) -> b
 def perm_4c_contact_person_blocks(
     contact_birth_dates: Iterable[date], first_day: date
 ) -> Finding | None:
+    """R-4: the one designated contact person has turned 25 on the leave's first day."""
     births = list(contact_birth_dates)
     if not births:
         return Finding(
             "no_contact_person", "PERM-4", _("Leave requires a contact person at the destination.")
         )
-    too_young = [b for b in births if not perm_4c_contact_person_old_enough(b, first_day)]
-    if too_young:
+    if not all(perm_4c_contact_person_old_enough(b, first_day) for b in births):
         return Finding(
             "contact_person_under_25",
             "PERM-4",
             _(
-                "Leave requires contact persons who have turned 25 by the first day of the "
-                "leave; %(count)s of them have not."
+                "Leave requires a designated contact person who has turned 25 by the first day "
+                "of the leave."
             ),
-            (("count", len(too_young)),),
         )
     return None
+
+
+# --- PERM-4 e, f: objections ---------------------------------------------------------------
+
+OBJECTS = "objects"
+
+
+def perm_4_objection_warnings(
+    *, representative_answer: str, police_answer: str
+) -> tuple[Finding, ...]:
+    """An objection from the representative or the police is shown to the decider and needs
+    a reason to grant anyway."""
+    warnings = []
+    if representative_answer == OBJECTS:
+        warnings.append(
+            Finding(
+                "representative_objects",
+                "PERM-4",
+                _("The representative objects to the leave."),
+            )
+        )
+    if police_answer == OBJECTS:
+        warnings.append(
+            Finding("police_objects", "PERM-4", _("The local police object to the leave."))
+        )
+    return tuple(warnings)
 
 
 # --- PERM-8: transit ------------------------------------------------------------------
@@ -242,11 +272,9 @@ def perm_8_transit_warnings(
     first_day: date,
     before_interview_or_age_assessment: bool,
 ) -> tuple[Finding, ...]:
-    if centre_kind not in TRANSIT_KINDS:
-        return ()
     warnings = []
     since = transit_since or first_day
-    if not perm_8_more_than_3_months_in_transit(since, first_day):
+    if centre_kind in TRANSIT_KINDS and not perm_8_more_than_3_months_in_transit(since, first_day):
         warnings.append(
             Finding(
                 "transit_under_3_months",
@@ -258,6 +286,7 @@ def perm_8_transit_warnings(
                 ),
             )
         )
+    # R-5: before the interview or age assessment is a warning at every centre kind.
     if before_interview_or_age_assessment:
         warnings.append(
             Finding(
@@ -279,24 +308,39 @@ def perm_9_more_than_3_weeks_at_centre(at_centre_since: date, first_day: date) -
     return (first_day - at_centre_since).days > DUBLIN_MIN_DAYS_AT_CENTRE
 
 
+def perm_9_dublin_block(
+    *, asylum_stage: str, at_centre_since: date, first_day: date
+) -> Finding | None:
+    """R-6: 21 days or less at the current centre is a block in the Dublin procedure."""
+    if asylum_stage != DUBLIN or perm_9_more_than_3_weeks_at_centre(at_centre_since, first_day):
+        return None
+    return Finding(
+        "dublin_under_3_weeks",
+        "PERM-9",
+        _(
+            "No leave in the Dublin procedure before the minor has lived at the centre for more "
+            "than 3 weeks (%(days)s days on the first day of the leave)."
+        ),
+        (("days", (first_day - at_centre_since).days),),
+    )
+
+
 def perm_9_dublin_warnings(
     *, asylum_stage: str, at_centre_since: date, first_day: date, pu_view: str
 ) -> tuple[Finding, ...]:
+    """R-6: after 3 weeks the "normally not" stays a warning; the region decides with PU's view."""
     if asylum_stage != DUBLIN:
         return ()
-    warnings = []
-    if not perm_9_more_than_3_weeks_at_centre(at_centre_since, first_day):
-        warnings.append(
-            Finding(
-                "dublin_under_3_weeks",
-                "PERM-9",
-                _(
-                    "Normally no leave in the Dublin procedure: the minor will not have lived at "
-                    "the centre for more than 3 weeks (%(days)s days)."
-                ),
-                (("days", (first_day - at_centre_since).days),),
-            )
+    warnings = [
+        Finding(
+            "dublin_normally_not",
+            "PERM-9",
+            _(
+                "Normally no leave in the Dublin procedure; after more than 3 weeks at the centre "
+                "UDI may grant it in some cases."
+            ),
         )
+    ]
     if pu_view == PU_CLASHES:
         warnings.append(
             Finding(
@@ -362,17 +406,28 @@ def assess(facts: LeaveFacts) -> Outcome:
         perm_1_abroad_block(facts.abroad),
         perm_4c_contact_person_blocks(facts.contact_birth_dates, first_day),
         perm_10_pu_clash_block(asylum_stage=facts.asylum_stage, pu_view=facts.pu_view),
+        perm_9_dublin_block(
+            asylum_stage=facts.asylum_stage,
+            at_centre_since=facts.at_centre_since,
+            first_day=first_day,
+        ),
     ]
-    warnings = perm_8_transit_warnings(
-        centre_kind=facts.centre_kind,
-        transit_since=facts.transit_since,
-        first_day=first_day,
-        before_interview_or_age_assessment=facts.before_interview_or_age_assessment,
-    ) + perm_9_dublin_warnings(
-        asylum_stage=facts.asylum_stage,
-        at_centre_since=facts.at_centre_since,
-        first_day=first_day,
-        pu_view=facts.pu_view,
+    warnings = (
+        perm_8_transit_warnings(
+            centre_kind=facts.centre_kind,
+            transit_since=facts.transit_since,
+            first_day=first_day,
+            before_interview_or_age_assessment=facts.before_interview_or_age_assessment,
+        )
+        + perm_9_dublin_warnings(
+            asylum_stage=facts.asylum_stage,
+            at_centre_since=facts.at_centre_since,
+            first_day=first_day,
+            pu_view=facts.pu_view,
+        )
+        + perm_4_objection_warnings(
+            representative_answer=facts.representative_answer, police_answer=facts.police_answer
+        )
     )
     steps = [perm_9_10_pu_view_step(asylum_stage=facts.asylum_stage, pu_view=facts.pu_view)]
     notes = [perm_7_broken_agreements_note(facts.broken_agreements)]
@@ -392,8 +447,9 @@ def assess(facts: LeaveFacts) -> Outcome:
 INPUT_MESSAGES = {
     "return_before_departure": _("The return must be after the departure."),
     "no_contact_person": _("Give at least one contact person at the destination."),
+    "designated_not_one": _("Mark exactly one person as the designated contact person."),
     "contact_person_child": _(
-        "A contact person must be an adult: this date of birth makes them a child."
+        "The designated contact person must be an adult: this date of birth makes them a child."
     ),
     "contact_birth_in_future": _("A date of birth cannot be in the future."),
     "overlap": _("The resident already has a leave in this period."),
@@ -420,6 +476,7 @@ def application_input_problems(
     today: date,
     now: datetime | None = None,
     abroad: bool = False,
+    designated_birth_dates: Iterable[date] | None = None,
 ) -> list[str]:
     """Codes of what makes an application impossible to register at all (PERM-1): abroad, a
     departure in the past, a return before the departure, an implausible length or date."""
@@ -435,11 +492,15 @@ def application_input_problems(
     if (local_date(departure_at) - today).days > PLAUSIBLE_AHEAD_DAYS:
         problems.append("too_far_ahead")
     births = list(contact_birth_dates)
+    # R-4: one designated contact person; the others at the address may be any age.
+    designated = births if designated_birth_dates is None else list(designated_birth_dates)
     if not births:
         problems.append("no_contact_person")
+    elif len(designated) != 1:
+        problems.append("designated_not_one")
     if any(b > today for b in births):
         problems.append("contact_birth_in_future")
-    elif any(age_on(b, today) < ADULT_AGE for b in births):
+    elif any(age_on(b, today) < ADULT_AGE for b in designated):
         problems.append("contact_person_child")
     return problems
 

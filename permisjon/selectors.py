@@ -14,8 +14,14 @@ from mottak.access import Action, member_centres, member_regions, residents_visi
 from mottak.models import Appointment, Resident, Role, Stay
 
 from . import rules
-from .models import ContactPerson, FollowUpCall, LeaveApplication
-from .routine import ATTACHMENT_STEP_CODES, PREPARATION
+from .models import ContactPerson, FollowUpCall, LeaveApplication, LeaveReference
+from .routine import (
+    ATTACHMENT_STEP_CODES,
+    BEFORE_DEPARTURE,
+    BEFORE_DEPARTURE_STEPS,
+    G_CHILD_WELFARE,
+    PREPARATION,
+)
 
 
 def _with_related(qs: QuerySet[LeaveApplication]) -> QuerySet[LeaveApplication]:
@@ -92,7 +98,10 @@ def leave_application_detail(*, application: LeaveApplication) -> LeaveApplicati
     return (
         _with_related(LeaveApplication.objects.filter(pk=application.pk))
         .prefetch_related(
-            Prefetch("contact_persons", queryset=ContactPerson.objects.order_by("id")),
+            Prefetch(
+                "contact_persons", queryset=ContactPerson.objects.order_by("-designated", "id")
+            ),
+            Prefetch("references", queryset=LeaveReference.objects.order_by("id")),
             Prefetch(
                 "follow_up_calls",
                 queryset=FollowUpCall.objects.select_related("logged_by").order_by("called_at"),
@@ -155,6 +164,8 @@ def leave_facts(
     contact_birth_dates,
     pu_view: str = rules.PU_NONE,
     exclude_id: int | None = None,
+    representative_answer: str = "none",
+    police_answer: str = "none",
 ) -> rules.LeaveFacts:
     stay_start = current_stay_start(resident)
     departure_on = rules.local_date(departure_at)
@@ -167,10 +178,11 @@ def leave_facts(
         abroad=abroad,
         contact_birth_dates=tuple(contact_birth_dates),
         transit_since=transit_run_start(resident) if centre.is_transit else None,
-        before_interview_or_age_assessment=(
-            before_interview_or_age_assessment(resident) if centre.is_transit else False
-        ),
+        # R-5: a warning at every centre kind, not only in transit.
+        before_interview_or_age_assessment=before_interview_or_age_assessment(resident),
         pu_view=pu_view,
+        representative_answer=representative_answer,
+        police_answer=police_answer,
         broken_agreements=broken_agreements_before(resident, exclude_id=exclude_id),
     )
 
@@ -184,11 +196,56 @@ def leave_outcome(application: LeaveApplication) -> rules.Outcome:
             departure_at=application.departure_at,
             return_at=application.return_at,
             abroad=application.abroad,
-            contact_birth_dates=[c.date_of_birth for c in application.contact_persons.all()],
+            contact_birth_dates=[
+                c.date_of_birth for c in application.contact_persons.all() if c.designated
+            ],
             pu_view=application.pu_view,
             exclude_id=application.pk,
+            representative_answer=application.representative_answer,
+            police_answer=application.police_answer,
         )
     )
+
+
+def designated_contact(application: LeaveApplication) -> ContactPerson | None:
+    return next((c for c in application.contact_persons.all() if c.designated), None)
+
+
+def last_confirmed_contact_at(application: LeaveApplication) -> datetime | None:
+    """PERM-6: "last seen" for the police — the latest follow-up call that reached the minor
+    or the contact person, else the departure."""
+    reached = (
+        application.follow_up_calls.exclude(outcome=FollowUpCall.Outcome.NOT_REACHED)
+        .order_by("-called_at")
+        .values_list("called_at", flat=True)
+        .first()
+    )
+    return reached or application.departed_at
+
+
+def latest_call(application: LeaveApplication) -> FollowUpCall | None:
+    calls = list(application.follow_up_calls.all())
+    return max(calls, key=lambda c: (c.called_at, c.pk)) if calls else None
+
+
+def call_prompts_missing_report(application: LeaveApplication) -> bool:
+    """PERM-5 c → PERM-6: the latest call did not reach the minor or gave cause for concern,
+    and no missing report is open yet: reporting missing is offered at once."""
+    call = latest_call(application)
+    return (
+        call is not None
+        and call.outcome in {FollowUpCall.Outcome.NOT_REACHED, FollowUpCall.Outcome.CONCERN}
+        and not application.missing_report_id
+        and application.state in {LeaveApplication.State.ONGOING, LeaveApplication.State.LATE}
+    )
+
+
+def before_departure_open_steps(application: LeaveApplication) -> list:
+    """PERM-5: the steps still to do (or waive) before the minor may leave."""
+    from .routine import LEAVE
+
+    done = {row.step.code for row in checklist_status(application, BEFORE_DEPARTURE) if row.done}
+    return [LEAVE.step(code) for code in BEFORE_DEPARTURE_STEPS if code not in done]
 
 
 def overlapping_leave_exists(
@@ -249,12 +306,18 @@ def preparation_open_steps(application: LeaveApplication, outcome: rules.Outcome
     ]
 
 
+def safety_needs_child_welfare(application: LeaveApplication) -> bool:
+    """PERM-4 g is required when the centre is unsure whether the place is safe."""
+    return application.safety_conclusion == LeaveApplication.Safety.UNSURE
+
+
 def _open_checklist_steps(application: LeaveApplication) -> list[str]:
     """Required PERM-4 steps not done; a step that needs a document counts as open without it."""
+    g_required = safety_needs_child_welfare(application)
     return [
         row.step.label
         for row in checklist_status(application, PREPARATION)
-        if row.step.required
+        if (row.step.required or (g_required and row.step.code == G_CHILD_WELFARE))
         and (
             not row.done
             or (row.step.code in ATTACHMENT_STEP_CODES and not row.completion.attachment)

@@ -22,4 +22,7 @@ urlpatterns = [
         "<int:pk>/melding-representant/", views.notify_representative, name="notify_representative"
     ),
     path("<int:pk>/meld-savnet/", views.report_missing, name="report_missing"),
+    path("<int:pk>/avtale/", views.issue_agreement, name="issue_agreement"),
+    path("<int:pk>/avtale-signert/", views.signed_agreement, name="signed_agreement"),
+    path("<int:pk>/unnta/", views.waive_before_departure, name="waive_before_departure"),
 ]

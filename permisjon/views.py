@@ -14,12 +14,13 @@ from django.views.decorators.http import require_http_methods
 
 from cases.selectors import routine_page
 from cases.services import read_log_record
+from cases.services.deadlines import can_waive
 from cases.views_routines import routine_step_view
 from mottak.access import Action, access_resident, centres_visible_to, may
 
-from . import forms, rules, selectors, services
-from .models import LeaveApplication
-from .routine import LEAVE, PREPARATION
+from . import documents, forms, rules, selectors, services
+from .models import LeaveApplication, LeaveReference
+from .routine import AFTER_GRANT, BEFORE_DEPARTURE, LEAVE, PREPARATION
 
 State = LeaveApplication.State
 
@@ -136,7 +137,29 @@ def application_detail(request, pk):
             "told_form": forms.RepresentativeToldOrallyForm(),
             "departed_form": forms.MarkDepartedForm(),
             "returned_form": forms.MarkReturnedForm(),
-            "missing_form": forms.MissingReportForm(),
+            "missing_form": forms.MissingReportForm(
+                initial={"police_municipality": services.default_police_municipality(application)}
+            ),
+            "answers": documents.preparation_answers(application),
+            "designated": selectors.designated_contact(application),
+            "before_departure": routine_page(
+                routine=LEAVE, case=application, checklist=BEFORE_DEPARTURE
+            )
+            if application.state in AFTER_GRANT
+            else [],
+            "before_departure_open": selectors.before_departure_open_steps(application)
+            if application.state == State.GRANTED
+            else [],
+            "agreement_issued": any(d.purpose == "letter" for d in dispatches),
+            "call_prompts_missing": selectors.call_prompts_missing_report(application),
+            "signed_form": forms.SignedAgreementForm(),
+            "waive_form": forms.WaiveBeforeDepartureForm(),
+            "may_waive": can_waive(request.user),
+            "meeting_choices": LeaveApplication.Meeting.choices[1:],
+            "representative_choices": LeaveApplication.RepresentativeAnswer.choices[1:],
+            "police_choices": LeaveApplication.PoliceAnswer.choices[1:],
+            "safety_choices": LeaveApplication.Safety.choices[1:],
+            "suitable_choices": LeaveReference.Suitable.choices,
             "recommend_form": forms.RecommendRefusalForm(),
             "withdraw_form": forms.WithdrawForm(),
             "forward_form": forms.ForwardForm(),
@@ -186,6 +209,7 @@ prepare_step = _post_action(
         step_code=data["step"],
         note=data["note"],
         attachment=data["attachment"],
+        answers=forms.PreparationStepForm.answers_of(data),
         by=by,
     ),
 )
@@ -243,13 +267,36 @@ report_missing = _post_action(
         application=application,
         circumstances=data["circumstances"],
         reason_to_believe_at=data["reason_to_believe_at"],
+        police_municipality=data["police_municipality"],
         by=by,
     ),
 )
 mark_returned = _post_action(
     forms.MarkReturnedForm,
     lambda *, application, data, by: services.leave_application_mark_returned(
-        application=application, at=data["at"], note=data["note"], by=by
+        application=application,
+        at=data["at"],
+        note=data["note"],
+        broken_agreement=data["broken_agreement"],
+        by=by,
+    ),
+)
+issue_agreement = _post_action(
+    forms.IssueAgreementForm,
+    lambda *, application, data, by: services.leave_application_issue_agreement(
+        application=application, by=by
+    ),
+)
+signed_agreement = _post_action(
+    forms.SignedAgreementForm,
+    lambda *, application, data, by: services.leave_application_upload_signed_agreement(
+        application=application, attachment=data["attachment"], by=by
+    ),
+)
+waive_before_departure = _post_action(
+    forms.WaiveBeforeDepartureForm,
+    lambda *, application, data, by: services.leave_application_waive_before_departure(
+        application=application, step_code=data["step"], reason=data["reason"], by=by
     ),
 )
 
@@ -282,5 +329,10 @@ def decide(request, pk):
     return render(
         request,
         "permisjon/decide.html",
-        {"application": application, "outcome": outcome, "form": form},
+        {
+            "application": application,
+            "outcome": outcome,
+            "form": form,
+            "answers": documents.preparation_answers(application),
+        },
     )

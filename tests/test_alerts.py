@@ -16,7 +16,13 @@ from mottak.models import Role
 from mottak.tests.factories import make_resident
 from permisjon import services as leave_services
 from permisjon.models import LeaveApplication
-from permisjon.tests.conftest import contact, leave_data, prepare
+from permisjon.tests.conftest import (
+    contact,
+    interview_held_for,
+    leave_data,
+    prepare,
+    ready_to_leave,
+)
 from savnet import services as missing_services
 
 pytestmark = pytest.mark.django_db
@@ -181,6 +187,7 @@ def test_r_1_a_notification_leads_to_the_exact_step(client, people, child):
 
 def _late_leave(resident, people) -> LeaveApplication:
     """A leave under way whose agreed return passed two days ago (not yet marked late)."""
+    interview_held_for(resident)
     application = leave_services.leave_application_submit(
         resident=resident,
         data=leave_data(starts_in_days=-4, length_days=2),
@@ -189,7 +196,10 @@ def _late_leave(resident, people) -> LeaveApplication:
         now=timezone.now() - timedelta(days=5),  # applied for before it began (PERM-1)
     )
     application = prepare(application, people["staff"])
-    leave_services.leave_application_grant(application=application, by=people["leader"])
+    leave_services.leave_application_grant(
+        application=application, by=people["leader"], reason="Trygt besøk"
+    )
+    application = ready_to_leave(application, people["staff"])
     return leave_services.leave_application_mark_departed(
         application=application, at=application.departure_at, by=people["staff"]
     )

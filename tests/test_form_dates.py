@@ -28,7 +28,7 @@ from permisjon import services as leave_services
 from permisjon.forms import ContactPersonForm, LeaveApplicationForm
 from permisjon.models import LeaveApplication
 from permisjon.tests.conftest import contact as contact_person
-from permisjon.tests.conftest import leave_data, prepare
+from permisjon.tests.conftest import interview_held_for, leave_data, prepare
 from savnet.models import MissingReport
 
 # --- finding the forms ---------------------------------------------------------------------------
@@ -333,6 +333,7 @@ def test_missing_report_page_refuses_a_time_out_of_range_and_saves_nothing(
 @pytest.fixture
 def granted_leave(resident, staff, leader, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+    interview_held_for(resident)
     application = leave_services.leave_application_submit(
         resident=resident,
         data=leave_data(length_days=5),
@@ -340,7 +341,9 @@ def granted_leave(resident, staff, leader, settings, tmp_path):
         by=staff,
     )
     application = prepare(application, staff)
-    return leave_services.leave_application_grant(application=application, by=leader)
+    return leave_services.leave_application_grant(
+        application=application, by=leader, reason="Trygt besøk"
+    )
 
 
 @pytest.mark.django_db

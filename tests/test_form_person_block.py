@@ -17,7 +17,7 @@ from mottak.documents import person_block
 from mottak.tests.factories import make_resident
 from permisjon import documents as leave_documents
 from permisjon import services as leave_services
-from permisjon.tests.conftest import contact, leave_data
+from permisjon.tests.conftest import contact, interview_held_for, leave_data
 from savnet import documents as missing_documents
 from savnet.tests.conftest import open_report
 
@@ -95,6 +95,7 @@ def test_a_missing_report_and_a_leave_application_print_the_same_person_lines(
     minor, centre, staff, tmp_path
 ):
     report = open_report(minor, staff)
+    interview_held_for(minor)
     application = leave_services.leave_application_submit(
         resident=minor, data=leave_data(), contact_persons=[contact()], by=staff
     )

@@ -11,7 +11,13 @@ from django.utils import timezone
 from cases.models import Deadline
 from permisjon import services
 from permisjon.models import LeaveApplication
-from permisjon.tests.conftest import contact, leave_data, prepare
+from permisjon.tests.conftest import (
+    contact,
+    interview_held_for,
+    leave_data,
+    prepare,
+    ready_to_leave,
+)
 
 savnet_services = pytest.importorskip("savnet.services")
 
@@ -28,6 +34,7 @@ def _english(settings):
 
 @pytest.fixture
 def late_leave(resident, staff, leader):
+    interview_held_for(resident)
     application = services.leave_application_submit(
         resident=resident,
         data=leave_data(starts_in_days=-4, length_days=2),
@@ -36,7 +43,8 @@ def late_leave(resident, staff, leader):
         now=timezone.now() - timedelta(days=5),  # applied for before it began (PERM-1)
     )
     application = prepare(application, staff)
-    services.leave_application_grant(application=application, by=leader)
+    services.leave_application_grant(application=application, by=leader, reason="Trygt besøk")
+    application = ready_to_leave(application, staff)
     services.leave_application_mark_departed(
         application=application, at=application.departure_at, by=staff
     )
@@ -92,13 +100,14 @@ def test_perm_6_report_missing_from_the_leave_page(client, late_leave, staff):
 
 
 def test_perm_6_no_missing_report_before_the_minor_has_left(resident, staff, leader):
+    interview_held_for(resident)
     application = prepare(
         services.leave_application_submit(
             resident=resident, data=leave_data(), contact_persons=[contact()], by=staff
         ),
         staff,
     )
-    services.leave_application_grant(application=application, by=leader)
+    services.leave_application_grant(application=application, by=leader, reason="Trygt besøk")
     with pytest.raises(ValidationError):
         services.leave_application_report_missing(
             application=application, by=staff, circumstances="?"

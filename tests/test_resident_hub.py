@@ -16,7 +16,7 @@ from cases.tests.dispatch_factories import create_arrival_notice
 from mottak import events, rules, services
 from mottak.models import Appointment, AsylumStage, Resident, Role, Stay
 from mottak.tests.factories import AppointmentFactory, ResidentFactory, make_resident
-from permisjon.tests.conftest import contact, leave_data
+from permisjon.tests.conftest import contact, interview_held_for, leave_data
 
 pytestmark = pytest.mark.django_db
 
@@ -46,6 +46,7 @@ def _report_missing(resident, by):
 def _leave(resident, by, *, starts_in_days=10):
     from permisjon import services as leave_services
 
+    interview_held_for(resident)
     return leave_services.leave_application_submit(
         resident=resident,
         data=leave_data(starts_in_days=starts_in_days),

@@ -21,6 +21,7 @@ from cases.services.routines import routine_step_do
 from mottak.models import ExternalRecipient
 from permisjon import services as leave_services
 from permisjon.models import LeaveApplication
+from permisjon.tests.conftest import interview_held_for
 from savnet import services as missing_services
 from savnet.models import MissingReport
 
@@ -41,6 +42,7 @@ def _missing_report(resident, by):
 
 def _leave_application(resident, by):
     start = timezone.localtime() + timedelta(days=20)
+    interview_held_for(resident)
     return leave_services.leave_application_submit(
         resident=resident,
         data=leave_services.LeaveApplicationData(

@@ -13,6 +13,7 @@ from cases.services import deadline_open
 from cases.tests.dispatch_factories import create_arrival_notice
 from mottak.models import AsylumStage, Role
 from mottak.tests.factories import make_resident
+from permisjon.tests.conftest import interview_held_for
 from savnet import services as missing_services
 
 pytestmark = pytest.mark.django_db
@@ -159,8 +160,10 @@ def test_the_leader_sees_centre_decisions_and_staff_do_not(client, users, centre
     from permisjon import services as leave_services
     from permisjon.tests.conftest import contact, leave_data, prepare
 
+    minor = make_resident(centre)
+    interview_held_for(minor)
     application = leave_services.leave_application_submit(
-        resident=make_resident(centre),
+        resident=minor,
         data=leave_data(starts_in_days=10, length_days=3),
         contact_persons=[contact()],
         by=users["staff"],

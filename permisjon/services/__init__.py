@@ -7,6 +7,7 @@ its deadlines in one transaction, so nothing is saved half-way.
 from ..routine import FORWARDING_DEADLINE, LATE_RETURN_DEADLINE
 from ._base import ContactPersonData, LeaveApplicationData
 from .applications import (
+    leave_application_add_reference,
     leave_application_forward,
     leave_application_prepare_step,
     leave_application_recommend_refusal,
@@ -18,16 +19,20 @@ from .applications import (
 from .decisions import (
     leave_application_decide,
     leave_application_grant,
+    leave_application_issue_agreement,
     leave_application_notify_representative,
     leave_application_refuse,
 )
 from .leave import (
     MISSING_SOURCE,
+    default_police_municipality,
     leave_application_mark_departed,
     leave_application_mark_late,
     leave_application_mark_returned,
     leave_application_report_missing,
     leave_application_representative_told_orally,
+    leave_application_upload_signed_agreement,
+    leave_application_waive_before_departure,
     leave_follow_up_call_log,
 )
 
@@ -37,6 +42,11 @@ __all__ = [
     "LATE_RETURN_DEADLINE",
     "LeaveApplicationData",
     "MISSING_SOURCE",
+    "default_police_municipality",
+    "leave_application_add_reference",
+    "leave_application_issue_agreement",
+    "leave_application_upload_signed_agreement",
+    "leave_application_waive_before_departure",
     "leave_application_decide",
     "leave_application_forward",
     "leave_application_grant",

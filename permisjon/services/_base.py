@@ -33,6 +33,7 @@ class LeaveApplicationData:
     reason: str
     abroad: bool = False
     filled_in_by_staff: bool = False
+    minor_statement: str = ""
 
 
 @dataclass(frozen=True)
@@ -41,7 +42,10 @@ class ContactPersonData:
     address: str
     date_of_birth: date
     relation: str
-    phone: str
+    phone: str = ""
+    # the one person responsible during the leave; the others at the address are recorded
+    # for the checks. A single person given is the designated one.
+    designated: bool = False
 
 
 def _do(application: LeaveApplication, step: str, *, by, work=None, permission: str = "", **kw):
@@ -84,6 +88,14 @@ EVENTS = {
     "leave_refused": (gettext_lazy("Leave %(number)s refused by %(decider)s"), "PERM-1"),
     "leave_representative_told": (
         gettext_lazy("The representative was told orally of leave %(number)s"),
+        "PERM-5",
+    ),
+    "leave_agreement_issued": (
+        gettext_lazy("The agreement for leave %(number)s was issued"),
+        "PERM-5",
+    ),
+    "leave_before_departure_waived": (
+        gettext_lazy("A leader waived a step before leave %(number)s: %(step)s"),
         "PERM-5",
     ),
     "leave_follow_up_call": (

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
@@ -12,6 +13,7 @@ from django.utils.translation import ngettext
 
 from cases.services import checklist_status, deadline_waive
 from cases.services.routines import (
+    routine_case_lock,
     routine_deadline_open,
     routine_transition,
 )
@@ -19,7 +21,7 @@ from mottak.models import Resident
 
 from .. import documents, rules, selectors
 from .. import routine as steps
-from ..models import ContactPerson, LeaveApplication
+from ..models import ContactPerson, LeaveApplication, LeaveReference
 from ..routine import (
     ATTACHMENT_STEP_CODES,
     LEAVE,
@@ -39,6 +41,13 @@ from ._base import (
 # --- submit ------------------------------------------------------------------------------
 
 
+def _with_designated(contacts: list[ContactPersonData]) -> list[ContactPersonData]:
+    """A single person given is the designated contact person (R-4)."""
+    if len(contacts) == 1 and not contacts[0].designated:
+        return [replace(contacts[0], designated=True)]
+    return contacts
+
+
 def _check_input(
     data: LeaveApplicationData, contacts: list[ContactPersonData], *, now: datetime
 ) -> None:
@@ -46,6 +55,7 @@ def _check_input(
         departure_at=data.departure_at,
         return_at=data.return_at,
         contact_birth_dates=[c.date_of_birth for c in contacts],
+        designated_birth_dates=[c.date_of_birth for c in contacts if c.designated],
         today=timezone.localdate(now),
         now=now,
         abroad=data.abroad,
@@ -66,6 +76,7 @@ def leave_application_submit(
 
     `now`: the moment of registering (a departure before it is refused); given only when
     recording an application made earlier on paper, as the demo data does."""
+    contact_persons = _with_designated(list(contact_persons))
     _check_input(data, contact_persons, now=now or timezone.now())
     with transaction.atomic():
         # The resident's row serialises applications: two submits cannot both pass the overlap check.
@@ -84,7 +95,7 @@ def leave_application_submit(
             departure_at=data.departure_at,
             return_at=data.return_at,
             abroad=data.abroad,
-            contact_birth_dates=[c.date_of_birth for c in contact_persons],
+            contact_birth_dates=[c.date_of_birth for c in contact_persons if c.designated],
         )
         outcome = rules.assess(facts)
         application = LeaveApplication.objects.create(
@@ -166,16 +177,120 @@ def leave_application_prepare_step(
     note: str = "",
     attachment=None,
     at: datetime | None = None,
+    answers: dict | None = None,
 ) -> LeaveApplication:
-    """Record one documented preparation step (PERM-4 a–g); the ID copy needs the document."""
+    """Record one documented preparation step (PERM-4 a–g); the ID copy needs the document.
+
+    `answers`: the structured answer of the steps that have one (routine.ANSWER_STEP_CODES),
+    stored on the application for the decider and the form."""
     step = STEPS_BY_CODE.get(step_code)
     if step is None:
         raise ValidationError(_("This checklist has no such step."))
     if step.code in ATTACHMENT_STEP_CODES and not attachment:
         raise ValidationError(_("Upload the copy of the contact person's ID document."))
+    store = _answer_writer(step.code, answers or {}, note=note.strip())
     return _do(
-        application, step.code, by=by, note=note, attachment=attachment, at=at, by_hand=True
+        application,
+        step.code,
+        by=by,
+        note=note,
+        attachment=attachment,
+        at=at,
+        by_hand=True,
+        work=store,
     ).case
+
+
+def _choice(answers: dict, key: str, allowed, message: str) -> str:
+    value = (answers.get(key) or "").strip()
+    if value not in allowed:
+        raise ValidationError(message)
+    return value
+
+
+def _answer_writer(code: str, answers: dict, *, note: str):
+    """Check the step's answer before anything is locked; the returned work stores it."""
+    App = LeaveApplication
+    if code == "d_met":
+        meeting = _choice(
+            answers,
+            "meeting",
+            {App.Meeting.MET, App.Meeting.NOT_POSSIBLE},
+            _("Say whether the contact person was met."),
+        )
+        reason = (answers.get("reason") or "").strip()
+        if meeting == App.Meeting.NOT_POSSIBLE and not reason:
+            raise ValidationError(_("Say why a meeting was not possible."))
+
+        def store(locked):
+            locked.met_contact_person = meeting
+            locked.meeting_not_possible_reason = reason if meeting != App.Meeting.MET else ""
+            locked.save()
+
+        return store
+    if code == "d_id_copy":
+        kind = (answers.get("document_type") or "").strip()
+        number = (answers.get("document_number") or "").strip()
+        if not kind or not number:
+            raise ValidationError(_("Give the kind and number of the ID document."))
+
+        def store(locked):
+            contact = locked.contact_persons.filter(designated=True).first()
+            if contact is None:
+                raise ValidationError(rules.INPUT_MESSAGES["designated_not_one"])
+            contact.id_document_type = kind
+            contact.id_document_number = number
+            contact.save()
+
+        return store
+    if code == "d_references":
+        reference = _reference_checked(answers.get("reference") or {})
+        return lambda locked: LeaveReference.objects.create(application=locked, **reference)
+    fields = {
+        "e_representative": ("representative_answer", "representative_answer_note"),
+        "f_police": ("police_answer", "police_answer_note"),
+        steps.SAFETY: ("safety_conclusion", "safety_note"),
+    }
+    if code in fields:
+        answer_field, note_field = fields[code]
+        choices = {value for value, label in App._meta.get_field(answer_field).choices} - {"none"}
+        answer = _choice(answers, "answer", choices, _("Choose the answer."))
+
+        def store(locked):
+            setattr(locked, answer_field, answer)
+            setattr(locked, note_field, note)
+            locked.save()
+
+        return store
+    return None
+
+
+def _reference_checked(reference: dict) -> dict:
+    cleaned = {
+        k: (reference.get(k) or "").strip()
+        for k in ("name", "role", "contact", "statement", "suitable")
+    }
+    if not all(cleaned.values()):
+        raise ValidationError(
+            _("Give the reference's name, role, contact details, statement and view.")
+        )
+    if cleaned["suitable"] not in LeaveReference.Suitable.values:
+        raise ValidationError(_("Choose the reference's view."))
+    return cleaned
+
+
+def leave_application_add_reference(
+    *, application: LeaveApplication, reference: dict, by
+) -> LeaveReference:
+    """One more reference after the references step is recorded (PERM-4 d: one or two)."""
+    cleaned = _reference_checked(reference)
+
+    def add(locked: LeaveApplication) -> LeaveReference:
+        return LeaveReference.objects.create(application=locked, **cleaned)
+
+    with transaction.atomic():
+        locked = routine_case_lock(routine=LEAVE, case=application, states=steps.PREPARING)
+        return add(locked)
 
 
 def leave_application_recommend_refusal(

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from cases.services.routines import (
     routine_deadline_meet,
+    routine_step_record,
 )
 from mottak import directory
 
@@ -64,6 +65,9 @@ def leave_application_grant(
     at: datetime | None = None,
 ) -> LeaveApplication:
     overrides = overrides or {}
+    if not reason.strip():
+        # PERM-1: "kan i visse tilfeller": a grant is a judgement, and states its reason.
+        raise ValidationError(_("Give the reason for the grant."))
 
     def grant(locked: LeaveApplication) -> None:
         outcome = _check_may_decide(locked, by)
@@ -89,21 +93,46 @@ def leave_application_grant(
 
 
 def _after_grant(application: LeaveApplication, *, by) -> None:
-    """PERM-5: the written agreement, and the representative told in writing."""
+    """PERM-5: when the centre granted, its leader issues the agreement and the notice to the
+    representative at once; when the regional office granted, the centre's staff do it
+    (leave_application_issue_agreement), so the centre signs them."""
     decider = application.get_decider_display()
     _event(application, "leave_granted", by=by, at=application.decided_at, decider=decider)
+    if application.decider == LeaveApplication.Decider.CENTRE:
+        _issue(application, by=by)
+        routine_step_record(routine=LEAVE, case=application, step_code=steps.ISSUE_AGREEMENT, by=by)
+
+
+def _issue(application: LeaveApplication, *, by) -> None:
+    """The written agreement (handed over with the minor), and the representative told in
+    writing where their address is on record."""
     _notice(
         application,
-        steps.GRANT,
+        steps.ISSUE_AGREEMENT,
         purpose=steps.AGREEMENT_PURPOSE,
         channel="by_hand",
-        context=documents.decision_context(application),
+        context=documents.agreement_context(application),
         by=by,
         version=application.decision_round,
     )
     resident = application.resident
     if resident.representative_name and resident.representative_address:
-        _notify_representative(application, by=by, channel="post", step_code=steps.GRANT)
+        _notify_representative(
+            application, by=by, channel="post", step_code=steps.NOTIFY_REPRESENTATIVE
+        )
+    _event(application, "leave_agreement_issued", by=by)
+
+
+def leave_application_issue_agreement(*, application: LeaveApplication, by) -> LeaveApplication:
+    """PERM-5 after the regional office granted: the centre issues and signs the agreement and
+    the notice to the representative."""
+    return _do(
+        application,
+        steps.ISSUE_AGREEMENT,
+        by=by,
+        permission="issue",
+        work=lambda locked: _issue(locked, by=by),
+    ).case
 
 
 def _notify_representative(

@@ -14,6 +14,7 @@ from cases.services.routines import (
     routine_case_lock,
     routine_deadline_meet,
     routine_deadline_open,
+    routine_step_waive,
     routine_transition,
 )
 
@@ -73,7 +74,8 @@ def leave_follow_up_call_log(
         _event(locked, "leave_follow_up_call", by=by, at=called_at, outcome=outcome_label)
         return call
 
-    return _do(application, steps.FOLLOW_UP_CALL, by=by, work=log).value
+    # The next call falls due counted from this one (the step's repeating deadline).
+    return _do(application, steps.FOLLOW_UP_CALL, by=by, work=log, at=called_at).value
 
 
 # --- departure and return ----------------------------------------------------------------
@@ -89,6 +91,7 @@ def leave_application_mark_departed(
     def depart(locked: LeaveApplication) -> None:
         if at >= locked.return_at:
             raise ValidationError(_("The minor cannot leave after the agreed return."))
+        _check_ready_to_leave(locked)
         locked.departed_at = at
         _event(locked, "leave_departed", by=by, at=at)
 
@@ -98,8 +101,63 @@ def leave_application_mark_departed(
         routine_deadline_open(
             routine=LEAVE, case=departed, step_code=steps.RETURN, by=by, label=RETURN_DUE_LABEL
         )
+        # PERM-5 c: calls during the leave, each opening the next.
+        routine_deadline_open(routine=LEAVE, case=departed, step_code=steps.FOLLOW_UP_CALL, by=by)
 
     return _do(application, steps.DEPART, by=by, work=depart, then=watch_return).case
+
+
+def _check_ready_to_leave(locked: LeaveApplication) -> None:
+    """PERM-5: the signed agreement uploaded and the representative told orally and in
+    writing before the minor leaves — or a leader waived the step with a reason."""
+    open_steps = selectors.before_departure_open_steps(locked)
+    if open_steps:
+        raise ValidationError(
+            [
+                _("Before the minor may leave: %(step)s") % {"step": str(step.label)}
+                for step in open_steps
+            ]
+        )
+
+
+def leave_application_upload_signed_agreement(
+    *, application: LeaveApplication, attachment, by, note: str = ""
+) -> LeaveApplication:
+    """PERM-5 a: the agreement signed by the minor and the contact person, kept on file."""
+    if not attachment:
+        raise ValidationError(_("Upload the signed agreement."))
+
+    def check_issued(locked: LeaveApplication) -> None:
+        if not selectors.dispatches_of(locked).filter(purpose=steps.AGREEMENT_PURPOSE).exists():
+            raise ValidationError(_("Issue the agreement first."))
+
+    return _do(
+        application,
+        steps.SIGNED_AGREEMENT,
+        by=by,
+        work=check_issued,
+        note=note,
+        attachment=attachment,
+        by_hand=True,
+    ).case
+
+
+def leave_application_waive_before_departure(
+    *, application: LeaveApplication, step_code: str, reason: str, by
+) -> LeaveApplication:
+    """A leader lets the minor leave without one of the PERM-5 steps, with a reason."""
+    if step_code not in steps.BEFORE_DEPARTURE_STEPS:
+        raise ValidationError(_("This checklist has no such step."))
+    waived = routine_step_waive(
+        routine=LEAVE,
+        case=application,
+        step_code=step_code,
+        reason=reason,
+        by=by,
+        states={State.GRANTED},
+    )
+    _event(waived, "leave_before_departure_waived", by=by, step=str(LEAVE.step(step_code).label))
+    return waived
 
 
 # Why a grant no longer holds at departure, as the staff read it.
@@ -138,22 +196,32 @@ def _stop_if_the_grant_no_longer_holds(application: LeaveApplication, *, by) -> 
 
 
 def leave_application_mark_returned(
-    *, application: LeaveApplication, at: datetime, by, note: str = ""
+    *,
+    application: LeaveApplication,
+    at: datetime,
+    by,
+    note: str = "",
+    broken_agreement: bool = False,
 ) -> LeaveApplication:
-    """The minor is back. Back after the agreed time breaks the agreement (PERM-7)."""
+    """The minor is back. Back after the agreed time breaks the agreement; so does any other
+    breach staff record with its reason (stayed elsewhere, contact person absent) (PERM-7)."""
     if at > timezone.now():
         raise ValidationError(_("The time cannot be in the future."))
+    if broken_agreement and not note.strip():
+        raise ValidationError(_("Say how the agreement was broken."))
 
     def come_back(locked: LeaveApplication) -> None:
         if locked.departed_at and at < locked.departed_at:
             raise ValidationError(_("The return cannot be before the minor left."))
         late = at > locked.return_at
         locked.returned_at = at
-        if late or note.strip():
-            locked.broken_agreement = late or locked.broken_agreement
+        if late or broken_agreement:
+            locked.broken_agreement = True
+        if note.strip():
             locked.broken_agreement_note = note.strip()
         _event(locked, "leave_returned_late" if late else "leave_returned", by=by, at=at)
         routine_deadline_meet(routine=LEAVE, case=locked, step_code=steps.LATE, by=by, at=at)
+        _stop_follow_up_calls(locked, by=by, at=at)
 
     return _do(application, steps.RETURN, by=by, work=come_back).case
 
@@ -188,14 +256,28 @@ def leave_application_mark_late(*, application_id: int, now: datetime | None = N
 MISSING_SOURCE = "late_return"
 
 
+def _stop_follow_up_calls(locked: LeaveApplication, *, by, at: datetime) -> None:
+    """The leave is over (back, or the missing routine took over): no further call is due."""
+    routine_deadline_meet(routine=LEAVE, case=locked, step_code=steps.FOLLOW_UP_CALL, by=by, at=at)
+
+
+def default_police_municipality(application: LeaveApplication) -> str:
+    """R-2: the nearest police district — by default the leave address's."""
+    return application.destination_municipality
+
+
 def leave_application_report_missing(
     *,
     application: LeaveApplication,
     by,
     circumstances: str,
     reason_to_believe_at: datetime | None = None,
+    police_municipality: str = "",
 ):
-    """Open the missing report, filled in from the leave; the missing routine (SAV-*) takes over."""
+    """Open the missing report, filled in from the leave; the missing routine (SAV-*) takes over.
+
+    "Last seen" is the last confirmed contact (PERM-6). `police_municipality`: the police
+    district told (R-2), by default the leave address's; recorded on the leave."""
     from savnet.services import missing_report_open
 
     if not circumstances.strip():
@@ -212,7 +294,7 @@ def leave_application_report_missing(
             resident=locked.resident,
             reason_to_believe_at=clock_start,
             noticed_at=clock_start,
-            last_seen_at=locked.departed_at,
+            last_seen_at=selectors.last_confirmed_contact_at(locked),
             circumstances=circumstances.strip(),
             by=by,
             source=MISSING_SOURCE,
@@ -221,10 +303,14 @@ def leave_application_report_missing(
         )
         locked.missing_report_id = report.pk
         locked.missing_report_opened_at = reason_at
+        locked.police_municipality = police_municipality.strip() or default_police_municipality(
+            locked
+        )
         if reason_at > locked.return_at:
             locked.broken_agreement = True
         locked.save()
         routine_deadline_meet(routine=LEAVE, case=locked, step_code=steps.LATE, by=by, at=reason_at)
+        _stop_follow_up_calls(locked, by=by, at=reason_at)
         _event(locked, "leave_reported_missing", by=by, at=reason_at)
         return report
 

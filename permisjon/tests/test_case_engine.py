@@ -12,7 +12,7 @@ from cases.models import Deadline, Dispatch, TimelineEvent
 from cases.services import dispatch_render
 from permisjon import services
 from permisjon.models import LeaveApplication
-from permisjon.tests.conftest import prepare, send_out
+from permisjon.tests.conftest import prepare, ready_to_leave, send_out
 
 State = LeaveApplication.State
 
@@ -145,8 +145,10 @@ def test_perm_1_regional_caseworker_grants_a_forwarded_application(
 ):
     application = _forwarded(submit, resident, staff)
     with pytest.raises(PermissionDenied):
-        services.leave_application_grant(application=application, by=leader)
-    granted = services.leave_application_grant(application=application, by=caseworker)
+        services.leave_application_grant(application=application, by=leader, reason="Trygt besøk")
+    granted = services.leave_application_grant(
+        application=application, by=caseworker, reason="Trygt besøk"
+    )
     assert granted.state == State.GRANTED and granted.decided_by == caseworker
 
 
@@ -183,7 +185,10 @@ def test_perm_5_grant_creates_the_agreement_and_the_representative_notice(
     )
     application = prepare(submit(resident, length_days=5), staff)
     services.leave_application_grant(
-        application=application, by=leader, agreement_note="Ringer mottaket hver kveld kl. 20."
+        application=application,
+        by=leader,
+        reason="Trygt besøk",
+        agreement_note="Ringer mottaket hver kveld kl. 20.",
     )
     agreement = Dispatch.objects.get(template="permisjon_avtale.html")
     assert (agreement.recipient_name, agreement.channel) == ("Kari Kontakt", "by_hand")
@@ -202,7 +207,7 @@ def test_perm_5_representative_notice_afterwards_when_no_address_was_on_record(
     submit, resident, staff, leader
 ):
     application = prepare(submit(resident, length_days=5), staff)
-    services.leave_application_grant(application=application, by=leader)
+    services.leave_application_grant(application=application, by=leader, reason="Trygt besøk")
     assert not Dispatch.objects.filter(purpose="leave_notice").exists()
     services.leave_application_notify_representative(
         application=application, by=staff, name="Bjørg Verge", address="Storgata 2", channel="post"
@@ -216,7 +221,7 @@ def test_perm_5_representative_notice_afterwards_when_no_address_was_on_record(
 
 def test_perm_5_representative_told_orally_is_logged(submit, resident, staff, leader):
     application = prepare(submit(resident, length_days=5), staff)
-    services.leave_application_grant(application=application, by=leader)
+    services.leave_application_grant(application=application, by=leader, reason="Trygt besøk")
     told = services.leave_application_representative_told_orally(
         application=application, at=timezone.now(), note="Støtter permisjonen", by=staff
     )
@@ -229,7 +234,8 @@ def test_perm_5_representative_told_orally_is_logged(submit, resident, staff, le
 
 def _away(submit, resident, staff, leader, **kwargs):
     application = prepare(submit(resident, **kwargs), staff)
-    services.leave_application_grant(application=application, by=leader)
+    services.leave_application_grant(application=application, by=leader, reason="Trygt besøk")
+    application = ready_to_leave(application, staff)
     return services.leave_application_mark_departed(
         application=application, at=application.departure_at, by=staff
     )
@@ -287,12 +293,15 @@ def test_perm_8_transit_leave_needs_a_reason_for_the_exception(
         application=application, by=staff_t, channel="encrypted_email"
     )
     with pytest.raises(ValidationError, match="needs a reason for the exception"):
-        services.leave_application_grant(application=application, by=caseworker)
+        services.leave_application_grant(
+            application=application, by=caseworker, reason="Trygt besøk"
+        )
     application.refresh_from_db()
     assert application.state == State.FORWARDED
     granted = services.leave_application_grant(
         application=application,
         by=caseworker,
+        reason="Trygt besøk",
         overrides={
             "transit_under_3_months": "Dødsfall i nær familie",
             "transit_before_interview": "Asylintervju er berammet etter permisjonen",
@@ -317,7 +326,7 @@ def test_perm_10_final_rejection_with_pu_clash_cannot_be_granted(submit, centre,
     assert "konflikt med planer om uttransportering" in dispatch.context["pu_view"]
     with pytest.raises(ValidationError, match="cannot be granted"):
         services.leave_application_grant(
-            application=application, by=caseworker, overrides={"x": "y"}
+            application=application, by=caseworker, reason="Trygt besøk", overrides={"x": "y"}
         )
     refused = services.leave_application_refuse(
         application=application, by=caseworker, reason="PU: konflikt med uttransport"
@@ -329,7 +338,8 @@ def test_perm_7_the_centres_recommendation_goes_with_the_application(
     submit, resident, staff, leader
 ):
     first = prepare(submit(resident, starts_in_days=-6, length_days=2), staff)
-    services.leave_application_grant(application=first, by=leader)
+    services.leave_application_grant(application=first, by=leader, reason="Trygt besøk")
+    first = ready_to_leave(first, staff)
     services.leave_application_mark_departed(application=first, at=first.departure_at, by=staff)
     services.leave_application_mark_returned(
         application=first, at=timezone.now(), by=staff, note="Kom tre dager for sent"

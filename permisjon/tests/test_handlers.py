@@ -13,7 +13,7 @@ from permisjon import services
 from permisjon.handlers import REVIEW_AFTER_STAY_DEADLINE
 from permisjon.models import LeaveApplication
 from permisjon.routine import RETURN_DUE_DEADLINE
-from permisjon.tests.conftest import prepare
+from permisjon.tests.conftest import prepare, ready_to_leave
 
 
 def _end_stay(resident, staff):
@@ -25,7 +25,7 @@ def test_p9_stay_ended_asks_the_centre_to_review_a_granted_leave_once(
     submit, resident, staff, leader
 ):
     granted = prepare(submit(resident, starts_in_days=5), staff)
-    services.leave_application_grant(application=granted, by=leader)
+    services.leave_application_grant(application=granted, by=leader, reason="Trygt besøk")
     draft = submit(resident, starts_in_days=30)
     _end_stay(resident, staff)
     later = timezone.now() + timedelta(minutes=1)
@@ -55,7 +55,8 @@ def test_p9_a_leave_under_way_keeps_its_deadlines_when_the_stay_ends(
     submit, resident, staff, leader
 ):
     application = prepare(submit(resident, starts_in_days=-1, length_days=3), staff)
-    services.leave_application_grant(application=application, by=leader)
+    services.leave_application_grant(application=application, by=leader, reason="Trygt besøk")
+    application = ready_to_leave(application, staff)
     services.leave_application_mark_departed(
         application=application, at=application.departure_at, by=staff
     )

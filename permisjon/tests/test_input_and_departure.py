@@ -13,13 +13,20 @@ from permisjon import services
 from permisjon.models import LeaveApplication
 from permisjon.routine import AGREEMENT_PURPOSE
 from permisjon.rules import PLAUSIBLE_AHEAD_DAYS, PLAUSIBLE_MAX_DAYS
-from permisjon.tests.conftest import contact, leave_data, prepare
+from permisjon.tests.conftest import (
+    contact,
+    interview_held_for,
+    leave_data,
+    prepare,
+    ready_to_leave,
+)
 
 pytestmark = pytest.mark.django_db
 State = LeaveApplication.State
 
 
 def _submit(resident, staff, **data):
+    interview_held_for(resident)
     return services.leave_application_submit(
         resident=resident, data=leave_data(**data), contact_persons=[contact()], by=staff
     )
@@ -73,7 +80,9 @@ def test_perm_1_the_form_says_it_at_the_fields():
 
 def _granted(resident, staff, leader):
     application = prepare(_submit(resident, staff), staff)
-    return services.leave_application_grant(application=application, by=leader)
+    return services.leave_application_grant(
+        application=application, by=leader, reason="Trygt besøk"
+    )
 
 
 def test_perm_1_a_grant_records_the_asylum_stage_it_was_made_on(resident, staff, leader):
@@ -99,6 +108,7 @@ def test_perm_9_10_a_changed_asylum_stage_stops_the_departure_and_sends_it_back(
 
 def test_perm_1_an_unchanged_grant_departs(resident, staff, leader):
     granted = _granted(resident, staff, leader)
+    granted = ready_to_leave(granted, staff)
     departed = services.leave_application_mark_departed(
         application=granted, at=timezone.now(), by=staff
     )
@@ -118,7 +128,9 @@ def test_perm_1_a_new_decision_makes_a_new_agreement(resident, staff, leader):
         services.leave_application_mark_departed(application=granted, at=timezone.now(), by=staff)
     granted.refresh_from_db()
     assert granted.decider == LeaveApplication.Decider.CENTRE
-    regranted = services.leave_application_grant(application=granted, by=leader)
+    regranted = services.leave_application_grant(
+        application=granted, by=leader, reason="Trygt besøk"
+    )
     assert regranted.asylum_stage_at_decision == new_stage
     agreements = Dispatch.objects.filter(owner_id=regranted.pk, purpose=AGREEMENT_PURPOSE)
     assert sorted(agreements.values_list("version", flat=True)) == [1, 2]

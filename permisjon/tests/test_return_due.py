@@ -12,14 +12,15 @@ from cases.services import deadlines_sweep
 from permisjon import services
 from permisjon.models import LeaveApplication
 from permisjon.routine import LATE_RETURN_DEADLINE, RETURN_DUE_DEADLINE
-from permisjon.tests.conftest import prepare
+from permisjon.tests.conftest import prepare, ready_to_leave
 
 State = LeaveApplication.State
 
 
 def _away(submit, resident, staff, leader, **kwargs):
     application = prepare(submit(resident, **kwargs), staff)
-    services.leave_application_grant(application=application, by=leader)
+    services.leave_application_grant(application=application, by=leader, reason="Trygt besøk")
+    application = ready_to_leave(application, staff)
     return services.leave_application_mark_departed(
         application=application, at=application.departure_at, by=staff
     )

@@ -151,15 +151,53 @@ def test_perm_4c_born_29_february_turns_25_on_29_february_in_a_leap_year():
     assert rules.perm_4c_contact_person_old_enough(born_leap, date(2021, 3, 1))
 
 
-def test_perm_4c_one_young_contact_person_among_several_blocks():
-    outcome = assess(facts(contact_birth_dates=(date(1970, 1, 1), date(2005, 1, 1))))
+def test_r_4_a_young_designated_contact_person_blocks():
+    outcome = assess(facts(contact_birth_dates=(date(2005, 1, 1),)))
     [block] = outcome.blocks
     assert block.code == "contact_person_under_25"
-    assert dict(block.params) == {"count": 1}
+
+
+def test_r_4_only_the_designated_person_counts_others_at_the_address_may_be_any_age():
+    problems = rules.application_input_problems(
+        departure_at=datetime(2026, 6, 1, 12, tzinfo=rules.OSLO),
+        return_at=datetime(2026, 6, 5, 12, tzinfo=rules.OSLO),
+        contact_birth_dates=[date(1970, 1, 1), date(2015, 3, 3)],
+        designated_birth_dates=[date(1970, 1, 1)],
+        today=date(2026, 5, 1),
+    )
+    assert problems == []
+
+
+@pytest.mark.parametrize("designated", [[], [date(1970, 1, 1), date(1975, 1, 1)]])
+def test_r_4_exactly_one_designated_contact_person(designated):
+    problems = rules.application_input_problems(
+        departure_at=datetime(2026, 6, 1, 12, tzinfo=rules.OSLO),
+        return_at=datetime(2026, 6, 5, 12, tzinfo=rules.OSLO),
+        contact_birth_dates=[date(1970, 1, 1), date(1975, 1, 1)],
+        designated_birth_dates=designated,
+        today=date(2026, 5, 1),
+    )
+    assert "designated_not_one" in problems
 
 
 def test_perm_4c_no_contact_person_blocks():
     assert codes(assess(facts(contact_birth_dates=())).blocks) == {"no_contact_person"}
+
+
+@pytest.mark.parametrize(
+    ("representative", "police", "expected"),
+    [
+        ("supports", "no_objection", set()),
+        ("not_reached", "contacts_region", set()),
+        ("objects", "no_objection", {"representative_objects"}),
+        ("supports", "objects", {"police_objects"}),
+    ],
+)
+def test_perm_4_an_objection_needs_an_override_reason_to_grant(representative, police, expected):
+    outcome = assess(facts(representative_answer=representative, police_answer=police))
+    assert codes(outcome.warnings) == expected
+    assert codes(outcome.warnings_without_reason({})) == expected
+    assert outcome.warnings_without_reason({c: "Vurdert" for c in expected}) == []
 
 
 # --- PERM-7: earlier broken agreements -----------------------------------------------------
@@ -224,9 +262,21 @@ def test_perm_8_before_interview_or_age_assessment_is_normally_not():
     assert codes(outcome.warnings) == {"transit_before_interview"}
 
 
-def test_perm_8_interview_pending_does_not_warn_at_an_ordinary_centre():
-    outcome = assess(facts(before_interview_or_age_assessment=True))
-    assert outcome.warnings == ()
+@pytest.mark.parametrize("kind", ["ordinary_minors", "ordinary_accompanied", "transit"])
+def test_r_5_interview_pending_warns_at_every_centre_kind(kind):
+    outcome = assess(
+        facts(
+            centre_kind=kind,
+            before_interview_or_age_assessment=True,
+            transit_since=date(2020, 1, 1),
+        )
+    )
+    assert "transit_before_interview" in codes(outcome.warnings)
+    assert outcome.may_be_granted
+
+
+def test_r_5_interview_held_no_warning_at_an_ordinary_centre():
+    assert assess(facts(before_interview_or_age_assessment=False)).warnings == ()
 
 
 def test_perm_8_warnings_may_be_overridden_with_a_reason():
@@ -243,27 +293,30 @@ def test_perm_8_warnings_may_be_overridden_with_a_reason():
 # --- PERM-9: Dublin --------------------------------------------------------------------------
 
 
-def test_perm_9_21_days_at_the_centre_is_normally_not():
-    outcome = assess(
+def test_r_6_21_days_blocks_22_does_not():
+    at_21 = assess(
         facts(
             asylum_stage="dublin",
             at_centre_since=DEPARTURE - timedelta(days=21),
             pu_view=rules.PU_NO_CLASH,
         )
     )
-    assert codes(outcome.warnings) == {"dublin_under_3_weeks"}
-
-
-def test_perm_9_22_days_at_the_centre_lifts_the_warning():
-    outcome = assess(
+    at_22 = assess(
         facts(
             asylum_stage="dublin",
             at_centre_since=DEPARTURE - timedelta(days=22),
             pu_view=rules.PU_NO_CLASH,
         )
     )
-    assert outcome.warnings == ()
+    assert codes(at_21.blocks) == {"dublin_under_3_weeks"} and not at_21.may_be_granted
+    assert at_22.blocks == () and at_22.may_be_granted
+
+
+def test_r_6_after_3_weeks_the_warning_stays_the_region_decides_and_pu_is_asked():
+    outcome = assess(facts(asylum_stage="dublin", at_centre_since=DEPARTURE - timedelta(days=22)))
+    assert codes(outcome.warnings) == {"dublin_normally_not"}
     assert outcome.decider == REGION
+    assert codes(outcome.required_steps) == {"pu_view_missing"}
 
 
 def test_perm_9_pu_view_is_a_required_step_in_dublin():
@@ -282,7 +335,7 @@ def test_perm_9_pu_clash_in_dublin_is_a_warning_not_a_block():
         )
     )
     assert outcome.blocks == ()
-    assert codes(outcome.warnings) == {"dublin_pu_clash"}
+    assert codes(outcome.warnings) == {"dublin_normally_not", "dublin_pu_clash"}
 
 
 # --- PERM-10: final rejection -------------------------------------------------------------
@@ -323,10 +376,10 @@ TABLE = [
     ("ordinary_minors", "awaiting_interview", 1, 2, CENTRE, set(), set(), set()),
     ("ordinary_minors", "rejected_udi", 14, 400, CENTRE, set(), set(), set()),
     ("ordinary_minors", "granted", 15, 400, REGION, set(), set(), set()),
-    ("ordinary_minors", "dublin", 14, 21, REGION, set(), {"dublin_under_3_weeks"}, {"pu_view_missing"}),
-    ("ordinary_minors", "dublin", 14, 22, REGION, set(), set(), {"pu_view_missing"}),
-    ("ordinary_minors", "dublin", 15, 22, REGION, set(), set(), {"pu_view_missing"}),
-    ("ordinary_accompanied", "dublin", 1, 0, REGION, set(), {"dublin_under_3_weeks"}, {"pu_view_missing"}),
+    ("ordinary_minors", "dublin", 14, 21, REGION, {"dublin_under_3_weeks"}, {"dublin_normally_not"}, {"pu_view_missing"}),
+    ("ordinary_minors", "dublin", 14, 22, REGION, set(), {"dublin_normally_not"}, {"pu_view_missing"}),
+    ("ordinary_minors", "dublin", 15, 22, REGION, set(), {"dublin_normally_not"}, {"pu_view_missing"}),
+    ("ordinary_accompanied", "dublin", 1, 0, REGION, {"dublin_under_3_weeks"}, {"dublin_normally_not"}, {"pu_view_missing"}),
     ("ordinary_minors", "final_rejection", 14, 30, REGION, set(), set(), {"pu_view_missing"}),
     ("ordinary_accompanied", "final_rejection", 15, 30, REGION, set(), set(), {"pu_view_missing"}),
     ("transit", "registered", 1, 92, REGION, set(), {"transit_under_3_months"}, set()),
@@ -334,9 +387,9 @@ TABLE = [
     ("transit", "registered", 15, 93, REGION, set(), set(), set()),
     ("arrival_transit", "registered", 14, 10, REGION, set(), {"transit_under_3_months"}, set()),
     ("arrival_transit", "registered", 14, 93, REGION, set(), set(), set()),
-    ("transit", "dublin", 14, 21, REGION, set(), {"transit_under_3_months", "dublin_under_3_weeks"}, {"pu_view_missing"}),
-    ("transit", "dublin", 14, 22, REGION, set(), {"transit_under_3_months"}, {"pu_view_missing"}),
-    ("transit", "dublin", 14, 93, REGION, set(), set(), {"pu_view_missing"}),
+    ("transit", "dublin", 14, 21, REGION, {"dublin_under_3_weeks"}, {"transit_under_3_months", "dublin_normally_not"}, {"pu_view_missing"}),
+    ("transit", "dublin", 14, 22, REGION, set(), {"transit_under_3_months", "dublin_normally_not"}, {"pu_view_missing"}),
+    ("transit", "dublin", 14, 93, REGION, set(), {"dublin_normally_not"}, {"pu_view_missing"}),
     ("transit", "final_rejection", 14, 93, REGION, set(), set(), {"pu_view_missing"}),
     ("arrival_transit", "final_rejection", 15, 5, REGION, set(), {"transit_under_3_months"}, {"pu_view_missing"}),
 ]  # fmt: skip

@@ -11,7 +11,14 @@ from mottak.models import Centre, Role
 from mottak.tests.factories import make_resident
 from permisjon import services
 from permisjon.models import ContactPerson, LeaveApplication
-from permisjon.tests.conftest import contact, id_copy, leave_data, prepare
+from permisjon.tests.conftest import (
+    contact,
+    id_copy,
+    interview_held_for,
+    leave_data,
+    prepare,
+    ready_to_leave,
+)
 
 State = LeaveApplication.State
 
@@ -24,7 +31,14 @@ def _prepared(application):
 
 
 def test_perm_2_submit_registers_application_with_contact_persons(submit, resident, centre):
-    application = submit(resident, contacts=[contact(), contact(name="Ola Onkel")])
+    # the designated contact person, and a child at the address recorded for the checks.
+    application = submit(
+        resident,
+        contacts=[
+            contact(designated=True),
+            contact(name="Ola Fetter", date_of_birth=date.today() - timedelta(days=9 * 365)),
+        ],
+    )
     assert application.state == State.DRAFT
     assert application.centre == centre
     assert application.decider == LeaveApplication.Decider.CENTRE
@@ -92,7 +106,9 @@ def test_bad_input_other_residents_leave_does_not_overlap(submit, resident, cent
 
 def test_perm_1_centre_leader_grants_what_the_centre_may_decide(submit, resident, leader):
     application = _prepared(submit(resident, length_days=14))
-    granted = services.leave_application_grant(application=application, by=leader)
+    granted = services.leave_application_grant(
+        application=application, by=leader, reason="Trygt besøk"
+    )
     assert granted.state == State.GRANTED
     assert granted.decided_by == leader
     assert TimelineEvent.objects.filter(kind="leave_granted").count() == 1
@@ -105,7 +121,7 @@ def test_perm_1_centre_staff_and_other_centres_leaders_may_not_decide(
     other_leader = user_factory(Role.CENTRE_LEADER, centre=neighbour_centre)
     for user in (staff, other_leader):
         with pytest.raises(PermissionDenied):
-            services.leave_application_grant(application=application, by=user)
+            services.leave_application_grant(application=application, by=user, reason="Trygt besøk")
     application.refresh_from_db()
     assert application.state == State.PREPARED
 
@@ -115,30 +131,36 @@ def test_perm_1_centre_leader_may_not_decide_what_the_regional_office_decides(
 ):
     application = _prepared(submit(resident, length_days=15))
     with pytest.raises(ValidationError):
-        services.leave_application_grant(application=application, by=leader)
+        services.leave_application_grant(application=application, by=leader, reason="Trygt besøk")
 
 
 def test_perm_1_regional_caseworker_may_not_decide_a_centre_leave(submit, resident, caseworker):
     application = _prepared(submit(resident))
     with pytest.raises((PermissionDenied, ValidationError)):
-        services.leave_application_grant(application=application, by=caseworker)
+        services.leave_application_grant(
+            application=application, by=caseworker, reason="Trygt besøk"
+        )
 
 
 def test_perm_4_decision_needs_every_required_step_done(submit, resident, leader, staff):
     application = prepare(submit(resident), staff, skip={"f_police"})
     assert application.state == State.DRAFT
     with pytest.raises(ValidationError, match="police"):
-        services.leave_application_grant(application=application, by=leader)
+        services.leave_application_grant(application=application, by=leader, reason="Trygt besøk")
     with pytest.raises(ValidationError, match="police"):
         services.leave_application_refuse(application=application, by=leader, reason="Nei")
     services.leave_application_prepare_step(
-        application=application, step_code="f_police", by=staff, note="Ingen innvendinger"
+        application=application,
+        step_code="f_police",
+        by=staff,
+        note="Ingen innvendinger",
+        answers={"answer": "no_objection"},
     )
     application.refresh_from_db()
     assert application.state == State.PREPARED
-    assert services.leave_application_grant(application=application, by=leader).state == (
-        State.GRANTED
-    )
+    assert services.leave_application_grant(
+        application=application, by=leader, reason="Trygt besøk"
+    ).state == (State.GRANTED)
 
 
 def test_perm_4_id_copy_needs_the_document(submit, resident, staff):
@@ -147,12 +169,23 @@ def test_perm_4_id_copy_needs_the_document(submit, resident, staff):
         services.leave_application_prepare_step(
             application=application, step_code="d_id_copy", by=staff, note="Sett"
         )
-    services.leave_application_prepare_step(
-        application=application, step_code="d_id_copy", by=staff, attachment=id_copy()
-    )
-    with pytest.raises(ValidationError, match="already"):
+    with pytest.raises(ValidationError, match="kind and number"):
         services.leave_application_prepare_step(
             application=application, step_code="d_id_copy", by=staff, attachment=id_copy()
+        )
+    doc = {"document_type": "Førerkort", "document_number": "12345"}
+    services.leave_application_prepare_step(
+        application=application, step_code="d_id_copy", by=staff, attachment=id_copy(), answers=doc
+    )
+    designated = application.contact_persons.get(designated=True)
+    assert (designated.id_document_type, designated.id_document_number) == ("Førerkort", "12345")
+    with pytest.raises(ValidationError, match="already"):
+        services.leave_application_prepare_step(
+            application=application,
+            step_code="d_id_copy",
+            by=staff,
+            attachment=id_copy(),
+            answers=doc,
         )
 
 
@@ -172,11 +205,12 @@ def test_perm_4_undone_step_blocks_the_decision_again(submit, resident, staff, l
     completion = ChecklistStepCompletion.objects.get(step_code="b_own_wish")
     checklist_step_undo(completion=completion, by=staff, reason="Feil sak")
     with pytest.raises(ValidationError, match="wants to stay"):
-        services.leave_application_grant(application=application, by=leader)
+        services.leave_application_grant(application=application, by=leader, reason="Trygt besøk")
 
 
 def test_perm_9_10_pu_view_is_needed_before_the_preparation_is_done(user_factory, centre, staff):
     resident = make_resident(centre, asylum_stage="final_rejection")
+    interview_held_for(resident)
     application = services.leave_application_submit(
         resident=resident, data=leave_data(), contact_persons=[contact()], by=staff
     )
@@ -201,7 +235,7 @@ def test_perm_4c_young_contact_person_cannot_be_granted(submit, resident, leader
     young = timezone.localdate() - timedelta(days=20 * 365)
     application = _prepared(submit(resident, contacts=[contact(date_of_birth=young)]))
     with pytest.raises(ValidationError, match="turned 25"):
-        services.leave_application_grant(application=application, by=leader)
+        services.leave_application_grant(application=application, by=leader, reason="Trygt besøk")
 
 
 def test_refusal_needs_a_reason(submit, resident, leader):
@@ -214,7 +248,7 @@ def test_refusal_needs_a_reason(submit, resident, leader):
 
 def test_a_decided_application_cannot_be_decided_again(submit, resident, leader):
     application = _prepared(submit(resident))
-    services.leave_application_grant(application=application, by=leader)
+    services.leave_application_grant(application=application, by=leader, reason="Trygt besøk")
     with pytest.raises(ValidationError):
         services.leave_application_refuse(application=application, by=leader, reason="Nei")
 
@@ -224,12 +258,15 @@ def test_a_decided_application_cannot_be_decided_again(submit, resident, leader)
 
 def _granted(submit, resident, leader, **kwargs):
     application = _prepared(submit(resident, **kwargs))
-    return services.leave_application_grant(application=application, by=leader)
+    return services.leave_application_grant(
+        application=application, by=leader, reason="Trygt besøk"
+    )
 
 
 def test_perm_5_departure_follow_up_and_return_on_time(submit, resident, leader, staff):
     application = _granted(submit, resident, leader, starts_in_days=-3, length_days=7)
     left = application.departure_at
+    application = ready_to_leave(application, staff)
     services.leave_application_mark_departed(application=application, at=left, by=staff)
     call = services.leave_follow_up_call_log(
         application=application,
@@ -264,6 +301,7 @@ def test_perm_7_late_return_breaks_the_agreement_and_shows_on_the_next_applicati
     submit, resident, leader, staff
 ):
     application = _granted(submit, resident, leader, starts_in_days=-5, length_days=2)
+    application = ready_to_leave(application, staff)
     services.leave_application_mark_departed(
         application=application, at=application.departure_at, by=staff
     )
@@ -281,6 +319,7 @@ def test_perm_7_late_return_breaks_the_agreement_and_shows_on_the_next_applicati
 
 def test_perm_6_mark_late_only_after_the_agreed_time(submit, resident, leader, staff):
     application = _granted(submit, resident, leader, starts_in_days=-1, length_days=3)
+    application = ready_to_leave(application, staff)
     services.leave_application_mark_departed(
         application=application, at=application.departure_at, by=staff
     )

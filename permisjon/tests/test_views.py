@@ -9,6 +9,7 @@ from django.utils import timezone
 from mottak.models import Role
 from mottak.tests.factories import make_resident
 from permisjon.models import ContactPerson, LeaveApplication
+from permisjon.tests.conftest import interview_held_for
 
 State = LeaveApplication.State
 
@@ -151,8 +152,13 @@ def test_perm_4_preparation_through_the_page_with_the_id_copy(client, staff, res
     assert "Upload the copy" in response.content.decode()
     response = client.post(url, {"step": "nonsense"}, follow=True)
     assert response.status_code == 200
+    from permisjon.tests.conftest import ANSWERS
+
     for code in sorted(REQUIRED_STEP_CODES):
         data = {"step": code, "note": "Ok"}
+        answers = ANSWERS.get(code, {})
+        data.update({k: v for k, v in answers.items() if k != "reference"})
+        data.update({f"ref_{k}": v for k, v in answers.get("reference", {}).items()})
         if code == "d_id_copy":
             data["attachment"] = id_copy()
         assert client.post(url, data).status_code == 302
@@ -167,6 +173,7 @@ def test_perm_1_region_queue_and_decision_through_the_pages(
 ):
     from permisjon.tests.conftest import prepare
 
+    interview_held_for(resident)
     client.force_login(staff)
     client.post(reverse("permisjon:create", args=[resident.pk]), _form_data(*_times(20, 15)))
     application = prepare(LeaveApplication.objects.get(), staff)
@@ -196,10 +203,11 @@ def test_detail_page_query_count_with_documents_and_deadlines(
     from permisjon import services
     from permisjon.tests.conftest import prepare
 
+    interview_held_for(resident)
     client.force_login(staff)
     client.post(reverse("permisjon:create", args=[resident.pk]), _form_data(*_times(20, 5)))
     application = prepare(LeaveApplication.objects.get(), staff)
-    services.leave_application_grant(application=application, by=leader)
+    services.leave_application_grant(application=application, by=leader, reason="Trygt besøk")
     with django_assert_max_num_queries(40):
         page = client.get(reverse("permisjon:detail", args=[application.pk]))
     assert page.status_code == 200
