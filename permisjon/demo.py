@@ -20,7 +20,7 @@ from cases.models import Dispatch
 from cases.services import dispatch_mark_sent, dispatch_render
 from mottak.demo import DemoContext
 
-from . import services
+from . import selectors, services
 from .models import FollowUpCall, LeaveApplication
 from .routine import PREPARATION_STEPS
 
@@ -30,6 +30,24 @@ Decider = LeaveApplication.Decider
 STAGES_NEEDING_PU = {"dublin", "final_rejection"}
 # A placeholder standing in for the contact person's ID copy (checked by content: a PDF).
 ID_COPY = b"%PDF-1.4\n% Demo: fiktiv kopi av identitetspapir\n%%EOF\n"
+SIGNED_AGREEMENT = b"%PDF-1.4\n% Demo: fiktiv signert avtale\n%%EOF\n"
+# The structured answers of the preparation (PERM-4): a leave with nothing against it.
+ANSWERS = {
+    "d_met": {"meeting": "met"},
+    "d_id_copy": {"document_type": "Pass", "document_number": "DEMO123456"},
+    "d_references": {
+        "reference": {
+            "name": "Demo Lærer",
+            "role": "Kontaktlærer",
+            "contact": "+47 000 98 000",
+            "statement": "Kjenner familien; ingen bekymring.",
+            "suitable": "yes",
+        }
+    },
+    "e_representative": {"answer": "supports"},
+    "f_police": {"answer": "no_objection"},
+    "safety": {"answer": "safe"},
+}
 
 
 @dataclass(frozen=True)
@@ -65,6 +83,7 @@ def _prepare(application, context, *, steps=None, at=None) -> None:
             note="Demo: gjort.",
             attachment=attachment,
             at=at,
+            answers=ANSWERS.get(step.code),
         )
 
 
@@ -85,20 +104,50 @@ def _notices(application) -> list[Dispatch]:
 
 def _granted(application, context, *, at) -> LeaveApplication:
     _prepare(application, context, at=at - timedelta(days=1))
+    # "Normally not" warnings (e.g. no asylum interview yet, R-5) are granted with the leader's
+    # documented reason, as a grant needs.
+    warnings = selectors.leave_outcome(application).warnings
     return services.leave_application_grant(
         application=application,
         by=context.users["leder"],
         reason="Godt forberedt; kontaktpersonen er kjent for mottaket.",
+        overrides={w.code: "Demo: vurdert særskilt av mottaksleder." for w in warnings},
         agreement_note="Ringer mottaket hver kveld kl. 20.",
         at=at,
     )
 
 
+def _ready_to_leave(granted, context, *, at) -> LeaveApplication:
+    """PERM-5 before departure: the notices sent, the signed agreement uploaded and the
+    representative told orally as well as in writing."""
+    staff = context.users["ansatt"]
+    if not Dispatch.objects.filter(
+        owner_ct__app_label="permisjon", owner_id=granted.pk, purpose="leave_notice"
+    ).exists():
+        resident = granted.resident
+        services.leave_application_notify_representative(
+            application=granted,
+            by=staff,
+            name=resident.representative_name or "Demo Representant",
+            address=resident.representative_address or "Postboks 1, 0101 Oslo",
+            channel="by_hand",
+        )
+    _sent(_notices(granted), by=staff, at=at)
+    services.leave_application_upload_signed_agreement(
+        application=granted,
+        attachment=ContentFile(SIGNED_AGREEMENT, name="avtale.pdf"),
+        by=staff,
+    )
+    return services.leave_application_representative_told_orally(
+        application=granted, at=at, note="Demo: ringt og informert.", by=staff
+    )
+
+
 def _departed(application, context, *, granted_at) -> LeaveApplication:
     granted = _granted(application, context, at=granted_at)
-    _sent(_notices(granted), by=context.users["ansatt"], at=granted_at + timedelta(hours=2))
+    ready = _ready_to_leave(granted, context, at=granted_at + timedelta(hours=2))
     return services.leave_application_mark_departed(
-        application=granted, at=granted.departure_at, by=context.users["ansatt"]
+        application=ready, at=ready.departure_at, by=context.users["ansatt"]
     )
 
 
