@@ -323,3 +323,13 @@ def _open_checklist_steps(application: LeaveApplication) -> list[str]:
             or (row.step.code in ATTACHMENT_STEP_CODES and not row.completion.attachment)
         )
     ]
+
+
+def designated_contact_line(application: LeaveApplication) -> str:
+    """The designated contact person as the police read it: name, relation, phone."""
+    person = application.contact_persons.filter(designated=True).first()
+    if person is None:
+        person = application.contact_persons.first()
+    if person is None:
+        return ""
+    return ", ".join(part for part in (person.name, person.relation, person.phone) if part)

@@ -125,6 +125,11 @@ class MissingReport(models.Model):
         _("contact person during the leave"), max_length=200, blank=True
     )
     leave_address = models.CharField(_("address during the leave"), max_length=200, blank=True)
+    # the police district to report to, when not the centre's (a leave: the leave
+    # address's municipality by default, changeable by staff).
+    police_municipality = models.CharField(
+        _("municipality of the police district"), max_length=80, blank=True
+    )
 
     # the first reports go by phone (police only under a recorded agreement) or in
     # person; the written report follows. When and to whom the call was made.

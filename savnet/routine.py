@@ -95,7 +95,9 @@ def _citing(*routine_points: str):
 
 
 def _police(report) -> dict:
-    return directory.police_district(report.centre.municipality)
+    """R-2: the police district of the municipality given with the report (a leave address),
+    else the centre's."""
+    return directory.police_district(report.police_municipality or report.centre.municipality)
 
 
 def child_welfare_municipality_of(report) -> str:

@@ -113,3 +113,31 @@ def test_perm_6_no_missing_report_before_the_minor_has_left(resident, staff, lea
             application=application, by=staff, circumstances="?"
         )
     assert LeaveApplication.objects.get(pk=application.pk).missing_report_id is None
+
+
+def test_r_2_the_police_report_goes_to_the_leave_address_district_with_the_contact(
+    late_leave, staff
+):
+    """R-2: the nearest police district — by default the leave address's; SAV-3: the police
+    get the contact person and the leave address of a leave case."""
+    from mottak.models import ExternalRecipient
+    from savnet import services as missing_services
+    from savnet.models import MissingReport
+
+    oslo = ExternalRecipient.objects.create(
+        kind=ExternalRecipient.Kind.POLICE,
+        name="Oslo politidistrikt",
+        municipality="Oslo",
+        address="Postboks 2, 0030 Oslo",
+    )
+    services.leave_application_report_missing(
+        application=late_leave, by=staff, circumstances="Kontaktpersonen vet ikke hvor hun er."
+    )
+    report = MissingReport.objects.get(resident=late_leave.resident)
+    assert report.police_municipality == "Oslo"
+    assert report.leave_contact.startswith(late_leave.contact_persons.first().name)
+    assert "Oslo" in report.leave_address
+    police = missing_services.missing_report_send_to_police(
+        report=report, by=staff, contact_phone="61 00 00 99"
+    )
+    assert police.recipient == oslo

@@ -290,6 +290,9 @@ def leave_application_report_missing(
         # the 24 hours run from the agreed return time (or an earlier moment of concern),
         # not from when staff open the report.
         clock_start = min(locked.return_at, reason_at)
+        locked.police_municipality = police_municipality.strip() or default_police_municipality(
+            locked
+        )
         report = missing_report_open(
             resident=locked.resident,
             reason_to_believe_at=clock_start,
@@ -300,12 +303,13 @@ def leave_application_report_missing(
             source=MISSING_SOURCE,
             known_address=locked.destination_address,
             known_address_municipality=locked.destination_municipality,
+            # SAV-3: what the police need of a leave case, passed in (savnet reads no leave).
+            leave_contact=selectors.designated_contact_line(locked),
+            leave_address=f"{locked.destination_address}, {locked.destination_municipality}",
+            police_municipality=locked.police_municipality,
         )
         locked.missing_report_id = report.pk
         locked.missing_report_opened_at = reason_at
-        locked.police_municipality = police_municipality.strip() or default_police_municipality(
-            locked
-        )
         if reason_at > locked.return_at:
             locked.broken_agreement = True
         locked.save()

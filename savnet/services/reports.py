@@ -164,6 +164,7 @@ def missing_report_open(
     late_reason: str = "",
     leave_contact: str = "",
     leave_address: str = "",
+    police_municipality: str = "",
     **search_facts,
 ) -> MissingReport:
     """SAV-2: there is reason to believe the minor has left — report missing, start the 24 hours.
@@ -222,6 +223,7 @@ def missing_report_open(
         report.known_address_municipality = known_address_municipality.strip()
         report.leave_contact = leave_contact.strip()
         report.leave_address = leave_address.strip()
+        report.police_municipality = police_municipality.strip()
         for name, value in search_facts.items():
             setattr(report, name, value)
         report.opened_at = now
