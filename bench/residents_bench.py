@@ -1,4 +1,4 @@
-"""Benchmark: the resident list and resident page against a bare one-query Django view.
+"""Benchmark: the resident list, resident page and start pages against a bare one-query view.
 
 Seeds 10,000 residents in 100 centres (10 regions) into a database of its own, then measures in
 one run the median server time of each page over N requests through the full middleware stack
@@ -181,6 +181,8 @@ def measure(n: int) -> None:
         "resident list, page of 50, centre staff": median_ms(staff_client, "/beboere/", n),
         "resident list, page of 50, admin (all 10,000)": median_ms(admin_client, "/beboere/", n),
         "resident page, centre staff": median_ms(staff_client, f"/beboere/{resident.pk}/", n),
+        "start page (I dag), centre staff": median_ms(staff_client, "/", n),
+        "start page (I dag), admin": median_ms(admin_client, "/", n),
     }
     admin_client.post("/beboere/", {"q": resident.duf_number[:6]})
     results["resident list, admin, DUF prefix search"] = median_ms(admin_client, "/beboere/", n)
