@@ -218,5 +218,6 @@ def assessment_lines(outcome: rules.Outcome, overrides: dict[str, str]) -> list[
     for finding in outcome.reasons:
         line = FINDING_NB.get(finding.code, finding.code)
         remark = (overrides or {}).get(finding.code)
-        lines.append(f"{line} ({finding.rule_id}){' Begrunnelse: ' + remark if remark else ''}")
+        # no internal rule ids on an external form.
+        lines.append(f"{line}{' Begrunnelse: ' + remark if remark else ''}")
     return lines

@@ -134,3 +134,16 @@ def test_perm_1_a_new_decision_makes_a_new_agreement(resident, staff, leader):
     assert regranted.asylum_stage_at_decision == new_stage
     agreements = Dispatch.objects.filter(owner_id=regranted.pk, purpose=AGREEMENT_PURPOSE)
     assert sorted(agreements.values_list("version", flat=True)) == [1, 2]
+
+
+def test_r_22_the_application_form_prints_the_findings_without_rule_ids():
+    from permisjon import rules
+    from permisjon.documents import assessment_lines
+
+    outcome = rules.Outcome(
+        length_days=20,
+        decider="region",
+        decider_reasons=(rules.Finding("over_14_days", "PERM-1", "Over 14 days"),),
+    )
+    lines = assessment_lines(outcome, {})
+    assert lines and not any("PERM-" in line for line in lines)
