@@ -56,6 +56,14 @@ def police_agreement(*, centre, police) -> PoliceAgreement | None:
     return PoliceAgreement.objects.filter(centre=centre, police=police).first()
 
 
+def police_agreement_of(report: MissingReport) -> PoliceAgreement | None:
+    """R-12: the report's centre's agreement with the police district its report goes to."""
+    from .routine import MISSING, POLICE
+
+    recipient = MISSING.step(POLICE).notices[0].recipient(report)
+    return police_agreement(centre=report.centre, police=recipient.get("recipient"))
+
+
 def earlier_disappearances(report: MissingReport) -> int:
     """SAV-3: how many times the resident was reported missing before this report (an absence
     explained while looked into does not count)."""

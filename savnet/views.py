@@ -185,11 +185,7 @@ def report_detail(request, report_id: int):
     )
     context = {
         "report": report,
-        "has_agreement": selectors.police_agreement(
-            centre=report.centre,
-            police=MISSING.step("police").notices[0].recipient(report).get("recipient"),
-        )
-        is not None,
+        "has_agreement": selectors.police_agreement_of(report) is not None,
         "duty_service": services.duty_service_of(report),
         "steps": steps,
         "steps_left": [row for row in steps if not row.done],
