@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 from cases.models import CaseEvent
 from cases.services import case_event_publish, timeline_event_record
 
-from . import events, rules
-from .models import Appointment, Centre, Resident, Stay, User
+from .. import events, rules
+from ..models import Appointment, Centre, Resident, Stay, User
 
 ARRIVAL_MESSAGES = {
     "birth_in_future": lambda: _("The date of birth cannot be in the future."),

@@ -1,0 +1,29 @@
+"""Every write to mottak's records, one module per area, re-exported here."""
+
+from .residents import (
+    ARRIVAL_MESSAGES,
+    RESIDENT_DATA_FIELDS,
+    ResidentData,
+    appointment_cancel,
+    appointment_create,
+    resident_register_with_arrival,
+    resident_update,
+    resident_version,
+    residents_turned_18_publish,
+    stay_close,
+    stay_open,
+)
+
+__all__ = [
+    "ARRIVAL_MESSAGES",
+    "RESIDENT_DATA_FIELDS",
+    "ResidentData",
+    "appointment_cancel",
+    "appointment_create",
+    "resident_register_with_arrival",
+    "resident_update",
+    "resident_version",
+    "residents_turned_18_publish",
+    "stay_close",
+    "stay_open",
+]
