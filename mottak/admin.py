@@ -69,7 +69,14 @@ class ResidentAdmin(SimpleHistoryAdmin):
         "centre",
         "asylum_stage",
     ]
-    list_filter = ["asylum_stage", "centre__region", "centre", "gender", "presumed_adult"]
+    list_filter = [
+        "asylum_stage",
+        "centre__region",
+        "centre",
+        "gender",
+        "presumed_adult",
+        "registered_as_minor_in_duf",
+    ]
     list_select_related = ["centre"]
     search_fields = ["duf_number", "registration_number", "family_name", "given_names"]
     autocomplete_fields = ["centre"]

@@ -93,6 +93,8 @@ CENTRES = [
     CentreSpec("Nordlys mottak", Kind.ORDINARY_MINORS, Operator.MUNICIPAL, "Tromsø", "Region Nord", 20, "Nordlysvegen 11"),
     CentreSpec("Polarstjerna mottak", Kind.ORDINARY_ACCOMPANIED, Operator.PRIVATE, "Narvik", "Region Nord", 35, "Polarvegen 5"),
     CentreSpec("Sørlys mottak", Kind.ORDINARY_MINORS, Operator.PRIVATE, "Kristiansand", "Region Sør", 22, "Sørlysveien 7"),
+    CentreSpec("Vikane mottak", Kind.ORDINARY_ADULTS, Operator.MUNICIPAL, "Fredrikstad", "Region Øst", 90, "Vikaneveien 30"),
+    CentreSpec("Heggli mottak", Kind.ORDINARY_ADULTS, Operator.PRIVATE, "Bergen", "Region Vest", 110, "Hegglivegen 14"),
 ]  # fmt: skip
 
 ARRIVAL_CENTRE = "Østby ankomstsenter"
@@ -113,6 +115,8 @@ CENTRE_WEIGHTS = {
     "Nordlys mottak": 5,
     "Polarstjerna mottak": 2,
     "Sørlys mottak": 5,
+    "Vikane mottak": 2,
+    "Heggli mottak": 2,
 }
 
 # Common given names by nationality; the family names are made up and obviously fictional.
@@ -179,6 +183,11 @@ STAGES_BY_KIND = {
     Kind.ORDINARY_ACCOMPANIED: [
         AsylumStage.DECISION_PENDING,
         AsylumStage.GRANTED_AWAITING_SETTLEMENT,
+        AsylumStage.REJECTED_UDI,
+    ],
+    Kind.ORDINARY_ADULTS: [
+        AsylumStage.AWAITING_INTERVIEW,
+        AsylumStage.DECISION_PENDING,
         AsylumStage.REJECTED_UDI,
     ],
 }
@@ -302,6 +311,11 @@ def resident_specs(*, today: date) -> list[ResidentSpec]:
         dob = today - timedelta(days=age * 365 + rng.randint(10, 300))
         uncertain = rng.random() < 0.4
         presumed_adult = age == 17 and uncertain and rng.random() < 0.5
+        # SAV-1: at an adult centre live those presumed to be adults whom DUF still registers
+        # as minors.
+        registered_as_minor_in_duf = centre.kind == Kind.ORDINARY_ADULTS
+        if registered_as_minor_in_duf:
+            presumed_adult = uncertain = True
         if centre.kind == Kind.ARRIVAL_TRANSIT:
             days_here, days_at_arrival = rng.randint(1, 6), 0
         elif centre.kind == Kind.TRANSIT:
@@ -320,13 +334,18 @@ def resident_specs(*, today: date) -> list[ResidentSpec]:
             appointments.append(AppointmentSpec("asylum_interview", rng.randint(7, 40), 10))
         if uncertain and stage in {AsylumStage.REGISTERED, AsylumStage.AWAITING_INTERVIEW}:
             appointments.append(AppointmentSpec("age_assessment", rng.randint(2, 20), 13))
-        ordinary = centre.kind in {Kind.ORDINARY_MINORS, Kind.ORDINARY_ACCOMPANIED}
+        ordinary = centre.kind in {
+            Kind.ORDINARY_MINORS,
+            Kind.ORDINARY_ACCOMPANIED,
+            Kind.ORDINARY_ADULTS,
+        }
         data = ResidentData(
             given_names=rng.choice(names[gender]),
             family_name=rng.choice(FAMILY_NAMES),
             date_of_birth=dob,
             date_of_birth_uncertain=uncertain,
             presumed_adult=presumed_adult,
+            registered_as_minor_in_duf=registered_as_minor_in_duf,
             gender=gender,
             nationality=nationality,
             duf_number=duf,

@@ -38,6 +38,7 @@ def person_block(resident: Resident, *, centre: Centre | None = None) -> dict:
         "date_of_birth": iso(resident.date_of_birth),
         "date_of_birth_uncertain": resident.date_of_birth_uncertain,
         "presumed_adult": resident.presumed_adult,
+        "registered_as_minor_in_duf": resident.registered_as_minor_in_duf,
         "gender": GENDER_NB.get(resident.gender, ""),
         "nationality": resident.nationality,
         "languages": resident.languages,

@@ -32,14 +32,15 @@ def age_on(date_of_birth: date, day: date) -> int:
     return years
 
 
-def routine_applies(*, date_of_birth: date, presumed_adult: bool, on: date) -> bool:
-    """SAV-1: the routine follows the DUF registration as a minor.
+def routine_applies(*, date_of_birth: date, registered_as_minor_in_duf: bool, on: date) -> bool:
+    """SAV-1: the routine covers every resident registered in DUF as an unaccompanied minor.
 
-    A resident presumed to be an adult but registered as a minor is covered all the same:
-    the presumption never takes a resident out of the routine.
+    That is a minor by the date of birth here, and also an adult by that date whom DUF still
+    registers as a minor (a presumed adult at an ordinary centre, or a date of birth corrected
+    here before DUF is). Whether staff presume the resident to be an adult does not matter:
+    the presumption never takes anyone out of the routine.
     """
-    del presumed_adult  # deliberately irrelevant, see the docstring
-    return age_on(date_of_birth, on) < ADULT_AGE
+    return registered_as_minor_in_duf or age_on(date_of_birth, on) < ADULT_AGE
 
 
 # ---- SAV-2: the 24-hour limit ------------------------------------------------------------

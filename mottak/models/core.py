@@ -62,6 +62,8 @@ class Centre(models.Model):
         TRANSIT = "transit", _("Transit centre")
         ORDINARY_MINORS = "ordinary_minors", _("Ordinary unit for unaccompanied minors")
         ORDINARY_ACCOMPANIED = "ordinary_accompanied", _("Ordinary centre with accompanied minors")
+        # SAV-1: where residents presumed to be adults, but registered as minors in DUF, live.
+        ORDINARY_ADULTS = "ordinary_adults", _("Ordinary centre for adults")
 
     class Operator(models.TextChoices):
         MUNICIPAL = "municipal", _("Municipal")
@@ -156,6 +158,17 @@ class Resident(models.Model):
         _("presumed adult, registered as a minor"),
         default=False,
         help_text=_("Presumed to be an adult but registered in DUF as an unaccompanied minor."),
+    )
+    # SAV-1: DUF's registration, recorded as a fact of its own because the date of birth here
+    # may be corrected after an age assessment before DUF is. While it is set, the routines
+    # for minors keep covering the resident whatever the date of birth here says.
+    registered_as_minor_in_duf = models.BooleanField(
+        _("registered as an unaccompanied minor in DUF"),
+        default=False,
+        help_text=_(
+            "Tick when DUF registers the resident as an unaccompanied minor although the date "
+            "of birth here makes them an adult (a presumed adult, or before DUF is corrected)."
+        ),
     )
     gender = models.CharField(_("gender"), max_length=8, choices=Gender.choices)
     nationality = models.CharField(_("nationality"), max_length=80)

@@ -34,6 +34,7 @@ class ResidentData:
     registration_number: str | None = None
     date_of_birth_uncertain: bool = False
     presumed_adult: bool = False
+    registered_as_minor_in_duf: bool = False
     languages: str = ""
     interpreter_language: str = ""
     asylum_stage: str = "registered"

@@ -39,7 +39,7 @@ from ._base import (
 def _check_applies(resident: Resident, *, at: datetime) -> None:
     if not rules.routine_applies(
         date_of_birth=resident.date_of_birth,
-        presumed_adult=resident.presumed_adult,
+        registered_as_minor_in_duf=resident.registered_as_minor_in_duf,
         on=timezone.localdate(at),
     ):
         raise ValidationError(

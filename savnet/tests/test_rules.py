@@ -20,24 +20,42 @@ def oslo(*args) -> datetime:
 # ---- SAV-1 -----------------------------------------------------------------------------
 
 
-def test_sav_1_presumed_adult_registered_as_minor_is_covered():
+def test_sav_1_minor_by_date_of_birth_is_covered_without_the_duf_fact():
     dob = date(2010, 5, 1)
     on = date(2026, 11, 22)
-    assert rules.routine_applies(date_of_birth=dob, presumed_adult=True, on=on)
-    assert rules.routine_applies(date_of_birth=dob, presumed_adult=False, on=on)
+    assert rules.routine_applies(date_of_birth=dob, registered_as_minor_in_duf=False, on=on)
+    assert rules.routine_applies(date_of_birth=dob, registered_as_minor_in_duf=True, on=on)
 
 
 def test_sav_1_boundary_day_before_and_on_the_18th_birthday():
     dob = date(2008, 11, 23)
-    assert rules.routine_applies(date_of_birth=dob, presumed_adult=True, on=date(2026, 11, 22))
-    assert not rules.routine_applies(date_of_birth=dob, presumed_adult=False, on=date(2026, 11, 23))
-    assert not rules.routine_applies(date_of_birth=dob, presumed_adult=True, on=date(2026, 11, 23))
+    day_before, birthday = date(2026, 11, 22), date(2026, 11, 23)
+    assert rules.routine_applies(date_of_birth=dob, registered_as_minor_in_duf=False, on=day_before)
+    assert not rules.routine_applies(
+        date_of_birth=dob, registered_as_minor_in_duf=False, on=birthday
+    )
+
+
+def test_sav_1_adult_by_date_of_birth_registered_as_minor_in_duf_stays_covered():
+    """A presumed adult at an ordinary centre, or a date of birth corrected here after an age
+    assessment before DUF is: DUF's registration as a minor keeps the routine in force."""
+    dob = date(2000, 1, 1)
+    assert rules.routine_applies(
+        date_of_birth=dob, registered_as_minor_in_duf=True, on=date(2026, 11, 23)
+    )
+    assert not rules.routine_applies(
+        date_of_birth=dob, registered_as_minor_in_duf=False, on=date(2026, 11, 23)
+    )
 
 
 def test_sav_1_born_29_february_turns_18_on_1_march():
     dob = date(2008, 2, 29)
-    assert rules.routine_applies(date_of_birth=dob, presumed_adult=False, on=date(2026, 2, 28))
-    assert not rules.routine_applies(date_of_birth=dob, presumed_adult=False, on=date(2026, 3, 1))
+    assert rules.routine_applies(
+        date_of_birth=dob, registered_as_minor_in_duf=False, on=date(2026, 2, 28)
+    )
+    assert not rules.routine_applies(
+        date_of_birth=dob, registered_as_minor_in_duf=False, on=date(2026, 3, 1)
+    )
 
 
 # ---- SAV-2 -----------------------------------------------------------------------------

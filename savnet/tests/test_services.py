@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from cases.models import Deadline, Dispatch
 from cases.services.routines import done_codes as routine_done_codes
-from mottak.models import Appointment
+from mottak.models import Appointment, Centre
 from mottak.tests.factories import make_resident
 from savnet import routine as checklist
 from savnet import rules, selectors, services
@@ -40,6 +40,21 @@ def done_codes(report, name=checklist.MISSING_CHECKLIST) -> set[str]:
 
 def test_sav_1_presumed_adult_registered_as_minor_is_reported(centre, staff, directory):
     resident = make_resident(centre, presumed_adult=True)
+    report = open_report(resident, staff)
+    assert report.state == MissingReport.State.OPEN
+
+
+def test_sav_1_adult_at_an_ordinary_adult_centre_registered_as_minor_in_duf_is_reported(
+    centre, staff, directory
+):
+    centre.kind = Centre.Kind.ORDINARY_ADULTS
+    centre.save()
+    resident = make_resident(
+        centre,
+        date_of_birth=date.today() - timedelta(days=19 * 365),
+        presumed_adult=True,
+        registered_as_minor_in_duf=True,
+    )
     report = open_report(resident, staff)
     assert report.state == MissingReport.State.OPEN
 
