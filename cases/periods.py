@@ -3,6 +3,9 @@
 "24 hours" is 24 elapsed hours: computed in UTC, so it stays 24 hours across the change
 to and from summer time (the wall clock then shows 25 or 23 hours).
 
+"Snarest" is one working day (R-11): the same local wall time on the next day that is neither
+a weekend nor a Norwegian public holiday.
+
 "Within two days", "two weeks", "one week before" and "three months" are calendar periods in
 Europe/Oslo: the same local wall time so many days, weeks or months later (or earlier).
 
@@ -16,7 +19,10 @@ Every function takes and returns timezone-aware datetimes; a naive one is refuse
 
 import calendar
 from datetime import UTC, date, datetime, time, timedelta
+from functools import cache
 from zoneinfo import ZoneInfo
+
+import holidays
 
 OSLO = ZoneInfo("Europe/Oslo")
 
@@ -54,6 +60,28 @@ def within_days(start: datetime, days: int) -> datetime:
     """'Within `days` days' (KART-3: the welcome conversation within two days): the same local
     wall time `days` calendar days later — the earlier of the two readings (see module text)."""
     return _shift_local_days(start, days)
+
+
+@cache
+def _public_holidays(year: int) -> frozenset[date]:
+    return frozenset(holidays.country_holidays("NO", years=year))
+
+
+def is_working_day(day: date) -> bool:
+    return day.weekday() < 5 and day not in _public_holidays(day.year)
+
+
+def working_days(start: datetime, count: int) -> datetime:
+    """`count` working days after `start`, at the same local wall time (R-11: "snarest" is one
+    working day): Friday 15:00 gives Monday 15:00, Maundy Thursday the Tuesday after Easter."""
+    _require_aware(start)
+    local = start.astimezone(OSLO)
+    day, left = local.date(), count
+    while left > 0:
+        day += timedelta(days=1)
+        if is_working_day(day):
+            left -= 1
+    return _earliest_local(day, local.timetz())
 
 
 def weeks(start: datetime, count: int) -> datetime:

@@ -51,6 +51,7 @@ from .urgency import Audience
 PERIODS: dict[str, Callable[[datetime, int], datetime]] = {
     "hours": periods.elapsed_hours,
     "days": periods.within_days,
+    "working_days": periods.working_days,
     "weeks": periods.weeks,
     "months": periods.months,
     "weeks_before": lambda moment, count: periods.weeks(moment, -count),
@@ -60,6 +61,7 @@ PERIODS: dict[str, Callable[[datetime, int], datetime]] = {
 PERIOD_WORDS = {
     "hours": ("hour", "after"),
     "days": ("day", "after"),
+    "working_days": ("working day", "after"),
     "weeks": ("week", "after"),
     "months": ("month", "after"),
     "weeks_before": ("week", "before"),

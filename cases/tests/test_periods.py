@@ -12,6 +12,7 @@ from cases.periods import (
     one_week_before,
     weeks,
     within_days,
+    working_days,
 )
 
 
@@ -140,3 +141,25 @@ def test_x_5_naive_datetimes_are_refused(func):
 def test_x_5_one_week_before_refuses_naive_datetime():
     with pytest.raises(ValueError):
         one_week_before(datetime(2025, 1, 1, 12, 0))
+
+
+# ---- "snarest" is one working day ---------------------------------------------------------
+
+
+def test_r_11_one_working_day_from_a_weekday_is_the_next_day_same_time():
+    assert working_days(oslo(2026, 12, 1, 14, 5), 1) == oslo(2026, 12, 2, 14, 5)
+
+
+def test_r_11_friday_afternoon_gives_monday_and_saturday_gives_monday_too():
+    assert working_days(oslo(2026, 12, 4, 15, 0), 1) == oslo(2026, 12, 7, 15, 0)
+    assert working_days(oslo(2026, 12, 5, 10, 0), 1) == oslo(2026, 12, 7, 10, 0)
+
+
+def test_r_11_norwegian_public_holidays_are_not_working_days():
+    # Maundy Thursday 2 April 2026 → Good Friday, Easter Sunday and Monday are holidays.
+    assert working_days(oslo(2026, 4, 1, 9, 0), 1) == oslo(2026, 4, 7, 9, 0)
+    # 17 May 2027 is a Monday.
+    assert working_days(oslo(2027, 5, 14, 9, 0), 1) == oslo(2027, 5, 18, 9, 0)
+    # Christmas Eve is a working day, the 25th and 26th are not.
+    assert working_days(oslo(2026, 12, 23, 9, 0), 1) == oslo(2026, 12, 24, 9, 0)
+    assert working_days(oslo(2026, 12, 24, 9, 0), 1) == oslo(2026, 12, 28, 9, 0)
