@@ -41,6 +41,10 @@ def register_capabilities() -> None:
     )
     capability_register("savnet.see_overview", sees_aggregates_only)
     capability_register("savnet.see_region", works_at_a_regional_office)
+    # the regional office (or an administrator) ends a missing minor's stay.
+    capability_register(
+        "savnet.end_stay", lambda user: user.is_admin_role or works_at_a_regional_office(user)
+    )
     menu_register("savnet:list", _("Missing minors"), "savnet.follow_cases", 40)
     menu_register("savnet:overview", _("Missing minors"), "savnet.see_overview", 41)
 

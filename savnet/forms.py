@@ -331,6 +331,29 @@ class FoundForm(SubmissionKeyMixin):
         return data
 
 
+class PlacementForm(forms.Form):
+    """SAV-9: what was agreed with the regional office about where the minor lives now."""
+
+    placement = forms.ChoiceField(
+        label=_("What was agreed"), choices=MissingReport.Placement.choices
+    )
+    clarified_with = forms.CharField(
+        label=_("Clarified with (name at the regional office)"), max_length=120
+    )
+    note = forms.CharField(
+        label=_("Note"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+        required=False,
+    )
+
+
+class EndStayForm(forms.Form):
+    """R-20: the regional office ends the stay of a minor who is missing."""
+
+    ended_at = when_field(_("The stay ends"))
+
+
 class InvestigationEndForm(forms.Form):
     note = forms.CharField(
         label=_("What happened"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000

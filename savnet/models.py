@@ -37,6 +37,10 @@ class MissingReport(models.Model):
         POLICE = "police", _("The police")
         CHILD_WELFARE = "child_welfare", _("Child welfare")
 
+    class Placement(models.TextChoices):
+        KEPT = "kept", _("Stays at this centre")
+        MOVE = "move", _("Moves to another centre; the regional office arranges the move")
+
     # States in which the resident counts as missing: one such report per resident (SAV-2).
     ACTIVE_STATES = (State.INVESTIGATING, State.OPEN)
 
@@ -163,6 +167,18 @@ class MissingReport(models.Model):
         _("transport requested by"), max_length=16, choices=TransportRequestedBy.choices, blank=True
     )
     refund_claimed = models.BooleanField(_("refund to be claimed"), default=False)
+
+    # the minor keeps the place while missing; the regional office may end the stay.
+    stay_ended_at = models.DateTimeField(_("stay ended as missing"), null=True, blank=True)
+    # SAV-9: taken in until the placement is clarified with the regional office.
+    placement = models.CharField(
+        _("placement after the return"), max_length=8, choices=Placement.choices, blank=True
+    )
+    placement_clarified_with = models.CharField(
+        _("clarified with (regional office)"), max_length=120, blank=True
+    )
+    placement_clarified_at = models.DateTimeField(_("placement clarified"), null=True, blank=True)
+    placement_note = models.TextField(_("note on the placement"), blank=True)
 
     opened_at = models.DateTimeField(_("reported missing"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)

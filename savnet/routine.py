@@ -30,6 +30,8 @@ SESAM = "sesam"
 REGIONAL_COPIES = "regional_copies"
 
 FOUND_NOTICES = "found_notices"
+PLACEMENT = "placement"
+END_STAY = "end_stay"
 WHEREABOUTS_KNOWN = "whereabouts_known"
 FOLLOW_UP_CONVERSATION = "follow_up_conversation"
 GENERAL_PROCEDURE = "general_procedure"
@@ -334,6 +336,16 @@ MISSING = register(
                     ),
                 ),
             ),
+            # SAV-9: taken in until the placement is clarified with the regional office, read
+            # as "snarest" (one working day, R-11) because the minor is housed on a warning.
+            Step(
+                PLACEMENT,
+                _("Placement clarified with the regional office"),
+                ("SAV-9", "R-20"),
+                states=frozenset({State.FOUND}),
+                checklist=RETURN_CHECKLIST,
+                due=Due("found_at", "working_days", 1, urgency="snarest"),
+            ),
             Step(
                 FOLLOW_UP_CONVERSATION,
                 _("Follow-up conversation held"),
@@ -417,6 +429,14 @@ MISSING = register(
                 states=frozenset({State.INVESTIGATING}),
                 due=Due("investigation_limit_at", "at", 0),
                 deadline_kind=INVESTIGATION_DUE_DEADLINE,
+            ),
+            # the regional office may end the stay of a minor who is missing.
+            Step(
+                END_STAY,
+                _("Stay ended as missing (regional office)"),
+                ("R-20",),
+                states=OPEN,
+                required=False,
             ),
             Step(
                 INVESTIGATION_END,

@@ -282,7 +282,7 @@ def open_return_steps(report: MissingReport) -> list:
     from cases.services.routines import done_codes
 
     done = done_codes(report, steps.RETURN_CHECKLIST)
-    wanted = {steps.FOUND_NOTICES, steps.FOLLOW_UP_CONVERSATION}
+    wanted = {steps.FOUND_NOTICES, steps.PLACEMENT, steps.FOLLOW_UP_CONVERSATION}
     conversation = FollowUpConversation.objects.filter(report=report).first()
     if conversation is not None:
         if conversation.trafficking_suspected or conversation.domestic_violence_suspected:

@@ -205,6 +205,10 @@ def report_detail(request, report_id: int):
         else [],
         "can_change": can_change,
         "can_waive": can_change and can_waive(request.user) and report.state != "investigating",
+        "can_end_stay": report.state == MissingReport.State.OPEN
+        and report.stay_ended_at is None
+        and may(request.user, "savnet.end_stay"),
+        "end_stay_form": forms.EndStayForm(prefix="end"),
     }
     if can_change:
         context.update(_action_forms(report))
@@ -233,6 +237,7 @@ def _action_forms(report: MissingReport) -> dict:
         "found_form": forms.FoundForm(initial={"submission_key": key}),
         "whereabouts_form": forms.WhereaboutsForm(prefix="whereabouts"),
         "follow_up_form": forms.FollowUpForm(),
+        "placement_form": forms.PlacementForm(),
         "end_form": forms.InvestigationEndForm(),
         "note_form": forms.NoteForm(),
     }
@@ -359,6 +364,30 @@ asylum_info = _button_step(
     lambda report, by: services.missing_report_send_asylum_info(report=report, by=by),
     gettext_lazy("The information for the asylum case is made ready for the regional office."),
 )
+placement_record = _form_step(
+    forms.PlacementForm,
+    lambda report, by, data: services.missing_report_record_placement(report=report, by=by, **data),
+    gettext_lazy("The placement after the return is recorded."),
+)
+
+
+def _access_as_regional_office(user, report_id) -> MissingReport:
+    """R-20: the regional office, which sees the report but may not change the resident, ends
+    the stay; anyone else is answered as if the report did not exist."""
+    if not may(user, "savnet.end_stay"):
+        raise Http404
+    return selectors.access_report(user=user, report_id=report_id)
+
+
+stay_end = routine_step_view(
+    access=_access_as_regional_office,
+    service=lambda report, by, data: services.missing_report_end_stay(report=report, by=by, **data),
+    back_to=_back,
+    form_class=forms.EndStayForm,
+    form_kwargs={"prefix": "end"},
+    done=gettext_lazy("The stay is ended as missing. A return opens a new stay."),
+    pk_kwarg="report_id",
+)
 search_facts = _form_step(
     forms.SearchFactsForm,
     lambda report, by, data: services.missing_report_update_search_facts(
@@ -419,6 +448,13 @@ def found(request, report_id: int):
             request,
             _(
                 "Some steps of the missing routine were not done. A centre leader should waive them on this page."
+            ),
+        )
+    if "new_stay" in result.warnings:
+        messages.info(
+            request,
+            _(
+                "The regional office had ended the stay: the resident is taken in on a new stay at this centre."
             ),
         )
     if "centre_full" in result.warnings:

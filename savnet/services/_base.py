@@ -82,6 +82,14 @@ EVENTS = {
         "SAV-8",
     ),
     "missing_follow_up": (gettext_lazy("Follow-up conversation held"), "SAV-10"),
+    "missing_stay_ended": (
+        gettext_lazy("The regional office ended the stay: missing; a return opens a new stay"),
+        "R-20",
+    ),
+    "missing_placement": (
+        gettext_lazy("Placement after the return clarified with the regional office: %(outcome)s"),
+        "SAV-9",
+    ),
     "missing_closed": (gettext_lazy("Missing report closed"), "SAV-10"),
 }
 

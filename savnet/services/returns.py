@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,6 +20,9 @@ from cases.services.routines import (
     routine_transition,
 )
 from mottak import directory
+from mottak.access import works_at_a_regional_office
+from mottak.models import Stay
+from mottak.services import stay_close, stay_open
 
 from .. import documents, rules, selectors
 from .. import routine as steps
@@ -114,6 +117,8 @@ def missing_report_found(
             )
         routine_transition(routine=MISSING, case=locked, to=State.FOUND, by=by)
         notices = []
+        if _take_in_on_a_new_stay(locked, found_at=found_at, by=by):
+            warnings.append("new_stay")
         if not was_open:
             _step_done(
                 locked,
@@ -122,6 +127,12 @@ def missing_report_found(
                 note=_(
                     "Nobody outside the centre had been told: the absence was being looked into."
                 ),
+            )
+            _step_done(
+                locked,
+                steps.PLACEMENT,
+                by=by,
+                note=_("The place was kept: the absence was still being looked into."),
             )
         else:
             if _close_missing_deadlines(locked, by=by):
@@ -134,6 +145,7 @@ def missing_report_found(
                 note=ngettext("%(count)s written notice", "%(count)s written notices", len(notices))
                 % {"count": len(notices)},
             )
+            routine_deadline_open(routine=MISSING, case=locked, step_code=steps.PLACEMENT, by=by)
         # R-10: the follow-up conversation is due within 72 hours, also after an absence that
         # was still being looked into (opened after the 24-hour steps are closed).
         routine_deadline_open(
@@ -143,6 +155,15 @@ def missing_report_found(
         if concern_grounds.strip():
             _record_concern(locked, grounds=concern_grounds, observed_at=found_at, by=by)
     return FoundResult(report=locked, notices=notices, warnings=warnings)
+
+
+def _take_in_on_a_new_stay(locked: MissingReport, *, found_at: datetime, by) -> bool:
+    """R-20, SAV-9: a minor whose stay the regional office ended is taken in at the report's
+    centre on a new stay, full or not; a minor who kept the place needs nothing here."""
+    if Stay.objects.filter(resident_id=locked.resident_id, ended_at__isnull=True).exists():
+        return False
+    stay_open(resident=locked.resident, centre=locked.centre, arrived_at=found_at, by=by)
+    return True
 
 
 def _close_missing_deadlines(report: MissingReport, *, by) -> int:
@@ -544,6 +565,61 @@ def missing_report_send_asylum_info(*, report: MissingReport, by, channel: str =
         return _notice(locked, steps.ASYLUM_INFO, channel=channel, context=context, by=by)
 
     return _step(report, steps.ASYLUM_INFO, by=by, work=send).value
+
+
+# ---- R-20 / SAV-9: the place while missing and after the return ------------------------------
+
+
+def missing_report_end_stay(*, report: MissingReport, ended_at: datetime, by) -> MissingReport:
+    """R-20: the minor keeps the place while missing; the regional office may end the stay with
+    the reason "missing". A return after that opens a new stay (missing_report_found)."""
+    if not (by.is_admin_role or works_at_a_regional_office(by)):
+        raise PermissionDenied
+
+    def end(locked: MissingReport) -> None:
+        stay = Stay.objects.filter(resident_id=locked.resident_id, ended_at__isnull=True).first()
+        if stay is None:
+            raise ValidationError(_("The resident has no open stay to end."))
+        if ended_at < locked.reason_to_believe_at:
+            raise ValidationError(
+                _("The stay cannot end before there was reason to believe the minor had left.")
+            )
+        stay_close(stay=stay, ended_at=ended_at, reason=Stay.EndReason.MISSING, by=by)
+        locked.stay_ended_at = ended_at
+        locked.save(update_fields=["stay_ended_at"])
+        _event(locked, "missing_stay_ended", by=by, at=ended_at)
+
+    return _step(report, steps.END_STAY, by=by, work=end).case
+
+
+def missing_report_record_placement(
+    *, report: MissingReport, placement: str, clarified_with: str, note: str = "", by
+) -> MissingReport:
+    """SAV-9: the minor was taken in until the placement was clarified with the regional office;
+    what was agreed, and with whom there."""
+    if placement not in MissingReport.Placement.values:
+        raise ValidationError(_("Choose what was agreed about the placement."))
+    if not clarified_with.strip():
+        raise ValidationError(
+            _("Name who at the regional office the placement was clarified with.")
+        )
+
+    def record(locked: MissingReport) -> None:
+        locked.placement = placement
+        locked.placement_clarified_with = clarified_with.strip()
+        locked.placement_clarified_at = timezone.now()
+        locked.placement_note = note.strip()
+        locked.save(
+            update_fields=[
+                "placement",
+                "placement_clarified_with",
+                "placement_clarified_at",
+                "placement_note",
+            ]
+        )
+        _event(locked, "missing_placement", by=by, outcome=locked.get_placement_display())
+
+    return _step(report, steps.PLACEMENT, by=by, work=record).case
 
 
 def missing_report_close(*, report: MissingReport, by) -> MissingReport:

@@ -468,16 +468,21 @@ def pending(report):
     return [d for d in deadlines_of(report) if d.state in Deadline.PENDING and d.kind in codes]
 
 
-def test_sav_8_found_by_a_leader_waives_the_deadlines_of_steps_not_done(report, leader):
+def test_sav_8_sav_9_found_by_a_leader_waives_steps_not_done_and_opens_only_the_return_steps(
+    report, leader
+):
     result = services.missing_report_found(
         report=report, found_at=timezone.now(), found_how="came_back", by=leader
     )
     assert "steps_left_open" not in result.warnings
     assert pending(report) == []
-    follow_up = checklist.MISSING.deadline_kind(
-        checklist.MISSING.step(checklist.FOLLOW_UP_CONVERSATION)
-    )
-    assert {d.state for d in deadlines_of(report) if d.kind != follow_up} <= {
+    return_kinds = {
+        checklist.MISSING.deadline_kind(checklist.MISSING.step(code))
+        for code in (checklist.FOLLOW_UP_CONVERSATION, checklist.PLACEMENT)
+    }
+    still_open = {d.kind for d in deadlines_of(report) if d.state == Deadline.State.OPEN}
+    assert still_open == return_kinds
+    assert {d.state for d in deadlines_of(report) if d.kind not in return_kinds} <= {
         Deadline.State.MET,
         Deadline.State.WAIVED,
     }
@@ -549,7 +554,8 @@ def test_sav_9_transport_needs_to_say_who_asked(report, staff):
 
 
 def found_report(report, staff):
-    """Back, and every instance told of it in writing (R-13: the notices recorded as sent)."""
+    """Back, every instance told of it in writing (R-13: the notices recorded as sent), and
+    the place agreed with the regional office (SAV-9)."""
     result = services.missing_report_found(
         report=report,
         found_at=timezone.now() - timedelta(minutes=10),
@@ -557,7 +563,9 @@ def found_report(report, staff):
         by=staff,
     )
     send_out(*result.notices, by=staff)
-    return result.report
+    return services.missing_report_record_placement(
+        report=result.report, placement="kept", clarified_with="Saksbehandler i regionen", by=staff
+    )
 
 
 def conversation(**extra):
