@@ -15,6 +15,7 @@ from pathlib import Path
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.html import escape
 from pypdf import PdfReader, PdfWriter
 
 STATIC_DIR = Path(__file__).resolve().parent / "static" / "cases"
@@ -131,6 +132,45 @@ def html_to_pdf_unshared(html: str) -> bytes:
     css = CSS(filename=str(FORMS_CSS_FILE), font_config=font_config)
     document = HTML(string=html, base_url=str(forms_dir()))
     return document.write_pdf(stylesheets=[css], font_config=font_config)
+
+
+# An enclosed image is printed on an A4 page at this resolution, with a margin.
+_A4_AT_150_DPI = (1240, 1754)
+_IMAGE_MARGIN = 90
+
+
+def file_as_pdf(data: bytes, mime: str, *, label: str) -> bytes:
+    """A stored upload as PDF pages to append to a notice: a PDF as it is, a PNG or JPEG
+    image (an ID copy) scaled onto one A4 page. A file that cannot be printed gives a page
+    that says so, so the notice still goes and the sender adds a paper copy."""
+    try:
+        if mime == "application/pdf":
+            if not PdfReader(io.BytesIO(data)).pages:
+                raise ValueError("no pages")
+            return data
+        return _image_page(data)
+    except Exception:  # noqa: BLE001 - any unreadable upload gives the same placeholder page
+        return html_to_pdf(_UNPRINTABLE_ENCLOSURE % {"label": escape(label or "Vedlegg")})
+
+
+_UNPRINTABLE_ENCLOSURE = (
+    '<html lang="nb"><body><h1>Vedlegg: %(label)s</h1>'
+    "<p>Vedlegget kunne ikke skrives ut fra systemet. Legg ved en papirkopi.</p></body></html>"
+)
+
+
+def _image_page(data: bytes) -> bytes:
+    from PIL import Image
+
+    with Image.open(io.BytesIO(data)) as image:
+        picture = image.convert("RGB")
+    page = Image.new("RGB", _A4_AT_150_DPI, "white")
+    room = (_A4_AT_150_DPI[0] - 2 * _IMAGE_MARGIN, _A4_AT_150_DPI[1] - 2 * _IMAGE_MARGIN)
+    picture.thumbnail(room)
+    page.paste(picture, (_IMAGE_MARGIN, _IMAGE_MARGIN))
+    out = io.BytesIO()
+    page.save(out, "PDF", resolution=150)
+    return out.getvalue()
 
 
 def pdfs_merged(pdfs: list[bytes]) -> bytes:

@@ -120,6 +120,10 @@ class Dispatch(models.Model):
         related_name="enclosed_in",
         verbose_name=_("enclosures"),
     )
+    # Stored uploads printed after the notice (PERM-3: the ID copy goes with the application):
+    # [{"name": storage name, "mime": detected type, "label": what it is}]. The render copies
+    # them into the PDF once, so the dispatch keeps what was sent even if the upload goes.
+    enclosed_files = models.JSONField(_("enclosed files"), default=list, blank=True)
     history = HistoricalRecords()
 
     class Meta:

@@ -30,6 +30,7 @@ from .dispatches import (
     dispatch_render,
     dispatch_retry_render,
     dispatches_requeue_stale,
+    form_printout_pdf,
 )
 from .events import DrainResult, case_event_publish, case_events_drain
 from .notifications import notification_mark_read, notifications_mark_all_read
@@ -51,6 +52,7 @@ __all__ = [
     "dispatch_render",
     "dispatch_retry_render",
     "dispatches_requeue_stale",
+    "form_printout_pdf",
     "DrainResult",
     "case_event_publish",
     "case_events_drain",

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
@@ -24,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from .. import rendering, rules
 from ..models import Dispatch
+from ..uploads import ALLOWED_TYPES
 from .audit import timeline_event_record
 
 logger = logging.getLogger(__name__)
@@ -154,6 +156,7 @@ def dispatch_create(
     queue: bool = True,
     step_code: str = "",
     enclosures=(),
+    enclosed_files=(),
 ) -> Dispatch:
     """Record a notice and queue its render. The same (case, recipient, purpose, version)
     again gives the existing dispatch: a double click or a retried task makes one."""
@@ -223,6 +226,7 @@ def dispatch_create(
                 idempotency_key=key,
                 state=Dispatch.State.QUEUED if queue else Dispatch.State.DRAFT,
                 created_by=by,
+                enclosed_files=_enclosed_files_checked(enclosed_files),
             )
             if enclosures:
                 dispatch.enclosures.set(enclosures)
@@ -301,6 +305,47 @@ def dispatch_html(dispatch: Dispatch, *, preview: bool = False) -> str:
         routine_reference=dispatch.routine_reference,
     )
     return rendering.render_form_html(dispatch.template, context, preview=preview)
+
+
+def form_printout_pdf(
+    *,
+    subject: models.Model,
+    template: str,
+    context: dict,
+    by,
+    recipient: dict,
+    legal_basis: str = "",
+    routine_reference: str = "",
+    enclosed_files=(),
+) -> bytes:
+    """A form printed for the centre's own use — to be signed, or kept on file — the same
+    layout as the notice it may later become. Nothing is recorded or sent: the caller has
+    checked access and read-logs the printout."""
+    kind, name, address = _resolve_recipient(
+        recipient=recipient.get("recipient"),
+        recipient_kind=recipient.get("recipient_kind", ""),
+        recipient_name=recipient.get("recipient_name", ""),
+        recipient_address=recipient.get("recipient_address", ""),
+    )
+    del kind
+    page = rendering.form_context(
+        data=_frozen(context, _("The content of the notice cannot be stored.")),
+        letterhead=_frozen(letterhead_for(subject, by=by), _("The sender cannot be stored.")),
+        recipient_name=name,
+        recipient_address=address,
+        reference="",
+        dated=timezone.localdate(),
+        channel="by_hand",
+        legal_basis=legal_basis,
+        routine_reference=routine_reference,
+    )
+    pdfs = [rendering.html_to_pdf(rendering.render_form_html(template, page))]
+    for enclosed in _enclosed_files_checked(enclosed_files):
+        with default_storage.open(enclosed["name"], "rb") as file:
+            pdfs.append(
+                rendering.file_as_pdf(file.read(), enclosed["mime"], label=enclosed["label"])
+            )
+    return rendering.pdfs_merged(pdfs)
 
 
 def _file_name(dispatch_id: int, sha256: str) -> str:
@@ -388,13 +433,31 @@ def dispatch_render(*, dispatch_id: int) -> Dispatch | None:
 
 def _enclosed_pdfs(dispatch: Dispatch) -> list[bytes]:
     """The PDFs of the enclosed notices, each rendered first if it is not yet (a render is
-    done once, so the copy is the very document its recipient got)."""
+    done once, so the copy is the very document its recipient got), then the enclosed
+    uploads."""
     pdfs = []
     for enclosure in dispatch.enclosures.order_by("pk"):
         rendered = dispatch_render(dispatch_id=enclosure.pk)
         with rendered.pdf.open("rb") as file:
             pdfs.append(file.read())
+    for enclosed in dispatch.enclosed_files:
+        with default_storage.open(enclosed["name"], "rb") as file:
+            pdfs.append(
+                rendering.file_as_pdf(file.read(), enclosed["mime"], label=enclosed["label"])
+            )
     return pdfs
+
+
+def _enclosed_files_checked(files) -> list[dict]:
+    """Uploads to enclose: stored files of a type the renderer can print."""
+    checked = []
+    for entry in files:
+        if entry.get("mime") not in ALLOWED_TYPES or not entry.get("name"):
+            raise ValidationError(_("This file cannot be enclosed with the notice."))
+        checked.append(
+            {"name": entry["name"], "mime": entry["mime"], "label": str(entry.get("label", ""))}
+        )
+    return checked
 
 
 def _record_failure(*, dispatch_id: int, error: str) -> None:

@@ -418,6 +418,7 @@ def routine_notice_create(
     legal_basis: str = "",
     template: str = "",
     enclosures=(),
+    enclosed_files=(),
     routine_reference: str = "",
 ):
     """Create the step's declared notice: the declared recipient (or the one given), an
@@ -445,6 +446,7 @@ def routine_notice_create(
         version=version,
         by=by,
         enclosures=enclosures,
+        enclosed_files=enclosed_files,
         **addressee,
     )
 
