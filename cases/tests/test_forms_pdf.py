@@ -120,3 +120,25 @@ def test_r_22_no_external_form_shows_an_internal_rule_id(form):
         assert "Internt notat" in html and "Politiet" not in html and "Hjemmel:" not in html
     else:
         assert "Hjemmel:" in html
+
+
+def test_r_22_a_table_caption_is_never_stranded_at_the_foot_of_a_page():
+    """Wherever a table falls, its caption starts the page its first row is on."""
+    import io
+
+    from pypdf import PdfReader
+
+    rows = "".join(f"<tr><th>Rad {i}</th><td>verdi {i}</td></tr>" for i in range(4))
+    for spacer_mm in range(200, 262, 3):
+        html = (
+            '<html lang="nb"><body>'
+            f'<div style="height:{spacer_mm}mm"></div>'
+            f'<table class="facts"><caption>OVERSKRIFT</caption>{rows}</table>'
+            "</body></html>"
+        )
+        pages = [
+            page.extract_text() for page in PdfReader(io.BytesIO(rendering.html_to_pdf(html))).pages
+        ]
+        caption_page = next(i for i, text in enumerate(pages) if "OVERSKRIFT" in text)
+        first_row_page = next(i for i, text in enumerate(pages) if "Rad 0" in text)
+        assert caption_page == first_row_page, spacer_mm
