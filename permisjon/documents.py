@@ -140,6 +140,22 @@ def application_context(
     )
 
 
+def place_check_context(application: LeaveApplication, *, concern: str) -> dict:
+    """PERM-4 g: what child welfare needs to look into the place of a leave, or to act on a
+    concern report: the minor, the period, the address and the people there, what the centre
+    found out and what makes it unsure."""
+    return (
+        base_context(application)
+        | preparation_answers(application)
+        | {
+            "reason": application.reason,
+            "minor_statement": application.minor_statement,
+            "concern": concern,
+            "decider_text": DECIDER_NB[application.decider],
+        }
+    )
+
+
 def decision_context(application: LeaveApplication) -> dict:
     """The representative's notice (PERM-5 b)."""
     return base_context(application) | {

@@ -131,6 +131,7 @@ class PreparationStepForm(forms.Form):
     ref_contact = forms.CharField(required=False, max_length=120)
     ref_statement = forms.CharField(required=False)
     ref_suitable = forms.CharField(required=False)
+    channel = forms.CharField(required=False, max_length=20)
 
     @staticmethod
     def answers_of(data: dict) -> dict:
@@ -141,6 +142,7 @@ class PreparationStepForm(forms.Form):
             "reason": data.get("reason", ""),
             "document_type": data.get("document_type", ""),
             "document_number": data.get("document_number", ""),
+            "channel": data.get("channel", ""),
             "reference": {
                 "name": data.get("ref_name", ""),
                 "role": data.get("ref_role", ""),

@@ -45,6 +45,15 @@ class LeaveApplication(models.Model):
         OBJECTS = "objects", _("Objects")
         CONTACTS_REGION = "contacts_region", _("Will contact the UDI regional office instead")
 
+    class PlaceCheck(models.TextChoices):
+        """PERM-4 g: how child welfare was brought in when the centre was unsure."""
+
+        REQUEST = "request", _("Child welfare in the centre's municipality asked to look into it")
+        CONCERN_REPORT = (
+            "concern",
+            _("Concern report to child welfare where the minor wants to stay"),
+        )
+
     class Safety(models.TextChoices):
         NONE = "none", _("Not concluded")
         SAFE = "safe", _("The place is safe")
@@ -123,6 +132,9 @@ class LeaveApplication(models.Model):
         _("is the place safe"), max_length=8, choices=Safety.choices, default=Safety.NONE
     )
     safety_note = models.TextField(_("the centre's safety assessment"), blank=True)
+    place_check = models.CharField(
+        _("child welfare brought in"), max_length=8, choices=PlaceCheck.choices, blank=True
+    )
     centre_recommends_refusal = models.BooleanField(
         _("the centre recommends refusal"), default=False
     )

@@ -5,7 +5,14 @@ Called from PermisjonConfig.ready(); the concern report of PERM-4 is mottak's.
 
 from django.utils.translation import gettext_lazy as _
 
-from cases.rules import REPRESENTATIVE, UDI_REGION, WRITTEN, DispatchRule, register_dispatch_rules
+from cases.rules import (
+    CHILD_WELFARE,
+    REPRESENTATIVE,
+    UDI_REGION,
+    WRITTEN,
+    DispatchRule,
+    register_dispatch_rules,
+)
 
 DISPATCH_RULES = (
     DispatchRule(
@@ -13,6 +20,13 @@ DISPATCH_RULES = (
         _("Leave application"),
         ("PERM-3",),
         frozenset({UDI_REGION}),
+        WRITTEN,
+    ),
+    DispatchRule(
+        "place_check_request",
+        _("Request to look into the place of a leave"),
+        ("PERM-4",),
+        frozenset({CHILD_WELFARE}),
         WRITTEN,
     ),
     DispatchRule(

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from cases import roles
 from cases.routines import Checklist, Due, Notice, Routine, Step, Watch, register
 from mottak import directory
+from mottak.references import CHILD_WELFARE_DUTY
 
 from . import references as refs
 from .models import LeaveApplication
@@ -104,7 +105,7 @@ PREPARATION_STEPS: tuple[PreparationStep, ...] = (
 REQUIRED_STEP_CODES = frozenset(s.code for s in PREPARATION_STEPS if s.required)
 # Steps whose record is a structured answer, not only a note (PERM-4 d–f, the safety conclusion).
 ANSWER_STEP_CODES = frozenset(
-    {"d_met", "d_id_copy", "d_references", "e_representative", "f_police", SAFETY}
+    {"d_met", "d_id_copy", "d_references", "e_representative", "f_police", SAFETY, G_CHILD_WELFARE}
 )
 STEPS_BY_CODE = {s.code: s for s in PREPARATION_STEPS}
 ATTACHMENT_STEP_CODES = frozenset(s.code for s in PREPARATION_STEPS if s.needs_attachment)
@@ -195,6 +196,36 @@ def _after_preparation_step(application, *, by) -> None:
 
     leave_application_refresh_prepared(application, by=by)
 
+
+def _centre_child_welfare(application) -> dict:
+    """PERM-4 g: child welfare in the centre's municipality looks into the place."""
+    return directory.child_welfare_service(application.centre.municipality)
+
+
+def _destination_child_welfare(application) -> dict:
+    """PERM-4 g: the concern report goes where the minor wants to stay."""
+    return directory.child_welfare_service(application.destination_municipality)
+
+
+# PERM-4 g: when the centre is unsure the place is safe, one of the two goes in writing.
+PLACE_CHECK_NOTICES = (
+    Notice(
+        "place_check_request",
+        "permisjon_g_request.html",
+        recipient=_centre_child_welfare,
+        recipient_label="child welfare in the centre's municipality",
+        channels=WRITTEN,
+        legal_basis=(refs.PREPARATION,),
+    ),
+    Notice(
+        "concern_report",
+        "permisjon_g_concern_report.html",
+        recipient=_destination_child_welfare,
+        recipient_label="child welfare where the minor wants to stay",
+        channels=WRITTEN,
+        legal_basis=(CHILD_WELFARE_DUTY, refs.PREPARATION),
+    ),
+)
 
 _REPRESENTATIVE_NOTICE = Notice(
     "leave_notice",
@@ -292,6 +323,7 @@ LEAVE = register(
                 manual=True,  # ticked by staff on the leave's page or the checklist page
                 needs_attachment=s.needs_attachment,
                 help_text=s.help_text,
+                notices=PLACE_CHECK_NOTICES if s.code == G_CHILD_WELFARE else (),
             )
             for s in PREPARATION_STEPS
         )

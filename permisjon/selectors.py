@@ -7,19 +7,25 @@ from datetime import date, datetime
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from cases import legal
 from cases.models import Deadline, Dispatch
-from cases.services import checklist_status
+from cases.services import checklist_status, form_printout_pdf
+from mottak import directory
 from mottak.access import Action, member_centres, member_regions, residents_visible_to
 from mottak.models import Appointment, Resident, Role, Stay
 
-from . import rules
+from . import documents, rules
 from .models import ContactPerson, FollowUpCall, LeaveApplication, LeaveReference
 from .routine import (
     ATTACHMENT_STEP_CODES,
     BEFORE_DEPARTURE,
     BEFORE_DEPARTURE_STEPS,
+    FORWARD,
     G_CHILD_WELFARE,
+    LEAVE,
     PREPARATION,
 )
 
@@ -333,3 +339,75 @@ def designated_contact_line(application: LeaveApplication) -> str:
     if person is None:
         return ""
     return ", ".join(part for part in (person.name, person.relation, person.phone) if part)
+
+
+# ---- PERM-2 / PERM-3: the application on the form, with its documents ----------------------------
+
+ID_COPY_LABEL = "Kopi av kontaktpersonens identitetspapirer"
+
+
+def preparation_for_form(application: LeaveApplication) -> tuple[list[dict], list[str]]:
+    """The PERM-4 steps as the form prints them, and the names of the documents enclosed."""
+    rows, attachments = [], []
+    for row in checklist_status(application, PREPARATION):
+        completion = row.completion
+        rows.append(
+            {
+                "label": documents.STEP_LABELS_NB[row.step.code],
+                "done": row.done,
+                "done_at": completion.done_at if completion else None,
+                "note": completion.note if completion else "",
+            }
+        )
+        if completion and completion.attachment and row.step.code in ATTACHMENT_STEP_CODES:
+            attachments.append(ID_COPY_LABEL)
+    return rows, attachments
+
+
+def id_copies_enclosed(application: LeaveApplication) -> list[dict]:
+    """PERM-3: the uploaded ID copy is printed with the application, not only named."""
+    return [
+        {
+            "name": row.completion.attachment.name,
+            "mime": row.completion.attachment_mime,
+            "label": ID_COPY_LABEL,
+        }
+        for row in checklist_status(application, PREPARATION)
+        if row.completion and row.completion.attachment and row.step.code in ATTACHMENT_STEP_CODES
+    ]
+
+
+def application_form_context(application: LeaveApplication, *, outcome=None) -> dict:
+    """What UDI's application form prints (PERM-2), as forwarded or printed at the centre."""
+    outcome = outcome or leave_outcome(application)
+    preparation, attachments = preparation_for_form(application)
+    return documents.application_context(
+        application,
+        preparation=preparation,
+        assessment=documents.assessment_lines(outcome, {}),
+        attachments=attachments,
+        broken_agreements=broken_agreements_before(application.resident, exclude_id=application.pk),
+    )
+
+
+def application_form_pdf(application: LeaveApplication, *, by) -> bytes:
+    """PERM-2: the application on UDI's form for every leave — the centre's own decisions too —
+    to be signed by the minor and kept; addressed to whoever decides it."""
+    forward = LEAVE.step(FORWARD).notices[0]
+    citation = legal.cite(forward.basis_for(application), on=timezone.localdate())
+    if application.decider == LeaveApplication.Decider.REGION:
+        recipient = forward.recipient(application)
+    else:
+        recipient = directory.named(
+            "centre", application.centre.name, _("Decided by the reception centre")
+        )
+    return form_printout_pdf(
+        subject=application.resident,
+        template=forward.template,
+        context=application_form_context(application),
+        by=by,
+        recipient=recipient,
+        legal_basis=citation.statutes,
+        routine_reference=citation.routines,
+        enclosed_files=id_copies_enclosed(application),
+    )

@@ -8,6 +8,7 @@ urlpatterns = [
     path("regionkontor/", views.region_queue, name="region_queue"),
     path("ny/<int:resident_id>/", views.application_create, name="create"),
     path("<int:pk>/", views.application_detail, name="detail"),
+    path("<int:pk>/soknad.pdf", views.application_pdf, name="application_pdf"),
     path("<int:pk>/vedtak/", views.decide, name="decide"),
     path("<int:pk>/forberedelse/", views.prepare_step, name="prepare_step"),
     path("<int:pk>/pu/", views.record_pu_view, name="pu_view"),

@@ -5,13 +5,15 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
+from cases.downloads import download_name
+from cases.models import Dispatch
 from cases.selectors import routine_page
 from cases.services import read_log_record
 from cases.services.deadlines import can_waive
@@ -21,6 +23,7 @@ from mottak.access import Action, access_resident, centres_visible_to, may
 from . import documents, forms, rules, selectors, services
 from .models import LeaveApplication, LeaveReference
 from .routine import AFTER_GRANT, BEFORE_DEPARTURE, LEAVE, PREPARATION
+from .routine import WRITTEN as WRITTEN_CHANNELS
 
 State = LeaveApplication.State
 
@@ -109,6 +112,22 @@ def application_create(request, resident_id):
 
 
 @login_required
+@require_GET
+def application_pdf(request, pk):
+    """PERM-2: the application on UDI's form, printed for the minor's signature and the file."""
+    application = selectors.access_leave_application(user=request.user, application_id=pk)
+    pdf = selectors.application_form_pdf(application, by=request.user)
+    read_log_record(
+        user=request.user, subject=application.resident, action="download", detail="application"
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    name = download_name(_("leave application"), timezone.localdate(), "pdf")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
 def application_detail(request, pk):
     application = selectors.access_leave_application(user=request.user, application_id=pk)
     application = selectors.leave_application_detail(application=application)
@@ -159,6 +178,10 @@ def application_detail(request, pk):
             "representative_choices": LeaveApplication.RepresentativeAnswer.choices[1:],
             "police_choices": LeaveApplication.PoliceAnswer.choices[1:],
             "safety_choices": LeaveApplication.Safety.choices[1:],
+            "place_check_choices": LeaveApplication.PlaceCheck.choices,
+            "written_channel_choices": [
+                c for c in Dispatch.Channel.choices if c[0] in WRITTEN_CHANNELS
+            ],
             "suitable_choices": LeaveReference.Suitable.choices,
             "recommend_form": forms.RecommendRefusalForm(),
             "withdraw_form": forms.WithdrawForm(),

@@ -3,12 +3,12 @@ the routine's points after "Jf.". Registered from SavnetConfig.ready(); an admin
 records a new wording from a date in the admin (cases.LegalReference)."""
 
 from cases.legal import ROUTINE, STATUTE, register_reference
+from mottak.references import CHILD_WELFARE_DUTY as CHILD_WELFARE_DUTY  # cited by the reports
 
 from . import rules
 
 DISCLOSURE_MUNICIPAL = "fvl_13b_5"
 DISCLOSURE_PRIVATE = "udi_operating_agreement"
-CHILD_WELFARE_DUTY = "utlf_17_6"
 ROUTINE_REPORTING = "em_routines_3_1_3"
 ROUTINE_APPOINTMENTS = "em_routines_3_1_4"
 ROUTINE_REGIONAL_OFFICE = "em_routines_3_2"
@@ -21,7 +21,6 @@ def register() -> None:
     register_reference(DISCLOSURE_MUNICIPAL, STATUTE, rules.POLICE_BASIS_MUNICIPAL)
     # The operating agreement is a contract, not a statute: cited with "Jf." (R-22).
     register_reference(DISCLOSURE_PRIVATE, ROUTINE, rules.POLICE_BASIS_PRIVATE)
-    register_reference(CHILD_WELFARE_DUTY, STATUTE, rules.CHILD_WELFARE_BASIS)
     register_reference(
         ROUTINE_REPORTING,
         ROUTINE,

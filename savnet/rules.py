@@ -89,9 +89,6 @@ def limit_passed(*, limit: datetime, now: datetime) -> bool:
 # Texts printed on the Norwegian forms.
 POLICE_BASIS_MUNICIPAL = "forvaltningsloven § 13 b første ledd nr. 5"
 POLICE_BASIS_PRIVATE = "drifts- og databehandleravtalen mellom asylmottaket og UDI"
-CHILD_WELFARE_BASIS = (
-    "utlendingsforskriften § 17-6 første ledd (opplysningsplikt uten hinder av taushetsplikt)"
-)
 
 
 def disclosure_basis(operator: str) -> str:

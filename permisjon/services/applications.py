@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from cases.services import checklist_status, deadline_waive
+from cases.services import deadline_waive
 from cases.services.routines import (
     routine_case_lock,
     routine_deadline_open,
@@ -25,7 +25,6 @@ from ..models import ContactPerson, LeaveApplication, LeaveReference
 from ..routine import (
     ATTACHMENT_STEP_CODES,
     LEAVE,
-    PREPARATION,
     STEPS_BY_CODE,
 )
 from ._base import (
@@ -188,7 +187,7 @@ def leave_application_prepare_step(
         raise ValidationError(_("This checklist has no such step."))
     if step.code in ATTACHMENT_STEP_CODES and not attachment:
         raise ValidationError(_("Upload the copy of the contact person's ID document."))
-    store = _answer_writer(step.code, answers or {}, note=note.strip())
+    store = _answer_writer(step.code, answers or {}, note=note.strip(), by=by)
     return _do(
         application,
         step.code,
@@ -201,6 +200,43 @@ def leave_application_prepare_step(
     ).case
 
 
+PLACE_CHECK_PURPOSES = {
+    LeaveApplication.PlaceCheck.REQUEST: "place_check_request",
+    LeaveApplication.PlaceCheck.CONCERN_REPORT: "concern_report",
+}
+
+
+def _place_check_writer(answers: dict, *, note: str, by):
+    """PERM-4 g: ask child welfare in the centre's municipality to look into the place, or
+    send a concern report to child welfare where the minor wants to stay — in writing, with
+    what the centre found uncertain."""
+    how = _choice(
+        answers,
+        "answer",
+        set(PLACE_CHECK_PURPOSES),
+        _("Choose whether child welfare is asked to look into the place or gets a concern report."),
+    )
+    channel = _choice(
+        answers, "channel", steps.WRITTEN, _("Choose how the letter goes: post, by hand or e-mail.")
+    )
+    if not note:
+        raise ValidationError(_("Write what makes the centre unsure; the letter prints it."))
+
+    def store(locked):
+        locked.place_check = how
+        locked.save(update_fields=["place_check"])
+        return _notice(
+            locked,
+            steps.G_CHILD_WELFARE,
+            purpose=PLACE_CHECK_PURPOSES[how],
+            channel=channel,
+            context=documents.place_check_context(locked, concern=note),
+            by=by,
+        )
+
+    return store
+
+
 def _choice(answers: dict, key: str, allowed, message: str) -> str:
     value = (answers.get(key) or "").strip()
     if value not in allowed:
@@ -208,7 +244,7 @@ def _choice(answers: dict, key: str, allowed, message: str) -> str:
     return value
 
 
-def _answer_writer(code: str, answers: dict, *, note: str):
+def _answer_writer(code: str, answers: dict, *, note: str, by):
     """Check the step's answer before anything is locked; the returned work stores it."""
     App = LeaveApplication
     if code == "d_met":
@@ -243,6 +279,8 @@ def _answer_writer(code: str, answers: dict, *, note: str):
             contact.save()
 
         return store
+    if code == steps.G_CHILD_WELFARE:
+        return _place_check_writer(answers, note=note, by=by)
     if code == "d_references":
         reference = _reference_checked(answers.get("reference") or {})
         return lambda locked: LeaveReference.objects.create(application=locked, **reference)
@@ -329,23 +367,6 @@ def leave_application_withdraw(
 # --- forwarding to the regional office (PERM-3) ------------------------------------------------
 
 
-def _preparation_for_form(application: LeaveApplication) -> tuple[list[dict], list[str]]:
-    rows, attachments = [], []
-    for row in checklist_status(application, PREPARATION):
-        completion = row.completion
-        rows.append(
-            {
-                "label": documents.STEP_LABELS_NB[row.step.code],
-                "done": row.done,
-                "done_at": completion.done_at if completion else None,
-                "note": completion.note if completion else "",
-            }
-        )
-        if completion and completion.attachment and row.step.code in ATTACHMENT_STEP_CODES:
-            attachments.append("Kopi av kontaktpersonens identitetspapirer")
-    return rows, attachments
-
-
 def leave_application_forward(
     *, application: LeaveApplication, by, channel: str, at: datetime | None = None
 ) -> LeaveApplication:
@@ -366,20 +387,12 @@ def leave_application_forward(
         locked.forwarded_late = rules.perm_3_forwarded_late(
             forwarded_at=at, departure_at=locked.departure_at
         )
-        preparation, attachments = _preparation_for_form(locked)
         _notice(
             locked,
             steps.FORWARD,
             channel=channel,
-            context=documents.application_context(
-                locked,
-                preparation=preparation,
-                assessment=documents.assessment_lines(outcome, {}),
-                attachments=attachments,
-                broken_agreements=selectors.broken_agreements_before(
-                    locked.resident, exclude_id=locked.pk
-                ),
-            ),
+            context=selectors.application_form_context(locked, outcome=outcome),
+            enclosed_files=selectors.id_copies_enclosed(locked),
             by=by,
         )
         late = "_late" if locked.forwarded_late else ""

@@ -11,7 +11,7 @@ from cases.models import Deadline, Dispatch
 from permisjon import services
 from permisjon.models import FollowUpCall, LeaveApplication
 from permisjon.routine import FOLLOW_UP_CALL, FOLLOW_UP_DEADLINE, FOLLOW_UP_EVERY_DAYS, LEAVE
-from permisjon.tests.conftest import prepare, ready_to_leave, signed_agreement
+from permisjon.tests.conftest import ANSWERS, prepare, ready_to_leave, signed_agreement
 from permisjon.tests.test_case_engine import pdf_text
 
 State = LeaveApplication.State
@@ -47,10 +47,88 @@ def test_perm_4_g_is_required_when_the_centre_is_unsure_the_place_is_safe(submit
     application = prepare(submit(resident), staff, answers={"safety": {"answer": "unsure"}})
     assert application.state == State.DRAFT
     services.leave_application_prepare_step(
-        application=application, step_code="g_child_welfare", by=staff, note="Bedt om undersøkelse"
+        application=application,
+        step_code="g_child_welfare",
+        by=staff,
+        note="Bedt om undersøkelse",
+        answers={"answer": "request", "channel": "by_hand"},
     )
+    # the step is done when the letter is recorded as sent.
+    from cases.services import dispatch_mark_sent, dispatch_render
+
+    letter = Dispatch.objects.get(purpose="place_check_request")
+    dispatch_render(dispatch_id=letter.pk)
+    letter.refresh_from_db()
+    dispatch_mark_sent(dispatch=letter, by=staff)
     application.refresh_from_db()
     assert application.state == State.PREPARED
+
+
+def test_perm_4_g_request_goes_to_child_welfare_in_the_centres_municipality(
+    submit, resident, staff, tmp_path
+):
+    application = prepare(submit(resident), staff, answers={"safety": {"answer": "unsure"}})
+    services.leave_application_prepare_step(
+        application=application,
+        step_code="g_child_welfare",
+        by=staff,
+        note="Kontaktpersonen har oppgitt to ulike adresser.",
+        answers={"answer": "request", "channel": "by_hand"},
+    )
+    letter = Dispatch.objects.get(purpose="place_check_request")
+    assert application.centre.municipality in letter.recipient_name
+    text = pdf_text(letter, tmp_path)
+    for expected in (
+        "Anmodning om å undersøke forholdene",
+        "Kontaktpersonen har oppgitt to ulike adresser.",
+        application.destination_address,
+        "Personer på adressen",
+    ):
+        assert expected in text, expected
+    assert "PERM-" not in text
+
+
+def test_perm_4_g_concern_report_goes_where_the_minor_wants_to_stay(
+    submit, resident, staff, tmp_path
+):
+    application = prepare(submit(resident), staff, answers={"safety": {"answer": "unsure"}})
+    services.leave_application_prepare_step(
+        application=application,
+        step_code="g_child_welfare",
+        by=staff,
+        note="Referansen kjenner ikke til at flere bor der.",
+        answers={"answer": "concern", "channel": "by_hand"},
+    )
+    application.refresh_from_db()
+    assert application.place_check == LeaveApplication.PlaceCheck.CONCERN_REPORT
+    report = Dispatch.objects.get(purpose="concern_report")
+    assert application.destination_municipality in report.recipient_name
+    text = pdf_text(report, tmp_path)
+    assert "Bekymringsmelding" in text
+    assert "utlendingsforskriften § 17-6" in text
+    assert "Referansen kjenner ikke til at flere bor der." in text
+
+
+def test_perm_4_g_needs_a_choice_a_written_channel_and_what_makes_the_centre_unsure(
+    submit, resident, staff
+):
+    application = prepare(submit(resident), staff, answers={"safety": {"answer": "unsure"}})
+    for answers, note, message in (
+        ({"answer": "", "channel": "post"}, "Uklart", "look into the place"),
+        ({"answer": "request", "channel": "phone"}, "Uklart", "post, by hand"),
+        ({"answer": "request", "channel": "post"}, " ", "unsure"),
+    ):
+        with pytest.raises(ValidationError, match=message):
+            services.leave_application_prepare_step(
+                application=application,
+                step_code="g_child_welfare",
+                by=staff,
+                note=note,
+                answers=answers,
+            )
+    assert not Dispatch.objects.exists()
+    application.refresh_from_db()
+    assert application.state == State.DRAFT
 
 
 def test_perm_4_a_meeting_not_possible_needs_its_reason(submit, resident, staff):
@@ -255,3 +333,94 @@ def test_perm_7_an_agreement_broken_on_time_counts_with_its_reason(submit, resid
         note="Bodde hos en annen enn kontaktpersonen",
     )
     assert back.broken_agreement and back.returned_at <= back.return_at
+
+
+def test_perm_3_the_id_copy_is_printed_with_the_forwarded_application(
+    submit, resident, staff, tmp_path
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from cases.rendering import html_to_pdf
+
+    copy = html_to_pdf("<html><body><p>PASS NO1234567 KONTAKTPERSON</p></body></html>")
+    application = submit(resident, length_days=15)
+    application = prepare(application, staff, skip=("d_id_copy",))
+    services.leave_application_prepare_step(
+        application=application,
+        step_code="d_id_copy",
+        by=staff,
+        attachment=SimpleUploadedFile("pass.pdf", copy, content_type="application/pdf"),
+        answers=ANSWERS["d_id_copy"],
+    )
+    services.leave_application_forward(application=application, by=staff, channel="by_hand")
+    dispatch = Dispatch.objects.get(template="permisjon_soknad.html")
+    assert [f["label"] for f in dispatch.enclosed_files] == [
+        "Kopi av kontaktpersonens identitetspapirer"
+    ]
+    text = pdf_text(dispatch, tmp_path)
+    assert "Søknad om permisjon" in text or "permisjon" in text.lower()
+    assert "PASS NO1234567 KONTAKTPERSON" in text
+
+
+def test_perm_3_an_unreadable_id_copy_gives_a_page_asking_for_a_paper_copy(
+    submit, resident, staff, tmp_path
+):
+    # The fixture's ID copy is a PDF without pages: it cannot be printed from the system.
+    application = prepare(submit(resident, length_days=15), staff)
+    services.leave_application_forward(application=application, by=staff, channel="by_hand")
+    text = pdf_text(Dispatch.objects.get(template="permisjon_soknad.html"), tmp_path)
+    assert "Vedlegget kunne ikke skrives ut fra systemet. Legg ved en papirkopi." in text
+
+
+# --- PERM-2: the application on UDI's form for every leave -----------------------------------
+
+
+def _printed_text(response, tmp_path) -> str:
+    import subprocess
+
+    path = tmp_path / "soknad.pdf"
+    path.write_bytes(response.content)
+    return subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", "-layout", str(path), "-"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+
+
+def test_perm_2_a_leave_the_centre_decides_prints_on_the_application_form(
+    client, submit, resident, staff, tmp_path
+):
+    from django.urls import reverse
+
+    application = submit(resident, length_days=3)
+    assert application.decider == LeaveApplication.Decider.CENTRE
+    client.force_login(staff)
+    response = client.get(reverse("permisjon:application_pdf", args=[application.pk]))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Cache-Control"] == "private, no-store"
+    assert resident.full_name not in response["Content-Disposition"]
+    text = _printed_text(response, tmp_path)
+    for expected in (
+        resident.full_name,
+        "Den mindreåriges egen uttalelse",
+        "Underskrifter",
+        "Asylmottaket",
+    ):
+        assert expected in text, expected
+    assert not Dispatch.objects.exists()  # a printout, not a notice
+
+
+def test_perm_2_the_printout_is_404_for_another_centre(
+    client, submit, resident, neighbour_centre, user_factory
+):
+    from django.urls import reverse
+
+    from mottak.models import Role
+
+    application = submit(resident, length_days=3)
+    stranger = user_factory(Role.CENTRE_STAFF, centre=neighbour_centre)
+    client.force_login(stranger)
+    response = client.get(reverse("permisjon:application_pdf", args=[application.pk]))
+    assert response.status_code == 404

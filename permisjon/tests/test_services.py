@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from cases.models import TimelineEvent
+from cases.models import Dispatch, TimelineEvent
 from mottak.models import Centre, Role
 from mottak.tests.factories import make_resident
 from permisjon import services
@@ -193,8 +193,21 @@ def test_perm_4_optional_steps_do_not_hold_the_decision(submit, resident, staff)
     application = prepare(submit(resident), staff)
     assert application.state == State.PREPARED
     services.leave_application_prepare_step(
-        application=application, step_code="g_child_welfare", by=staff, note="Ikke aktuelt"
+        application=application,
+        step_code="g_child_welfare",
+        by=staff,
+        note="Ekstra sikkerhet",
+        answers={"answer": "request", "channel": "by_hand"},
     )
+    # the step is done when the letter is recorded as sent.
+    from cases.services import dispatch_mark_sent, dispatch_render
+
+    letter = Dispatch.objects.get(purpose="place_check_request")
+    dispatch_render(dispatch_id=letter.pk)
+    letter.refresh_from_db()
+    dispatch_mark_sent(dispatch=letter, by=staff)
+    application.refresh_from_db()
+    assert application.state == State.PREPARED
 
 
 def test_perm_4_undone_step_blocks_the_decision_again(submit, resident, staff, leader):
