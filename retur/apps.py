@@ -1,5 +1,33 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ReturConfig(AppConfig):
     name = "retur"
+    verbose_name = _("Return")
+
+    def ready(self):
+        from . import references
+
+        references.register()  # the legal references its documents cite (R-22)
+        from . import handlers, routine  # noqa: F401 - routine: declares and registers it
+
+        handlers.register()
+        register_capabilities()
+        from mottak import demo as mottak_demo
+
+        from . import demo
+
+        mottak_demo.register_seeder(30, "return", demo.seed)  # `make run`'s return cases
+
+
+def register_capabilities() -> None:
+    """Who may open the routine's pages (asked by views and the menu)."""
+    from mottak.access import capability_register, menu_register
+    from mottak.models import Role
+
+    capability_register(
+        "retur.follow_cases",
+        lambda user: user.is_admin_role or user.role == Role.ASA_CASEWORKER,
+    )
+    menu_register("retur:list", _("Return cases"), "retur.follow_cases", 50)

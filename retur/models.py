@@ -1,1 +1,179 @@
-# Models for this routine arrive with its issue.
+"""Return cases (RET-1..RET-6, IM 2012-021): one per minor with a rejection, followed by a named
+ASA caseworker until the child has returned or return proves not feasible."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+class ReturnCase(models.Model):
+    class State(models.TextChoices):
+        OPEN = "open", _("Open")
+        RETURNED = "returned", _("Returned")
+        NOT_FEASIBLE = "not_feasible", _("Return not feasible: follow-up with UNE")
+        CLOSED = "closed", _("Closed")
+
+    class Path(models.TextChoices):
+        UNDECIDED = "undecided", _("Not chosen yet")
+        ASSISTED = "assisted", _("Assisted return (IOM)")
+        FORCED = "forced", _("Forced return (PU)")
+        ESCORTED = "escorted", _("Escorted return")
+        DUBLIN = "dublin", _("Dublin transfer")
+
+    resident = models.ForeignKey(
+        "mottak.Resident",
+        on_delete=models.PROTECT,
+        related_name="return_cases",
+        verbose_name=_("resident"),
+    )
+    # The centre when the case opened; the resident may move, the case stays with the child.
+    centre = models.ForeignKey(
+        "mottak.Centre", on_delete=models.PROTECT, related_name="+", verbose_name=_("centre")
+    )
+    state = models.CharField(_("state"), max_length=16, choices=State.choices, default=State.OPEN)
+    path = models.CharField(
+        _("return path"), max_length=12, choices=Path.choices, default=Path.UNDECIDED
+    )
+    stage_at_opening = models.CharField(_("asylum stage when opened"), max_length=32)
+    opened_at = models.DateTimeField(_("opened"))
+    # RET-5, R-19: the named ASA caseworker; ASA sees only the cases assigned to it.
+    caseworker = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="return_cases",
+        verbose_name=_("ASA caseworker"),
+    )
+    # IM §2: the decision's care premise ("return to the parents in X"), verified before departure.
+    care_premise = models.TextField(_("care premise of the final decision"), blank=True)
+    care_premise_verified_at = models.DateTimeField(
+        _("care premise verified"), null=True, blank=True
+    )
+    care_premise_verification = models.TextField(_("how it was verified"), blank=True)
+    returned_at = models.DateTimeField(_("returned"), null=True, blank=True)
+    outcome_note = models.TextField(_("note on the outcome"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-opened_at", "-id"]
+        verbose_name = _("return case")
+        verbose_name_plural = _("return cases")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["resident"],
+                condition=Q(state="open"),
+                name="one_open_return_case_per_resident",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"R-{self.pk}"
+
+
+class UneReversalShare(models.Model):
+    """RET-2: the share of cases that UNE reverses, as dated reference data with its source;
+    an administrator records a new figure, and conversations print the one in force."""
+
+    share_percent = models.DecimalField(
+        _("share reversed (per cent)"), max_digits=4, decimal_places=1
+    )
+    period = models.CharField(_("period the figure covers"), max_length=60)
+    source = models.CharField(_("source"), max_length=200)
+    valid_from = models.DateField(_("in force from"))
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-valid_from", "-id"]
+        verbose_name = _("UNE reversal share")
+        verbose_name_plural = _("UNE reversal shares")
+
+    def __str__(self) -> str:
+        return f"{self.share_percent} % ({self.period})"
+
+
+class ReturnConversation(models.Model):
+    """RET-1..RET-3: a formal, structured and mandatory conversation about the rejection."""
+
+    class Kind(models.TextChoices):
+        AFTER_UDI = "after_udi", _("After UDI's rejection")
+        AFTER_UNE = "after_une", _("After UNE's rejection")
+
+    class InterpreterMode(models.TextChoices):
+        NONE = "", _("No interpreter")
+        IN_PERSON = "in_person", _("In person")
+        PHONE = "phone", _("By phone")
+
+    case = models.ForeignKey(
+        ReturnCase, on_delete=models.CASCADE, related_name="conversations", verbose_name=_("case")
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    held_at = models.DateTimeField(_("held"), null=True, blank=True)
+    # Not attended: recorded with the new time.
+    not_attended_at = models.DateTimeField(_("not attended"), null=True, blank=True)
+    new_time = models.DateTimeField(_("new time"), null=True, blank=True)
+    topics = models.JSONField(_("topics covered"), default=list, blank=True)
+    minor_questions = models.TextField(_("the minor's questions"), blank=True)
+    minor_reactions = models.TextField(_("the minor's reactions"), blank=True)
+    interpreter_language = models.CharField(_("interpreter language"), max_length=80, blank=True)
+    interpreter_mode = models.CharField(
+        _("interpreter"), max_length=12, choices=InterpreterMode.choices, blank=True
+    )
+    representative_invited = models.BooleanField(_("representative invited"), default=False)
+    representative_present = models.BooleanField(_("representative present"), default=False)
+    # RET-2: the figure printed in the record, frozen as it was said.
+    reversal_share_text = models.CharField(_("UNE reversal share told"), max_length=300, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("return conversation")
+        verbose_name_plural = _("return conversations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "kind"],
+                condition=Q(held_at__isnull=False),
+                name="one_held_return_conversation_per_kind",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case} {self.kind}"
+
+
+class ContactLogEntry(models.Model):
+    """RET-5: ASA's contacts in the case (the minor, the representative, carers, PU, UNE …)."""
+
+    class Party(models.TextChoices):
+        MINOR = "minor", _("The minor")
+        REPRESENTATIVE = "representative", _("The representative")
+        CARERS_NORWAY = "carers_norway", _("Carers in Norway")
+        CARERS_HOME = "carers_home", _("Carers in the home country")
+        PU = "pu", _("PU")
+        UNE = "une", _("UNE")
+        LANDINFO = "landinfo", _("Landinfo")
+        IOM = "iom", _("IOM")
+        OTHER = "other", _("Other")
+
+    case = models.ForeignKey(
+        ReturnCase, on_delete=models.CASCADE, related_name="contacts", verbose_name=_("case")
+    )
+    at = models.DateTimeField(_("when"))
+    party = models.CharField(_("with whom"), max_length=16, choices=Party.choices)
+    summary = models.TextField(_("what was said or agreed"))
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
+
+    def __str__(self) -> str:
+        return f"{self.case} {self.party}"

@@ -22,6 +22,7 @@ from mottak.models import ExternalRecipient
 from permisjon import services as leave_services
 from permisjon.models import LeaveApplication
 from permisjon.tests.conftest import interview_held_for
+from retur import services as return_services
 from savnet import services as missing_services
 from savnet.models import MissingReport
 
@@ -65,7 +66,17 @@ def _leave_application(resident, by):
     )
 
 
-CASE_BUILDERS = {"savnet": _missing_report, "permisjon": _leave_application}
+def _return_case(resident, by):
+    return return_services.return_case_open(
+        resident=resident, stage="rejected_udi", at=timezone.now(), by=by
+    )
+
+
+CASE_BUILDERS = {
+    "savnet": _missing_report,
+    "permisjon": _leave_application,
+    "retur": _return_case,
+}
 
 
 def _cells(*, checklist_only: bool) -> list:

@@ -1,0 +1,84 @@
+"""The return routine (RET-1..RET-6, IM 2012-021) declared on the routine kernel: a return case
+per minor with a rejection, its mandatory conversations, and its end — returned, or return not
+feasible and followed up towards UNE."""
+
+from django.utils.translation import gettext_lazy as _
+
+from cases.routines import Routine, Step, register
+
+from .models import ReturnCase
+
+State = ReturnCase.State
+
+NAME = "retur"
+ASSIGN = "assign"
+CONVERSATION = "conversation"
+NOT_ATTENDED = "not_attended"
+CONTACT = "contact"
+CARE_PREMISE = "care_premise"
+PATH = "path"
+RETURNED = "returned"
+NOT_FEASIBLE = "not_feasible"
+CLOSE = "close"
+
+OPEN = frozenset({State.OPEN})
+
+# No start-page watch: the start pages read cases through the resident access layer, which
+# lets ASA see every resident in a return stage; R-19 gives ASA only its assigned cases, so
+# its queue is the return list (selectors.return_cases_visible_to).
+
+RETURN = register(
+    Routine(
+        name=NAME,
+        label=_("Return"),
+        model="retur.ReturnCase",
+        states=tuple(State.choices),
+        transitions={
+            State.OPEN: frozenset({State.RETURNED, State.NOT_FEASIBLE, State.CLOSED}),
+            State.NOT_FEASIBLE: frozenset({State.OPEN, State.CLOSED}),
+            State.RETURNED: frozenset(),
+            State.CLOSED: frozenset(),
+        },
+        refusal=_("This cannot be done while the return case is “%(state)s”."),
+        detail_url="retur:detail",
+        lock_related=("resident", "centre"),
+        steps=(
+            Step(ASSIGN, _("Named ASA caseworker assigned"), ("RET-5",), states=OPEN),
+            Step(
+                CONVERSATION,
+                _("Return conversation held"),
+                ("RET-1", "RET-2", "RET-3"),
+                states=OPEN,
+            ),
+            Step(
+                NOT_ATTENDED,
+                _("Return conversation not attended: new time set"),
+                ("RET-1",),
+                states=OPEN,
+            ),
+            Step(CONTACT, _("Contact recorded"), ("RET-5",), states=OPEN | {State.NOT_FEASIBLE}),
+            Step(PATH, _("Return path chosen"), ("RET-5",), states=OPEN),
+            Step(
+                CARE_PREMISE,
+                _("Care premise of the decision verified"),
+                ("RET-5",),
+                states=OPEN,
+            ),
+            Step(RETURNED, _("The minor has returned"), ("RET-5",), states=OPEN, to=State.RETURNED),
+            Step(
+                NOT_FEASIBLE,
+                _("Return not feasible: follow-up with UNE"),
+                ("RET-5",),
+                states=OPEN,
+                to=State.NOT_FEASIBLE,
+            ),
+            Step(
+                CLOSE,
+                _("Return case closed (the rejection no longer stands)"),
+                ("RET-5",),
+                states=OPEN | {State.NOT_FEASIBLE},
+                to=State.CLOSED,
+            ),
+        ),
+    )
+)

@@ -1,0 +1,51 @@
+"""Every read of the return views and services. Access: the one access layer for residents,
+narrowed for ASA to the cases assigned to it (R-19)."""
+
+from django.db.models import QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from mottak.access import Action, residents_visible_to
+from mottak.models import Role
+
+from .models import ReturnCase, UneReversalShare
+
+
+def return_cases_visible_to(user, action: Action = Action.VIEW) -> QuerySet[ReturnCase]:
+    """R-19: ASA sees the cases assigned to it; RMA sees none one by one (aggregates only);
+    a centre and a regional office see the cases of the residents they see."""
+    cases = ReturnCase.objects.select_related("resident", "centre", "caseworker")
+    if not user.is_authenticated:
+        return cases.none()
+    if user.is_admin_role:
+        return cases
+    if user.role == Role.ASA_CASEWORKER:
+        return cases.filter(caseworker=user)
+    if user.role == Role.RMA:
+        return cases.none()
+    if action == Action.CHANGE:
+        return cases.none()  # only the assigned ASA caseworker works the case
+    return cases.filter(resident__in=residents_visible_to(user, Action.VIEW).values("pk"))
+
+
+def access_return_case(*, user, case_id, action: Action = Action.VIEW) -> ReturnCase:
+    case = return_cases_visible_to(user, action).filter(pk=case_id).first()
+    if case is None:
+        raise Http404
+    return case
+
+
+def open_case_of(resident_id: int) -> ReturnCase | None:
+    return ReturnCase.objects.filter(resident_id=resident_id, state=ReturnCase.State.OPEN).first()
+
+
+def reversal_share_in_force(on=None) -> UneReversalShare | None:
+    """RET-2: the latest figure in force on the day (reference data an administrator keeps)."""
+    on = on or timezone.localdate()
+    return (
+        UneReversalShare.objects.filter(valid_from__lte=on).order_by("-valid_from", "-id").first()
+    )
+
+
+def unassigned_cases() -> QuerySet[ReturnCase]:
+    return ReturnCase.objects.filter(state=ReturnCase.State.OPEN, caseworker__isnull=True)

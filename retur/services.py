@@ -1,0 +1,294 @@
+"""Every write of the return routine (RET-1..RET-6). Each service goes through the kernel's one
+step service: it locks the case, checks the state, does the work and records the step."""
+
+from datetime import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from cases.services import timeline_event_record
+from cases.services.routines import routine_step_do
+from mottak.models import Resident, Role
+
+from . import routine as steps
+from . import rules, selectors
+from .models import ContactLogEntry, ReturnCase, ReturnConversation
+from .routine import RETURN
+
+DEPARTURE_MESSAGES = {
+    "no_care_premise": gettext_lazy(
+        "Record the care premise of the final decision (who takes care of the minor on return) "
+        "before the return."
+    ),
+    "care_premise_unverified": gettext_lazy(
+        "The care premise of the decision is not verified: the minor cannot return yet."
+    ),
+}
+
+
+def _event(case: ReturnCase, kind: str, summary: str, *, by, rule_id: str, at=None) -> None:
+    timeline_event_record(
+        subject=case.resident, kind=kind, summary=summary, actor=by, rule_id=rule_id, at=at
+    )
+
+
+def _may_work(user, case: ReturnCase) -> bool:
+    """RET-5: the named ASA caseworker works the case (an administrator may step in)."""
+    return bool(user.is_admin_role or (case.caseworker_id and case.caseworker_id == user.pk))
+
+
+def _do(case: ReturnCase, code: str, *, by, work, at=None):
+    def guarded(locked: ReturnCase):
+        if not _may_work(by, locked):
+            raise PermissionDenied
+        return work(locked)
+
+    return routine_step_do(routine=RETURN, case=case, step_code=code, by=by, work=guarded, at=at)
+
+
+def _not_in_future(moment: datetime, message: str) -> None:
+    if moment > timezone.now():
+        raise ValidationError(message)
+
+
+# ---- opening and assignment --------------------------------------------------------------------
+
+
+def return_case_open(*, resident: Resident, stage: str, at: datetime, by=None) -> ReturnCase:
+    """RET-5: a rejection opens the minor's return case; a second call gives the open one back."""
+    existing = selectors.open_case_of(resident.pk)
+    if existing is not None:
+        return existing
+    try:
+        with transaction.atomic():
+            case = ReturnCase.objects.create(
+                resident=resident, centre=resident.centre, stage_at_opening=stage, opened_at=at
+            )
+            _event(case, "return_opened", _("Return case opened"), by=by, rule_id="RET-5", at=at)
+    except IntegrityError:  # opened at the same moment by another worker
+        return selectors.open_case_of(resident.pk)
+    return case
+
+
+def return_case_assign(*, case: ReturnCase, caseworker, by) -> ReturnCase:
+    """RET-5, R-19: an administrator names the ASA caseworker who follows the case."""
+    if not by.is_admin_role:
+        raise PermissionDenied
+    if caseworker is None or caseworker.role != Role.ASA_CASEWORKER or not caseworker.is_active:
+        raise ValidationError(_("Choose a caseworker in UDI's asylum department (ASA)."))
+
+    def assign(locked: ReturnCase) -> None:
+        locked.caseworker = caseworker
+        locked.save(update_fields=["caseworker"])
+        _event(locked, "return_assigned", _("ASA caseworker assigned"), by=by, rule_id="RET-5")
+
+    return routine_step_do(
+        routine=RETURN, case=case, step_code=steps.ASSIGN, by=by, work=assign
+    ).case
+
+
+# ---- RET-1..RET-3: the return conversations -----------------------------------------------------
+
+
+def _reversal_share_text() -> str:
+    share = selectors.reversal_share_in_force()
+    if share is None:
+        return "Andelen UNE omgjør er ikke registrert i systemet."
+    return (
+        f"UNE omgjorde {share.share_percent} % av sakene ({share.period}). Kilde: {share.source}."
+    )
+
+
+def _conversation_checked(kind: str, topics, interpreter_mode: str, interpreter_language: str):
+    if kind not in ReturnConversation.Kind.values:
+        raise ValidationError(_("Choose which rejection the conversation follows."))
+    unknown = rules.unknown_topics(kind, topics)
+    if unknown:
+        raise ValidationError(_("A topic was not recognised. Reload the page and try again."))
+    missing = rules.missing_topics(kind, topics)
+    if missing:
+        raise ValidationError(
+            _(
+                "The conversation cannot be recorded as held before every mandatory topic is covered: %(topics)s"
+            )
+            % {"topics": "; ".join(topic.text_nb for topic in missing)}
+        )
+    if interpreter_mode not in ReturnConversation.InterpreterMode.values:
+        raise ValidationError(_("Choose whether an interpreter took part, and how."))
+    if interpreter_mode and not interpreter_language.strip():
+        raise ValidationError(_("Give the interpreter's language."))
+
+
+def return_conversation_record(
+    *,
+    case: ReturnCase,
+    kind: str,
+    held_at: datetime,
+    topics,
+    by,
+    minor_questions: str = "",
+    minor_reactions: str = "",
+    interpreter_mode: str = "",
+    interpreter_language: str = "",
+    representative_invited: bool = False,
+    representative_present: bool = False,
+) -> ReturnConversation:
+    """RET-1..RET-3: recorded as held only when every mandatory topic of its kind is covered;
+    after UDI's rejection the record prints the share of cases UNE reverses (RET-2)."""
+    _conversation_checked(kind, topics, interpreter_mode, interpreter_language)
+    _not_in_future(held_at, _("The conversation cannot be held in the future."))
+    if representative_present and not representative_invited:
+        representative_invited = True  # present means invited
+
+    def record(locked: ReturnCase) -> ReturnConversation:
+        if locked.conversations.filter(kind=kind, held_at__isnull=False).exists():
+            raise ValidationError(_("This return conversation is already recorded as held."))
+        conversation = ReturnConversation.objects.create(
+            case=locked,
+            kind=kind,
+            held_at=held_at,
+            topics=sorted(set(topics)),
+            minor_questions=minor_questions.strip(),
+            minor_reactions=minor_reactions.strip(),
+            interpreter_mode=interpreter_mode,
+            interpreter_language=interpreter_language.strip() if interpreter_mode else "",
+            representative_invited=representative_invited,
+            representative_present=representative_present,
+            reversal_share_text=_reversal_share_text() if kind == rules.AFTER_UDI else "",
+            recorded_by=by,
+        )
+        _event(
+            locked,
+            "return_conversation",
+            _("Return conversation held: %(kind)s") % {"kind": conversation.get_kind_display()},
+            by=by,
+            rule_id="RET-1",
+            at=held_at,
+        )
+        return conversation
+
+    return _do(case, steps.CONVERSATION, by=by, work=record).value
+
+
+def return_conversation_not_attended(
+    *, case: ReturnCase, kind: str, planned_at: datetime, new_time: datetime, by
+) -> ReturnConversation:
+    """RET-1: a conversation the minor did not attend is recorded with its new time."""
+    if kind not in ReturnConversation.Kind.values:
+        raise ValidationError(_("Choose which rejection the conversation follows."))
+    _not_in_future(planned_at, _("A conversation not yet due cannot be missed."))
+    if new_time <= timezone.now():
+        raise ValidationError(_("The new time must be in the future."))
+
+    def record(locked: ReturnCase) -> ReturnConversation:
+        conversation = ReturnConversation.objects.create(
+            case=locked, kind=kind, not_attended_at=planned_at, new_time=new_time, recorded_by=by
+        )
+        _event(
+            locked,
+            "return_conversation_missed",
+            _("Return conversation not attended; a new time is set"),
+            by=by,
+            rule_id="RET-1",
+            at=planned_at,
+        )
+        return conversation
+
+    return _do(case, steps.NOT_ATTENDED, by=by, work=record).value
+
+
+# ---- RET-5: following the case ------------------------------------------------------------------
+
+
+def return_case_record_contact(
+    *, case: ReturnCase, at: datetime, party: str, summary: str, by
+) -> ContactLogEntry:
+    if party not in ContactLogEntry.Party.values:
+        raise ValidationError(_("Choose who the contact was with."))
+    if not summary.strip():
+        raise ValidationError(_("Write what was said or agreed."))
+    _not_in_future(at, _("A contact cannot be recorded in the future."))
+
+    def record(locked: ReturnCase) -> ContactLogEntry:
+        return ContactLogEntry.objects.create(
+            case=locked, at=at, party=party, summary=summary.strip(), by=by
+        )
+
+    return _do(case, steps.CONTACT, by=by, work=record).value
+
+
+def return_case_choose_path(*, case: ReturnCase, path: str, by) -> ReturnCase:
+    if path not in ReturnCase.Path.values or path == ReturnCase.Path.UNDECIDED:
+        raise ValidationError(_("Choose the return path."))
+
+    def choose(locked: ReturnCase) -> None:
+        locked.path = path
+        locked.save(update_fields=["path"])
+
+    return _do(case, steps.PATH, by=by, work=choose).case
+
+
+def return_case_verify_care_premise(
+    *, case: ReturnCase, care_premise: str, verification: str, by
+) -> ReturnCase:
+    """IM §2: the decision's care premise, and how ASA verified it (Landinfo, carers, IOM …)."""
+    if not care_premise.strip():
+        raise ValidationError(_("Write the care premise of the final decision."))
+    if not verification.strip():
+        raise ValidationError(_("Write how the care premise was verified."))
+
+    def verify(locked: ReturnCase) -> None:
+        locked.care_premise = care_premise.strip()
+        locked.care_premise_verification = verification.strip()
+        locked.care_premise_verified_at = timezone.now()
+        locked.save(
+            update_fields=["care_premise", "care_premise_verification", "care_premise_verified_at"]
+        )
+        _event(locked, "return_care_verified", _("Care premise verified"), by=by, rule_id="RET-5")
+
+    return _do(case, steps.CARE_PREMISE, by=by, work=verify).case
+
+
+def return_case_mark_returned(*, case: ReturnCase, at: datetime, by) -> ReturnCase:
+    """RET-5: the case is followed until the child has returned — never before the care premise
+    is verified (IM §2)."""
+    _not_in_future(at, _("The return cannot be recorded in the future."))
+
+    def returned(locked: ReturnCase) -> None:
+        problems = rules.departure_problems(
+            care_premise=locked.care_premise,
+            verified=locked.care_premise_verified_at is not None,
+        )
+        if problems:
+            raise ValidationError([str(DEPARTURE_MESSAGES[p]) for p in problems])
+        if locked.path == ReturnCase.Path.UNDECIDED:
+            raise ValidationError(_("Choose the return path first."))
+        locked.returned_at = at
+        locked.save(update_fields=["returned_at"])
+        _event(
+            locked, "return_returned", _("The minor has returned"), by=by, rule_id="RET-5", at=at
+        )
+
+    return _do(case, steps.RETURNED, by=by, work=returned, at=at).case
+
+
+def return_case_not_feasible(*, case: ReturnCase, note: str, by) -> ReturnCase:
+    """RET-5: return proves not feasible: the case is followed up towards UNE."""
+    if not note.strip():
+        raise ValidationError(_("Write why return is not feasible."))
+
+    def record(locked: ReturnCase) -> None:
+        locked.outcome_note = note.strip()
+        locked.save(update_fields=["outcome_note"])
+        _event(
+            locked,
+            "return_not_feasible",
+            _("Return not feasible: follow-up with UNE"),
+            by=by,
+            rule_id="RET-5",
+        )
+
+    return _do(case, steps.NOT_FEASIBLE, by=by, work=record).case

@@ -1,0 +1,19 @@
+from django.urls import path
+
+from . import views
+
+app_name = "retur"
+urlpatterns = [
+    path("", views.case_list, name="list"),
+    path("<int:case_id>/", views.case_detail, name="detail"),
+    path("<int:case_id>/saksbehandler/", views.assign, name="assign"),
+    path("<int:case_id>/samtale/etter-udi/", views.conversation_after_udi, name="conversation_udi"),
+    path("<int:case_id>/samtale/etter-une/", views.conversation_after_une, name="conversation_une"),
+    path("<int:case_id>/ikke-mott/", views.not_attended, name="not_attended"),
+    path("<int:case_id>/kontakt/", views.contact, name="contact"),
+    path("<int:case_id>/returvei/", views.path_choose, name="path"),
+    path("<int:case_id>/omsorg/", views.care_premise, name="care_premise"),
+    path("<int:case_id>/returnert/", views.returned, name="returned"),
+    path("<int:case_id>/ikke-gjennomforbar/", views.not_feasible, name="not_feasible"),
+    path("samtale/<int:conversation_id>/referat.pdf", views.minutes_pdf, name="minutes"),
+]

@@ -1,0 +1,212 @@
+"""The return routine's pages: access (the assigned ASA caseworker works the case, R-19) →
+form → one service → back to the case."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET
+
+from cases import legal
+from cases.downloads import download_name
+from cases.services import form_printout_pdf, read_log_record
+from cases.views_routines import routine_step_view
+from mottak.access import Action, may
+
+from . import forms, references, rules, selectors, services
+from .models import ReturnConversation
+
+Kind = ReturnConversation.Kind
+INTERPRETER_NB = {"in_person": "fremmøtt", "phone": "på telefon"}
+
+
+@login_required
+@require_GET
+def case_list(request):
+    if not may(request.user, "retur.follow_cases"):
+        raise Http404
+    cases = selectors.return_cases_visible_to(request.user).order_by("state", "-opened_at")[:200]
+    return render(request, "retur/list.html", {"cases": cases})
+
+
+@login_required
+@require_GET
+def case_detail(request, case_id: int):
+    case = selectors.access_return_case(user=request.user, case_id=case_id)
+    read_log_record(user=request.user, subject=case.resident, action="view", detail="return case")
+    may_work = services._may_work(request.user, case)
+    held = {c.kind for c in case.conversations.all() if c.held_at}
+    context = {
+        "case": case,
+        "may_work": may_work and case.state == case.State.OPEN,
+        "may_assign": request.user.is_admin_role and case.state == case.State.OPEN,
+        "conversations": list(case.conversations.select_related("recorded_by")),
+        "contacts": list(case.contacts.select_related("by")[:100]),
+        "forms_by_kind": [
+            (kind, label, forms.ConversationForm(kind=kind, prefix=kind))
+            for kind, label in Kind.choices
+            if kind not in held
+        ],
+        "not_attended_form": forms.NotAttendedForm(prefix="missed"),
+        "contact_form": forms.ContactForm(prefix="contact"),
+        "path_form": forms.PathForm(initial={"path": case.path}),
+        "care_form": forms.CarePremiseForm(
+            initial={"care_premise": case.care_premise}, prefix="care"
+        ),
+        "returned_form": forms.ReturnedForm(prefix="returned"),
+        "not_feasible_form": forms.NotFeasibleForm(prefix="nf"),
+        "assign_form": forms.AssignForm(initial={"caseworker": case.caseworker_id}),
+    }
+    return render(request, "retur/detail.html", context)
+
+
+def _workable(user, case_id):
+    return selectors.access_return_case(user=user, case_id=case_id, action=Action.CHANGE)
+
+
+def _back(case) -> str:
+    return reverse("retur:detail", args=[case.pk])
+
+
+def _step(form_class, service, done, **form_kwargs):
+    return routine_step_view(
+        access=_workable,
+        service=service,
+        back_to=_back,
+        form_class=form_class,
+        done=done,
+        form_kwargs=form_kwargs,
+        pk_kwarg="case_id",
+    )
+
+
+def _conversation(kind: str):
+    return _step(
+        forms.ConversationForm,
+        lambda case, by, data: services.return_conversation_record(
+            case=case, kind=kind, by=by, **data
+        ),
+        gettext_lazy("The return conversation is recorded."),
+        kind=kind,
+        prefix=kind,
+    )
+
+
+conversation_after_udi = _conversation(Kind.AFTER_UDI)
+conversation_after_une = _conversation(Kind.AFTER_UNE)
+not_attended = _step(
+    forms.NotAttendedForm,
+    lambda case, by, data: services.return_conversation_not_attended(case=case, by=by, **data),
+    gettext_lazy("Not attended; the new time is recorded."),
+    prefix="missed",
+)
+contact = _step(
+    forms.ContactForm,
+    lambda case, by, data: services.return_case_record_contact(case=case, by=by, **data),
+    gettext_lazy("The contact is recorded."),
+    prefix="contact",
+)
+path_choose = _step(
+    forms.PathForm,
+    lambda case, by, data: services.return_case_choose_path(case=case, by=by, **data),
+    gettext_lazy("The return path is recorded."),
+)
+care_premise = _step(
+    forms.CarePremiseForm,
+    lambda case, by, data: services.return_case_verify_care_premise(case=case, by=by, **data),
+    gettext_lazy("The care premise is recorded as verified."),
+    prefix="care",
+)
+returned = _step(
+    forms.ReturnedForm,
+    lambda case, by, data: services.return_case_mark_returned(case=case, by=by, **data),
+    gettext_lazy("The return is recorded."),
+    prefix="returned",
+)
+not_feasible = _step(
+    forms.NotFeasibleForm,
+    lambda case, by, data: services.return_case_not_feasible(case=case, by=by, **data),
+    gettext_lazy("Recorded: return not feasible, follow-up with UNE."),
+    prefix="nf",
+)
+assign = routine_step_view(
+    access=lambda user, case_id: selectors.access_return_case(user=user, case_id=case_id),
+    service=lambda case, by, data: services.return_case_assign(case=case, by=by, **data),
+    back_to=_back,
+    form_class=forms.AssignForm,
+    done=gettext_lazy("The caseworker is assigned."),
+    pk_kwarg="case_id",
+)
+
+
+@login_required
+@require_GET
+def minutes_pdf(request, conversation_id: int):
+    """RET-1: the minutes of a held conversation, as a PDF for the case file."""
+    conversation = (
+        ReturnConversation.objects.filter(
+            pk=conversation_id,
+            held_at__isnull=False,
+            case__in=selectors.return_cases_visible_to(request.user),
+        )
+        .select_related("case__resident", "case__centre")
+        .first()
+    )
+    if conversation is None:
+        raise Http404
+    case = conversation.case
+    pdf = form_printout_pdf(
+        subject=case.resident,
+        template="retur_conversation_minutes.html",
+        context=_minutes_context(conversation),
+        by=request.user,
+        recipient={
+            "recipient_name": case.centre.name,
+            "recipient_kind": "centre",
+            "recipient_address": _("The case file"),
+        },
+        routine_reference=legal.cite(references.ROUTINE_RETURN, on=timezone.localdate()).routines,
+    )
+    read_log_record(
+        user=request.user, subject=case.resident, action="download", detail="return minutes"
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    name = download_name(_("return conversation"), timezone.localdate(conversation.held_at), "pdf")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _minutes_context(conversation: ReturnConversation) -> dict:
+    from mottak.documents import iso, person_block
+
+    covered = set(conversation.topics)
+    return {
+        "person": person_block(conversation.case.resident, centre=conversation.case.centre),
+        "kind": "Etter UDIs avslag" if conversation.kind == Kind.AFTER_UDI else "Etter UNEs avslag",
+        "held_at": iso(conversation.held_at),
+        "topics": [
+            {"text": t.text_nb, "covered": t.code in covered}
+            for t in rules.mandatory_topics(conversation.kind)
+        ],
+        "minor_questions": conversation.minor_questions,
+        "minor_reactions": conversation.minor_reactions,
+        "interpreter": (
+            f"{conversation.interpreter_language} ({INTERPRETER_NB[conversation.interpreter_mode]})"
+            if conversation.interpreter_mode
+            else "Ingen tolk"
+        ),
+        "representative": (
+            "Til stede"
+            if conversation.representative_present
+            else (
+                "Invitert, ikke til stede"
+                if conversation.representative_invited
+                else "Ikke invitert"
+            )
+        ),
+        "reversal_share": conversation.reversal_share_text,
+    }
