@@ -206,4 +206,7 @@ def register_capabilities() -> None:
     menu_register(
         "mottak:resident_register", _("Register a resident"), "mottak.register_resident", 20
     )
+    # The presence register and outings (SAV-2): kept by the centre's own staff.
+    capability_register("mottak.keep_presence", works_at_a_centre)
+    menu_register("mottak:presence_home", _("Presence"), "mottak.keep_presence", 15)
     menu_register("admin:index", _("Administration"), "mottak.administer", 1000)

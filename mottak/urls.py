@@ -7,7 +7,7 @@ pages live in the "mottak" namespace.
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from . import views
+from . import views, views_presence
 
 record_patterns = [
     path("beboere/", views.resident_list, name="resident_list"),
@@ -28,6 +28,19 @@ record_patterns = [
         views.stay_end,
         name="stay_end",
     ),
+    path("tilstede/", views_presence.presence_home, name="presence_home"),
+    path(
+        "mottak/<int:centre_id>/tilstede/<str:day>/",
+        views_presence.presence_day,
+        name="presence_day",
+    ),
+    path(
+        "mottak/<int:centre_id>/tilstede/<str:day>/<slug:kind>/",
+        views_presence.presence_check,
+        name="presence_check",
+    ),
+    path("mottak/<int:centre_id>/ute/ny/", views_presence.outing_new, name="outing_new"),
+    path("ute/<int:outing_id>/tilbake/", views_presence.outing_back, name="outing_back"),
 ]
 
 urlpatterns = [

@@ -18,6 +18,7 @@ from .core import (
     Stay,
     User,
 )
+from .presence import CheckKind, Outing, PresenceCheck, PresenceCheckTime, PresenceMark
 
 __all__ = [
     "CENTRE_ROLES",
@@ -25,10 +26,15 @@ __all__ = [
     "RETURN_STAGES",
     "Appointment",
     "AsylumStage",
+    "CheckKind",
     "Centre",
     "CentreGroupObjectPermission",
     "CentreUserObjectPermission",
     "ExternalRecipient",
+    "Outing",
+    "PresenceCheck",
+    "PresenceCheckTime",
+    "PresenceMark",
     "Region",
     "RegionGroupObjectPermission",
     "RegionUserObjectPermission",

@@ -1,5 +1,12 @@
 """Every write to mottak's records, one module per area, re-exported here."""
 
+from .presence import (
+    OUTING_RETURN_DEADLINE,
+    outing_mark_back,
+    outing_record,
+    outing_return_due,
+    presence_check_record,
+)
 from .residents import (
     ARRIVAL_MESSAGES,
     RESIDENT_DATA_FIELDS,
@@ -15,6 +22,11 @@ from .residents import (
 )
 
 __all__ = [
+    "OUTING_RETURN_DEADLINE",
+    "outing_mark_back",
+    "outing_record",
+    "outing_return_due",
+    "presence_check_record",
     "ARRIVAL_MESSAGES",
     "RESIDENT_DATA_FIELDS",
     "ResidentData",
