@@ -54,3 +54,18 @@ class MottakConfig(AppConfig):
         from . import demo, demo_presence
 
         demo.register_seeder(30, "presence", demo_presence.seed)  # after leave and missing
+        demo.register_seeder(31, "folders", demo_presence.seed_folders)
+
+        from django.utils.translation import gettext_lazy as _
+
+        from .resident_actions import ResidentAction, resident_action_register
+
+        resident_action_register(
+            ResidentAction(
+                _("Personal folder"),
+                "mottak:personal_folder",
+                "mottak.keep_folders",
+                order=60,
+                needs_open_stay=False,
+            )
+        )

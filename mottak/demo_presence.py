@@ -1,4 +1,4 @@
-"""Demo presence register for `make run`, through the services, all fictional: yesterday's
+"""Demo presence register and folders for `make run`, through the services, all fictional: yesterday's
 checks at the demo centre (everyone present, on leave or absent as the routines say) and one
 resident out with an agreed time back. Today's checks are left to do. A second run creates
 nothing."""
@@ -13,7 +13,7 @@ from . import rules_presence as rules
 from . import selectors_presence as selectors
 from . import services
 from .demo import DemoContext
-from .models import PresenceCheck
+from .models import Folder, FolderKind, PresenceCheck, StandardContent
 
 
 def seed(context: DemoContext) -> None:
@@ -42,3 +42,37 @@ def seed(context: DemoContext) -> None:
         now=context.now,
     )
     context.result.add("outings", True)
+
+
+def seed_folders(context: DemoContext) -> None:
+    """Personal folders with the standard contents for the demo centre's residents; one
+    resident asked for a private folder, and the staff member "ansatt" is their key worker."""
+    if not context.cast_list:
+        return
+    staff, lead = context.users["ansatt"], context.users["barnefaglig"]
+    standard = list(StandardContent.objects.filter(active=True, on_move_only=False))
+    for resident in context.cast_list[:5]:
+        if Folder.objects.filter(resident=resident).exists():
+            context.result.add("folders", False)
+            continue
+        folder = services.personal_folder_open(resident=resident, by=staff)
+        for content in standard:
+            services.folder_item_add(folder=folder, category="", standard=content, by=staff)
+        context.result.add("folders", True)
+    resident = context.cast_list[0]
+    if not Folder.objects.filter(resident=resident, kind=FolderKind.PRIVATE).exists():
+        services.key_worker_assign(resident=resident, user=staff, by=lead)
+        private = services.private_folder_open(
+            resident=resident,
+            requested_at=context.now - timedelta(days=3),
+            asked_by_resident=True,
+            by=lead,
+        )
+        for category, description in (
+            ("lawyer_letter", "Brev fra advokaten om asylintervjuet"),
+            ("report_card", "Karakterbok, 9. trinn"),
+        ):
+            services.folder_item_add(
+                folder=private, category=category, description=description, by=lead
+            )
+        context.result.add("folders", True)

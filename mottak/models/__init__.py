@@ -18,6 +18,15 @@ from .core import (
     Stay,
     User,
 )
+from .folders import (
+    DocumentCategory,
+    Folder,
+    FolderHandOver,
+    FolderItem,
+    FolderKind,
+    KeyWorker,
+    StandardContent,
+)
 from .presence import CheckKind, Outing, PresenceCheck, PresenceCheckTime, PresenceMark
 
 __all__ = [
@@ -27,10 +36,16 @@ __all__ = [
     "Appointment",
     "AsylumStage",
     "CheckKind",
+    "DocumentCategory",
     "Centre",
     "CentreGroupObjectPermission",
     "CentreUserObjectPermission",
     "ExternalRecipient",
+    "Folder",
+    "FolderHandOver",
+    "FolderItem",
+    "FolderKind",
+    "KeyWorker",
     "Outing",
     "PresenceCheck",
     "PresenceCheckTime",
@@ -40,6 +55,7 @@ __all__ = [
     "RegionUserObjectPermission",
     "Resident",
     "Role",
+    "StandardContent",
     "Stay",
     "User",
 ]

@@ -1,5 +1,16 @@
 """Every write to mottak's records, one module per area, re-exported here."""
 
+from .folders import (
+    folder_item_add,
+    folder_item_hand_back,
+    folders_hand_back,
+    key_worker_assign,
+    key_worker_end,
+    may_open_private_folder,
+    personal_folder_hand_over,
+    personal_folder_open,
+    private_folder_open,
+)
 from .presence import (
     OUTING_RETURN_DEADLINE,
     outing_mark_back,
@@ -22,6 +33,15 @@ from .residents import (
 )
 
 __all__ = [
+    "folder_item_add",
+    "folder_item_hand_back",
+    "folders_hand_back",
+    "key_worker_assign",
+    "key_worker_end",
+    "may_open_private_folder",
+    "personal_folder_hand_over",
+    "personal_folder_open",
+    "private_folder_open",
     "OUTING_RETURN_DEADLINE",
     "outing_mark_back",
     "outing_record",
