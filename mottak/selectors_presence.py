@@ -126,13 +126,15 @@ def current_slots(centres, *, now: datetime | None = None) -> list[Slot]:
     return found
 
 
-def residents_in_house(*, user: User, centre: Centre) -> QuerySet[Resident]:
-    """The centre's residents with an open stay there, as the user may see them."""
-    return (
-        residents_visible_to(user)
-        .filter(stays__centre=centre, stays__ended_at__isnull=True)
-        .order_by("family_name", "given_names", "pk")
-    )
+def residents_in_house(
+    *, user: User, centre: Centre, at: datetime | None = None
+) -> QuerySet[Resident]:
+    """The centre's residents with an open stay there (begun by `at`, the check's time: a
+    resident who arrived after a check is not on it), as the user may see them."""
+    stay = {"stays__centre": centre, "stays__ended_at__isnull": True}
+    if at is not None:
+        stay["stays__started_at__lte"] = at
+    return residents_visible_to(user).filter(**stay).order_by("family_name", "given_names", "pk")
 
 
 def open_outings(centre: Centre) -> QuerySet[Outing]:
@@ -158,7 +160,7 @@ class SheetRow:
 
 def sheet(*, user: User, centre: Centre, held_at: datetime, check: PresenceCheck | None):
     """One row per resident in the house, with what the routines say and the mark."""
-    residents = list(residents_in_house(user=user, centre=centre))
+    residents = list(residents_in_house(user=user, centre=centre, at=held_at))
     ids = [r.pk for r in residents]
     watched = statuses_of(ids)
     outings = {o.resident_id: o for o in Outing.objects.filter(resident__in=ids, back_at=None)}

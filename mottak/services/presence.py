@@ -59,11 +59,12 @@ def _statuses(resident_ids) -> dict[int, frozenset[str]]:
     }
 
 
-def _in_house_ids(centre: Centre) -> set[int]:
+def _in_house_ids(centre: Centre, at: datetime) -> set[int]:
+    """Residents with an open stay at the centre that had begun by the check's time."""
     return set(
-        Resident.objects.filter(stays__centre=centre, stays__ended_at__isnull=True).values_list(
-            "pk", flat=True
-        )
+        Resident.objects.filter(
+            stays__centre=centre, stays__ended_at__isnull=True, stays__started_at__lte=at
+        ).values_list("pk", flat=True)
     )
 
 
@@ -120,7 +121,7 @@ def presence_check_record(
 
 
 def _record_locked(centre, kind, on_date, held_at, marks: dict[int, str], by) -> PresenceCheck:
-    in_house = _in_house_ids(centre)
+    in_house = _in_house_ids(centre, held_at)
     if set(marks) - in_house:
         raise ValidationError(_("A resident who does not live at this centre was marked."))
     unmarked = in_house - set(marks)

@@ -301,3 +301,15 @@ def test_presence_an_outing_for_another_centres_resident_answers_404(
     outing = _outing(theirs, make_staff(far_centre), back_in_hours=1)
     assert client.post(reverse("mottak:outing_back", args=[outing.pk])).status_code == 404
     assert not Outing.objects.filter(back_at__isnull=False).exists()
+
+
+def test_sav_2_a_resident_who_arrived_after_the_check_is_not_on_it(client, staff, centre):
+    earlier = make_resident(centre)
+    newcomer = make_resident(centre)
+    newcomer.stays.update(started_at=timezone.now() - timedelta(minutes=5))
+    client.force_login(staff)
+    page = client.get(check_url(centre)).content.decode()
+    assert f'name="r{earlier.pk}"' in page
+    assert f'name="r{newcomer.pk}"' not in page
+    assert client.post(check_url(centre), marks_for([earlier])).status_code == 302
+    assert client.post(check_url(centre), marks_for([earlier, newcomer])).status_code == 404
