@@ -206,4 +206,9 @@ def register_capabilities() -> None:
     menu_register(
         "mottak:resident_register", _("Register a resident"), "mottak.register_resident", 20
     )
+    # The presence register and outings (SAV-2): kept by the centre's own staff.
+    capability_register("mottak.keep_presence", works_at_a_centre)
+    menu_register("mottak:presence_home", _("Presence"), "mottak.keep_presence", 15)
+    # The personal and private folders (MOT-2); the private folder asks for more (rules).
+    capability_register("mottak.keep_folders", works_at_a_centre)
     menu_register("admin:index", _("Administration"), "mottak.administer", 1000)

@@ -113,3 +113,6 @@ class ExternalRecipientAdmin(SimpleHistoryAdmin):
     list_display = ["name", "kind", "municipality", "phone"]
     list_filter = ["kind"]
     search_fields = ["name", "municipality", "address"]
+
+
+from . import admin_presence  # noqa: E402, F401 - registers the presence register's models

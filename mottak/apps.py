@@ -44,3 +44,29 @@ class MottakConfig(AppConfig):
             crontab={"minute": "10", "hour": "0"},
             expire_seconds=6 * 3600,
         )
+
+        from cases.due import register_due_handler
+
+        from .services import OUTING_RETURN_DEADLINE, outing_return_due
+
+        # An outing's agreed return (SAV-2): not back by then publishes the absence.
+        register_due_handler(OUTING_RETURN_DEADLINE, outing_return_due)
+
+        from . import demo, demo_presence
+
+        demo.register_seeder(30, "presence", demo_presence.seed)  # after leave and missing
+        demo.register_seeder(31, "folders", demo_presence.seed_folders)
+
+        from django.utils.translation import gettext_lazy as _
+
+        from .resident_actions import ResidentAction, resident_action_register
+
+        resident_action_register(
+            ResidentAction(
+                _("Personal folder"),
+                "mottak:personal_folder",
+                "mottak.keep_folders",
+                order=60,
+                needs_open_stay=False,
+            )
+        )

@@ -22,6 +22,7 @@ from cases.selectors_work import WatchList, deadline_links, watch_lists
 
 from .access import centres_visible_to, member_regions, residents_visible_to
 from .models import CENTRE_ROLES, RETURN_STAGES, AsylumStage, Centre, Resident, Role, Stay, User
+from .selectors_presence import current_slots
 
 # Deadlines listed when overdue or due within this long.
 DUE_SOON = timedelta(hours=48)
@@ -280,6 +281,8 @@ def home_for_centre_roles(*, user: User, now: datetime) -> dict:
         watch_lists(role=user.role, centres=centres, residents=residents, now=now)
     )
     arrivals, more_arrivals = _limited(_arrivals(centres=centres, residents=residents, now=now))
+    # The presence check to do now at each of the user's centres (SAV-2): three queries.
+    slots = current_slots(centres[: ROW_LIMIT + 1], now=now)
     sections = [
         Section(
             code="deadlines",
@@ -289,6 +292,14 @@ def home_for_centre_roles(*, user: User, now: datetime) -> dict:
             rows=deadline_rows,
             more=more_deadlines,
             empty=_("No deadline is overdue or due within 48 hours."),
+        ),
+        Section(
+            code="presence",
+            title=_("Presence check now"),
+            tone="warning" if any(slot.check is None for slot in slots) else "info",
+            template="home_section_presence.html",
+            rows=slots[:ROW_LIMIT],
+            more=len(slots) > ROW_LIMIT,
         ),
         *watches,
         Section(

@@ -7,7 +7,7 @@ pages live in the "mottak" namespace.
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from . import views
+from . import views, views_folders, views_presence
 
 record_patterns = [
     path("beboere/", views.resident_list, name="resident_list"),
@@ -28,6 +28,60 @@ record_patterns = [
         views.stay_end,
         name="stay_end",
     ),
+    path("beboere/<int:resident_id>/mappe/", views_folders.personal_folder, name="personal_folder"),
+    path(
+        "beboere/<int:resident_id>/mappe/opprett/",
+        views_folders.personal_folder_open,
+        name="personal_folder_open",
+    ),
+    path(
+        "beboere/<int:resident_id>/mappe/ny/",
+        views_folders.personal_folder_item_new,
+        name="personal_folder_item_new",
+    ),
+    path(
+        "beboere/<int:resident_id>/mappe/<int:item_id>/utlevert/",
+        views_folders.folder_item_hand_back,
+        name="folder_item_hand_back",
+    ),
+    path(
+        "beboere/<int:resident_id>/privat-mappe/",
+        views_folders.private_folder,
+        name="private_folder",
+    ),
+    path(
+        "beboere/<int:resident_id>/privat-mappe/opprett/",
+        views_folders.private_folder_open,
+        name="private_folder_open",
+    ),
+    path(
+        "beboere/<int:resident_id>/privat-mappe/ny/",
+        views_folders.private_folder_item_new,
+        name="private_folder_item_new",
+    ),
+    path(
+        "beboere/<int:resident_id>/primaerkontakter/ny/",
+        views_folders.key_worker_new,
+        name="key_worker_new",
+    ),
+    path(
+        "beboere/<int:resident_id>/primaerkontakter/<int:assignment_id>/avslutt/",
+        views_folders.key_worker_end,
+        name="key_worker_end",
+    ),
+    path("tilstede/", views_presence.presence_home, name="presence_home"),
+    path(
+        "mottak/<int:centre_id>/tilstede/<str:day>/",
+        views_presence.presence_day,
+        name="presence_day",
+    ),
+    path(
+        "mottak/<int:centre_id>/tilstede/<str:day>/<slug:kind>/",
+        views_presence.presence_check,
+        name="presence_check",
+    ),
+    path("mottak/<int:centre_id>/ute/ny/", views_presence.outing_new, name="outing_new"),
+    path("ute/<int:outing_id>/tilbake/", views_presence.outing_back, name="outing_back"),
 ]
 
 urlpatterns = [

@@ -23,7 +23,7 @@ from django.utils import timezone, translation
 
 from cases.form_fields import PlausibleDateField, PlausibleDateTimeField
 from cases.models import TimelineEvent
-from mottak.models import Centre
+from mottak.models import Centre, Resident, User
 from permisjon import services as leave_services
 from permisjon.forms import ContactPersonForm, LeaveApplicationForm
 from permisjon.models import LeaveApplication
@@ -37,6 +37,10 @@ from savnet.models import MissingReport
 CONSTRUCTOR_ARGUMENTS = {
     "centres": lambda: Centre.objects.all(),
     "warnings": lambda: (),
+    # The presence sheet's rows, the residents and staff a choice is made from.
+    "rows": lambda: [],
+    "residents": lambda: Resident.objects.none(),
+    "staff": lambda: User.objects.none(),
 }
 
 # Fields Django offers for dates and times; each one a form declares must be a plausible one.

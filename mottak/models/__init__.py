@@ -18,6 +18,16 @@ from .core import (
     Stay,
     User,
 )
+from .folders import (
+    DocumentCategory,
+    Folder,
+    FolderHandOver,
+    FolderItem,
+    FolderKind,
+    KeyWorker,
+    StandardContent,
+)
+from .presence import CheckKind, Outing, PresenceCheck, PresenceCheckTime, PresenceMark
 
 __all__ = [
     "CENTRE_ROLES",
@@ -25,15 +35,27 @@ __all__ = [
     "RETURN_STAGES",
     "Appointment",
     "AsylumStage",
+    "CheckKind",
+    "DocumentCategory",
     "Centre",
     "CentreGroupObjectPermission",
     "CentreUserObjectPermission",
     "ExternalRecipient",
+    "Folder",
+    "FolderHandOver",
+    "FolderItem",
+    "FolderKind",
+    "KeyWorker",
+    "Outing",
+    "PresenceCheck",
+    "PresenceCheckTime",
+    "PresenceMark",
     "Region",
     "RegionGroupObjectPermission",
     "RegionUserObjectPermission",
     "Resident",
     "Role",
+    "StandardContent",
     "Stay",
     "User",
 ]

@@ -1,5 +1,23 @@
 """Every write to mottak's records, one module per area, re-exported here."""
 
+from .folders import (
+    folder_item_add,
+    folder_item_hand_back,
+    folders_hand_back,
+    key_worker_assign,
+    key_worker_end,
+    may_open_private_folder,
+    personal_folder_hand_over,
+    personal_folder_open,
+    private_folder_open,
+)
+from .presence import (
+    OUTING_RETURN_DEADLINE,
+    outing_mark_back,
+    outing_record,
+    outing_return_due,
+    presence_check_record,
+)
 from .residents import (
     ARRIVAL_MESSAGES,
     RESIDENT_DATA_FIELDS,
@@ -15,6 +33,20 @@ from .residents import (
 )
 
 __all__ = [
+    "folder_item_add",
+    "folder_item_hand_back",
+    "folders_hand_back",
+    "key_worker_assign",
+    "key_worker_end",
+    "may_open_private_folder",
+    "personal_folder_hand_over",
+    "personal_folder_open",
+    "private_folder_open",
+    "OUTING_RETURN_DEADLINE",
+    "outing_mark_back",
+    "outing_record",
+    "outing_return_due",
+    "presence_check_record",
     "ARRIVAL_MESSAGES",
     "RESIDENT_DATA_FIELDS",
     "ResidentData",
