@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import UneReversalShare
+from .models import ContactLogEntry, ReturnCase, ReturnConversation, UneReversalShare
 
 
 @admin.register(UneReversalShare)
@@ -10,3 +10,50 @@ class UneReversalShareAdmin(SimpleHistoryAdmin):
     figure in force on their day."""
 
     list_display = ["share_percent", "period", "source", "valid_from"]
+
+
+class ReadOnlyAdminMixin:
+    """For looking: every change goes through retur.services, which keeps the steps in step."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ReturnConversationInline(ReadOnlyAdminMixin, admin.TabularInline):
+    model = ReturnConversation
+    extra = 0
+    fields = readonly_fields = ["kind", "held_at", "not_attended_at", "new_time", "recorded_by"]
+
+
+class ContactLogEntryInline(ReadOnlyAdminMixin, admin.TabularInline):
+    model = ContactLogEntry
+    extra = 0
+    fields = readonly_fields = ["at", "party", "by"]
+
+
+@admin.register(ReturnCase)
+class ReturnCaseAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
+    list_display = ["__str__", "centre", "state", "path", "opened_at", "caseworker"]
+    list_filter = ["state", "path", "centre__region"]
+    list_select_related = ["centre", "caseworker"]
+    inlines = [ReturnConversationInline, ContactLogEntryInline]
+
+
+@admin.register(ReturnConversation)
+class ReturnConversationAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
+    list_display = ["__str__", "kind", "held_at", "not_attended_at"]
+    list_filter = ["kind"]
+    list_select_related = ["case"]
+
+
+@admin.register(ContactLogEntry)
+class ContactLogEntryAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
+    list_display = ["__str__", "at", "party"]
+    list_filter = ["party"]
+    list_select_related = ["case"]

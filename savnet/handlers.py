@@ -48,7 +48,7 @@ def investigate_absence(event) -> MissingReport | None:
         return None
     if not rules.routine_applies(
         date_of_birth=resident.date_of_birth,
-        presumed_adult=resident.presumed_adult,
+        registered_as_minor_in_duf=resident.registered_as_minor_in_duf,
         on=timezone.localdate(noticed_at),
     ):
         return None

@@ -41,6 +41,8 @@ CONSTRUCTOR_ARGUMENTS = {
     "rows": lambda: [],
     "residents": lambda: Resident.objects.none(),
     "staff": lambda: User.objects.none(),
+    # A return conversation's form shows the mandatory topics of its kind (RET-1..RET-3).
+    "kind": lambda: "after_udi",
 }
 
 # Fields Django offers for dates and times; each one a form declares must be a plausible one.
