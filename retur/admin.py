@@ -1,7 +1,14 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import ContactLogEntry, ReturnCase, ReturnConversation, UneReversalShare
+from .models import (
+    AssistedReturnInformation,
+    ContactLogEntry,
+    ReturnCase,
+    ReturnConversation,
+    ReturnHandover,
+    UneReversalShare,
+)
 
 
 @admin.register(UneReversalShare)
@@ -56,4 +63,17 @@ class ReturnConversationAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
 class ContactLogEntryAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     list_display = ["__str__", "at", "party"]
     list_filter = ["party"]
+    list_select_related = ["case"]
+
+
+@admin.register(AssistedReturnInformation)
+class AssistedReturnInformationAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
+    list_display = ["__str__", "given_at", "to_minor", "to_carers"]
+    list_select_related = ["case"]
+
+
+@admin.register(ReturnHandover)
+class ReturnHandoverAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
+    list_display = ["__str__", "reason", "at"]
+    list_filter = ["reason"]
     list_select_related = ["case"]

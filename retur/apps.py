@@ -28,6 +28,9 @@ def register_capabilities() -> None:
 
     capability_register(
         "retur.follow_cases",
-        lambda user: user.is_admin_role or user.role == Role.ASA_CASEWORKER,
+        lambda user: user.is_admin_role or user.role in {Role.ASA_CASEWORKER, Role.RMA},
     )
+    # RET-4: RMA's portfolio, in aggregates.
+    capability_register("retur.portfolio", lambda user: user.is_admin_role or user.role == Role.RMA)
     menu_register("retur:list", _("Return cases"), "retur.follow_cases", 50)
+    menu_register("retur:portfolio", _("Return portfolio"), "retur.portfolio", 51)

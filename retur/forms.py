@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from cases.form_fields import PlausibleDateTimeField
 
 from . import rules
-from .models import ContactLogEntry, ReturnCase, ReturnConversation
+from .models import ContactLogEntry, ReturnCase, ReturnConversation, ReturnHandover
 
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d.%m.%Y %H:%M"]
 
@@ -115,3 +115,23 @@ class AssignForm(forms.Form):
         self.fields["caseworker"].queryset = User.objects.filter(
             role=Role.ASA_CASEWORKER, is_active=True
         ).order_by("last_name", "first_name")
+
+
+class InformationForm(forms.Form):
+    """RET-4: information about assisted return."""
+
+    given_at = when_field(_("Given"))
+    to_minor = forms.BooleanField(label=_("To the minor"), required=False)
+    to_carers = forms.BooleanField(label=_("To the carers"), required=False)
+    note = forms.CharField(
+        label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000, required=False
+    )
+
+
+class HandoverForm(forms.Form):
+    """RET-4: RMA hands a withdrawn or excluded assisted return over to ASA."""
+
+    reason = forms.ChoiceField(label=_("Why"), choices=ReturnHandover.Reason.choices)
+    information = forms.CharField(
+        label=_("What ASA needs to know"), widget=forms.Textarea(attrs={"rows": 4}), max_length=8000
+    )

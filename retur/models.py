@@ -177,3 +177,52 @@ class ContactLogEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case} {self.party}"
+
+
+class AssistedReturnInformation(models.Model):
+    """RET-4: information about assisted return given to the minor and their carers, wherever
+    the minor lives; a minor with a final rejection without it is a gap in RMA's portfolio."""
+
+    case = models.ForeignKey(
+        ReturnCase, on_delete=models.CASCADE, related_name="information", verbose_name=_("case")
+    )
+    given_at = models.DateTimeField(_("given"))
+    to_minor = models.BooleanField(_("to the minor"), default=False)
+    to_carers = models.BooleanField(_("to the carers"), default=False)
+    note = models.TextField(_("note"), blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-given_at", "-id"]
+        verbose_name = _("information about assisted return")
+        verbose_name_plural = _("information about assisted return")
+
+    def __str__(self) -> str:
+        return f"{self.case} {self.given_at:%Y-%m-%d}"
+
+
+class ReturnHandover(models.Model):
+    """RET-4: an assisted-return application withdrawn or excluded — RMA hands the case over to
+    ASA with all relevant information for the forced-return track."""
+
+    class Reason(models.TextChoices):
+        WITHDRAWN = "withdrawn", _("Application for assisted return withdrawn")
+        EXCLUDED = "excluded", _("Excluded from assisted return")
+
+    case = models.ForeignKey(
+        ReturnCase, on_delete=models.CASCADE, related_name="handovers", verbose_name=_("case")
+    )
+    reason = models.CharField(_("why"), max_length=12, choices=Reason.choices)
+    information = models.TextField(_("what ASA needs to know"))
+    at = models.DateTimeField(_("handed over"))
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("hand-over to ASA")
+        verbose_name_plural = _("hand-overs to ASA")
+
+    def __str__(self) -> str:
+        return f"{self.case} {self.reason}"

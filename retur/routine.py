@@ -20,6 +20,8 @@ PATH = "path"
 RETURNED = "returned"
 NOT_FEASIBLE = "not_feasible"
 CLOSE = "close"
+INFORMATION = "information"
+HANDOVER = "handover"
 
 OPEN = frozenset({State.OPEN})
 
@@ -58,6 +60,18 @@ RETURN = register(
             ),
             Step(CONTACT, _("Contact recorded"), ("RET-5",), states=OPEN | {State.NOT_FEASIBLE}),
             Step(PATH, _("Return path chosen"), ("RET-5",), states=OPEN),
+            Step(
+                INFORMATION,
+                _("Information about assisted return given"),
+                ("RET-4",),
+                states=OPEN | {State.NOT_FEASIBLE},
+            ),
+            Step(
+                HANDOVER,
+                _("Handed over to ASA for the forced-return track"),
+                ("RET-4",),
+                states=OPEN,
+            ),
             Step(
                 CARE_PREMISE,
                 _("Care premise of the decision verified"),

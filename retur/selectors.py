@@ -12,7 +12,7 @@ from .models import ReturnCase, UneReversalShare
 
 
 def return_cases_visible_to(user, action: Action = Action.VIEW) -> QuerySet[ReturnCase]:
-    """R-19: ASA sees the cases assigned to it; RMA sees none one by one (aggregates only);
+    """R-19: ASA sees the cases assigned to it; RMA only the open assisted-return track;
     a centre and a regional office see the cases of the residents they see."""
     cases = ReturnCase.objects.select_related("resident", "centre", "caseworker")
     if not user.is_authenticated:
@@ -22,7 +22,10 @@ def return_cases_visible_to(user, action: Action = Action.VIEW) -> QuerySet[Retu
     if user.role == Role.ASA_CASEWORKER:
         return cases.filter(caseworker=user)
     if user.role == Role.RMA:
-        return cases.none()
+        # R-19: one by one only in the assisted-return track RMA hands over to ASA.
+        if action == Action.CHANGE:
+            return cases.none()
+        return cases.filter(path=ReturnCase.Path.ASSISTED, state=ReturnCase.State.OPEN)
     if action == Action.CHANGE:
         return cases.none()  # only the assigned ASA caseworker works the case
     return cases.filter(resident__in=residents_visible_to(user, Action.VIEW).values("pk"))

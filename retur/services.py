@@ -15,7 +15,13 @@ from mottak.models import Resident, Role
 
 from . import routine as steps
 from . import rules, selectors
-from .models import ContactLogEntry, ReturnCase, ReturnConversation
+from .models import (
+    AssistedReturnInformation,
+    ContactLogEntry,
+    ReturnCase,
+    ReturnConversation,
+    ReturnHandover,
+)
 from .routine import RETURN
 
 DEPARTURE_MESSAGES = {
@@ -292,3 +298,60 @@ def return_case_not_feasible(*, case: ReturnCase, note: str, by) -> ReturnCase:
         )
 
     return _do(case, steps.NOT_FEASIBLE, by=by, work=record).case
+
+
+# ---- RET-4: information about assisted return, and RMA's hand-over to ASA ---------------------
+
+
+def return_case_record_information(
+    *, case: ReturnCase, given_at: datetime, to_minor: bool, to_carers: bool, note: str = "", by
+) -> AssistedReturnInformation:
+    """RET-4: information about assisted return given to the minor and/or the carers."""
+    if not (to_minor or to_carers):
+        raise ValidationError(_("Say whether the minor, the carers or both were informed."))
+    _not_in_future(given_at, _("Information cannot be recorded as given in the future."))
+
+    def record(locked: ReturnCase) -> AssistedReturnInformation:
+        return AssistedReturnInformation.objects.create(
+            case=locked,
+            given_at=given_at,
+            to_minor=to_minor,
+            to_carers=to_carers,
+            note=note.strip(),
+            by=by,
+        )
+
+    return _do(case, steps.INFORMATION, by=by, work=record).value
+
+
+def return_case_hand_over(*, case: ReturnCase, reason: str, information: str, by) -> ReturnHandover:
+    """RET-4: the assisted-return application was withdrawn or excluded: RMA hands the case to
+    ASA with what it needs for the forced-return track. The case leaves the assisted track, so
+    RMA sees it no longer one by one (R-19)."""
+    if by.role != Role.RMA and not by.is_admin_role:
+        raise PermissionDenied
+    if reason not in ReturnHandover.Reason.values:
+        raise ValidationError(_("Choose whether the application was withdrawn or excluded."))
+    if not information.strip():
+        raise ValidationError(_("Write what ASA needs to know for the forced-return track."))
+
+    def hand_over(locked: ReturnCase) -> ReturnHandover:
+        if locked.path != ReturnCase.Path.ASSISTED:
+            raise ValidationError(_("Only a case in the assisted-return track is handed over."))
+        handover = ReturnHandover.objects.create(
+            case=locked, reason=reason, information=information.strip(), at=timezone.now(), by=by
+        )
+        locked.path = ReturnCase.Path.FORCED
+        locked.save(update_fields=["path"])
+        _event(
+            locked,
+            "return_handover",
+            _("Handed over to ASA: %(reason)s") % {"reason": handover.get_reason_display()},
+            by=by,
+            rule_id="RET-4",
+        )
+        return handover
+
+    return routine_step_do(
+        routine=RETURN, case=case, step_code=steps.HANDOVER, by=by, work=hand_over
+    ).value

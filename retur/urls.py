@@ -5,6 +5,10 @@ from . import views
 app_name = "retur"
 urlpatterns = [
     path("", views.case_list, name="list"),
+    path("portefolje/", views.portfolio, name="portfolio"),
+    path("portefolje/eksport.<slug:fmt>", views.portfolio_export, name="portfolio_export"),
+    path("<int:case_id>/informasjon/", views.information, name="information"),
+    path("<int:case_id>/overlevering/", views.handover, name="handover"),
     path("<int:case_id>/", views.case_detail, name="detail"),
     path("<int:case_id>/saksbehandler/", views.assign, name="assign"),
     path("<int:case_id>/samtale/etter-udi/", views.conversation_after_udi, name="conversation_udi"),

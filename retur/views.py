@@ -10,14 +10,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
-from cases import legal
+from cases import exports, legal
 from cases.downloads import download_name
 from cases.services import form_printout_pdf, read_log_record
 from cases.views_routines import routine_step_view
 from mottak.access import Action, may
 
-from . import forms, references, rules, selectors, services
-from .models import ReturnConversation
+from . import forms, references, rules, selectors, selectors_portfolio, services
+from .models import ReturnCase, ReturnConversation, ReturnHandover
 
 Kind = ReturnConversation.Kind
 INTERPRETER_NB = {"in_person": "fremmøtt", "phone": "på telefon"}
@@ -59,6 +59,13 @@ def case_detail(request, case_id: int):
         "returned_form": forms.ReturnedForm(prefix="returned"),
         "not_feasible_form": forms.NotFeasibleForm(prefix="nf"),
         "assign_form": forms.AssignForm(initial={"caseworker": case.caseworker_id}),
+        "information": list(case.information.all()),
+        "information_form": forms.InformationForm(prefix="info"),
+        "handovers": list(case.handovers.all()),
+        "may_hand_over": case.state == case.State.OPEN
+        and case.path == case.Path.ASSISTED
+        and may(request.user, "retur.portfolio"),
+        "handover_form": forms.HandoverForm(prefix="handover"),
     }
     return render(request, "retur/detail.html", context)
 
@@ -131,6 +138,21 @@ not_feasible = _step(
     lambda case, by, data: services.return_case_not_feasible(case=case, by=by, **data),
     gettext_lazy("Recorded: return not feasible, follow-up with UNE."),
     prefix="nf",
+)
+information = _step(
+    forms.InformationForm,
+    lambda case, by, data: services.return_case_record_information(case=case, by=by, **data),
+    gettext_lazy("The information about assisted return is recorded."),
+    prefix="info",
+)
+handover = routine_step_view(
+    access=lambda user, case_id: selectors.access_return_case(user=user, case_id=case_id),
+    service=lambda case, by, data: services.return_case_hand_over(case=case, by=by, **data),
+    back_to=lambda case: reverse("retur:portfolio"),
+    form_class=forms.HandoverForm,
+    done=gettext_lazy("The case is handed over to ASA."),
+    form_kwargs={"prefix": "handover"},
+    pk_kwarg="case_id",
 )
 assign = routine_step_view(
     access=lambda user, case_id: selectors.access_return_case(user=user, case_id=case_id),
@@ -210,3 +232,100 @@ def _minutes_context(conversation: ReturnConversation) -> dict:
         ),
         "reversal_share": conversation.reversal_share_text,
     }
+
+
+# ---- RET-4: RMA's portfolio, in aggregates ----------------------------------------------------
+
+PATH_COLOURS = {
+    "assisted": "#1f5f8b",
+    "forced": "#b3261e",
+    "escorted": "#7a4f01",
+    "dublin": "#3b6e3b",
+}
+
+
+def _stacked_bars(by_month) -> tuple[list[dict], int]:
+    """The chart as SVG geometry computed here: CSP forbids inline styles and scripts."""
+    width, height, gap, top = 36, 160, 12, 20
+    highest = max((sum(paths.values()) for _month, paths in by_month), default=0)
+    scale = height / highest if highest else 0
+    bars = []
+    for index, (month, paths) in enumerate(by_month):
+        x = index * (width + gap) + gap
+        y = top + height
+        segments = []
+        for path, count in paths.items():
+            segment_height = round(count * scale)
+            y -= segment_height
+            if count:
+                segments.append(
+                    {
+                        "path": path,
+                        "count": count,
+                        "y": y,
+                        "height": segment_height,
+                        "fill": PATH_COLOURS.get(path, "#555"),
+                    }
+                )
+        bars.append(
+            {
+                "month": month,
+                "x": x,
+                "width": width,
+                "label_x": x + width // 2,
+                "total": sum(paths.values()),
+                "total_y": y - 4,
+                "segments": segments,
+            }
+        )
+    return bars, max(240, len(bars) * (width + gap) + gap)
+
+
+@login_required
+@require_GET
+def portfolio(request):
+    if not may(request.user, "retur.portfolio"):
+        raise Http404
+    data = selectors_portfolio.portfolio()
+    bars, chart_width = _stacked_bars(data.returned_by_month)
+    path_labels = dict(ReturnCase.Path.choices)
+    return render(
+        request,
+        "retur/portfolio.html",
+        {
+            "portfolio": data,
+            "bars": bars,
+            "chart_width": chart_width,
+            "legend": [(path_labels[p], colour) for p, colour in PATH_COLOURS.items()],
+            "returned_rows": [
+                (month, region, nationality, path_labels.get(path, path), count)
+                for month, region, nationality, path, count in data.returned_rows
+            ],
+            "handovers": [
+                (dict(ReturnHandover.Reason.choices).get(reason, reason), count)
+                for reason, count in data.handovers.items()
+            ],
+            "assisted_track": selectors.return_cases_visible_to(request.user).filter(
+                path=ReturnCase.Path.ASSISTED, state=ReturnCase.State.OPEN
+            )[:200],
+        },
+    )
+
+
+@login_required
+@require_GET
+def portfolio_export(request, fmt: str):
+    """Aggregates only (R-19): nothing in the file identifies a child, so nothing is read-logged."""
+    if not may(request.user, "retur.portfolio"):
+        raise Http404
+    data = selectors_portfolio.portfolio()
+    path_labels = dict(ReturnCase.Path.choices)
+    return exports.export_response(
+        fmt=fmt,
+        name="returportefolje",
+        header=[_("Month"), _("Region"), _("Nationality"), _("Return path"), _("Returned")],
+        rows=[
+            (month, region, nationality, str(path_labels.get(path, path)), count)
+            for month, region, nationality, path, count in data.returned_rows
+        ],
+    )
