@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from cases.models import Notification
 from cases.services import deadlines_sweep
@@ -510,7 +510,15 @@ def _cast_list(specs: list[ResidentSpec]) -> list[Resident]:
 
 def demo_seed() -> SeedResult:
     """Create whatever of the demo data is missing; all or nothing. Ends with the deadline
-    sweep the beat runs every minute, so the alerts of the seeded cases exist at once."""
+    sweep the beat runs every minute, so the alerts of the seeded cases exist at once.
+
+    Written in Bokmål, as staff would: timeline entries and step notes keep the language
+    they were written in."""
+    with translation.override("nb"):
+        return _demo_seed()
+
+
+def _demo_seed() -> SeedResult:
     result = SeedResult()
     now = timezone.localtime()
     with transaction.atomic():

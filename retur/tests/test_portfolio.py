@@ -109,11 +109,12 @@ def test_ret_4_r_19_the_portfolio_page_is_rma_s_and_shows_no_names(
     client, centre, rma, asa, staff, admin_user
 ):
     resident = make_resident(centre, asylum_stage="final_rejection", given_names="Unikt")
-    _case(resident, asa, admin_user, path="forced")
+    _returned(_case(resident, asa, admin_user, path="forced"), asa, timezone.now())
     client.force_login(rma)
     page = client.get(reverse("retur:portfolio"))
     assert page.status_code == 200
     assert "Unikt" not in page.content.decode()
+    assert '<svg class="chart"' in page.content.decode()  # the month's bar is drawn
     csv = client.get(reverse("retur:portfolio_export", args=["csv"]))
     assert csv.status_code == 200 and "Unikt" not in csv.content.decode()
     for user in (asa, staff):
