@@ -100,13 +100,60 @@ def render_form_html(template: str, context: dict, *, preview: bool = False) -> 
         )
 
 
+# What a form may load: the project's own fonts, stylesheet and images, and an image given
+# inside the content as a data URI (a missing minor's photo). Nothing else: no other file, no
+# network, no other kind of data URI — a crafted value cannot embed a local file or reach a URL.
+FETCHABLE_SUFFIXES = frozenset({".ttf", ".otf", ".css", ".png", ".jpg", ".jpeg", ".svg"})
+FETCHABLE_DATA = ("data:image/png;base64,", "data:image/jpeg;base64,")
+
+
+class RefusedFetch(ValueError):
+    """A form asked for a resource outside the allow-list; WeasyPrint leaves it out."""
+
+
+def fetch_allowed(url: str) -> bool:
+    if url.startswith(FETCHABLE_DATA):
+        return True
+    if not url.startswith("file:"):
+        return False
+    from urllib.parse import unquote, urlparse
+
+    parsed = urlparse(url)
+    if parsed.netloc not in ("", "localhost"):
+        return False
+    path = Path(unquote(parsed.path)).resolve()
+    return path.suffix.lower() in FETCHABLE_SUFFIXES and path.is_relative_to(STATIC_DIR.resolve())
+
+
+@cache
+def _fetcher_class():
+    from weasyprint.urls import URLFetcher
+
+    class ProjectOnlyFetcher(URLFetcher):
+        """WeasyPrint's fetcher behind the allow-list; no redirects, nothing but file and data."""
+
+        def __init__(self):
+            super().__init__(allowed_protocols={"file", "data"}, allow_redirects=False)
+
+        def fetch(self, url, headers=None):
+            if not fetch_allowed(url):
+                raise RefusedFetch(f"refused: {url[:80]}")
+            return super().fetch(url, headers)
+
+    return ProjectOnlyFetcher
+
+
+def url_fetcher():
+    return _fetcher_class()()
+
+
 @cache
 def _shared_fonts_and_css():
     from weasyprint import CSS
     from weasyprint.text.fonts import FontConfiguration
 
     font_config = FontConfiguration()
-    css = CSS(filename=str(FORMS_CSS_FILE), font_config=font_config)
+    css = CSS(filename=str(FORMS_CSS_FILE), font_config=font_config, url_fetcher=url_fetcher())
     return font_config, css
 
 
@@ -119,7 +166,7 @@ def html_to_pdf(html: str) -> bytes:
     from weasyprint import HTML
 
     font_config, css = _shared_fonts_and_css()
-    document = HTML(string=html, base_url=str(forms_dir()))
+    document = HTML(string=html, base_url=str(forms_dir()), url_fetcher=url_fetcher())
     return document.write_pdf(stylesheets=[css], font_config=font_config)
 
 
@@ -129,8 +176,8 @@ def html_to_pdf_unshared(html: str) -> bytes:
     from weasyprint.text.fonts import FontConfiguration
 
     font_config = FontConfiguration()
-    css = CSS(filename=str(FORMS_CSS_FILE), font_config=font_config)
-    document = HTML(string=html, base_url=str(forms_dir()))
+    css = CSS(filename=str(FORMS_CSS_FILE), font_config=font_config, url_fetcher=url_fetcher())
+    document = HTML(string=html, base_url=str(forms_dir()), url_fetcher=url_fetcher())
     return document.write_pdf(stylesheets=[css], font_config=font_config)
 
 
