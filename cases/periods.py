@@ -56,6 +56,29 @@ def within_days(start: datetime, days: int) -> datetime:
     return _shift_local_days(start, days)
 
 
+def working_days(start: datetime, count: int) -> datetime:
+    """`count` working days (Monday to Friday) after `start`, at the same local wall time
+    (R-11: "snarest" is within one working day). Friday 14:00 + 1 is Monday 14:00; a start on
+    a Saturday or Sunday counts Monday as the first working day. Public holidays are not
+    skipped: the earlier deadline protects the child."""
+    _require_aware(start)
+    local = start.astimezone(OSLO)
+    day = local.date()
+    left = count
+    while left > 0:
+        day += timedelta(days=1)
+        if day.weekday() < 5:
+            left -= 1
+    return _earliest_local(day, local.timetz())
+
+
+def end_of_day(start: datetime) -> datetime:
+    """The last minute of `start`'s calendar day in Oslo (R-11: "umiddelbart" is the same
+    day): 23:59 local time."""
+    _require_aware(start)
+    return _earliest_local(start.astimezone(OSLO).date(), time(23, 59))
+
+
 def weeks(start: datetime, count: int) -> datetime:
     """`count` calendar weeks after `start` at the same local wall time (KART-8, KART-9)."""
     return _shift_local_days(start, 7 * count)
