@@ -12,10 +12,11 @@ class MottakConfig(AppConfig):
         from cases import access as case_access
         from cases import roles as case_roles
 
-        from . import access, purposes
+        from . import access, purposes, routine_moves
         from .models import Role
 
         purposes.register()
+        routine_moves.register()
         access.register_capabilities()
         case_access.register(
             subject_access=access.access_subject,
@@ -31,6 +32,25 @@ class MottakConfig(AppConfig):
                 admin=Role.ADMIN.value,
                 member_of_centre=access.MEMBER_OF_CENTRE.partition(".")[2],
                 member_of_region=access.MEMBER_OF_REGION.partition(".")[2],
+            )
+        )
+
+        from .resident_actions import ResidentAction, resident_action_register
+
+        # MOT-3, MOT-5, MOT-6: leaving the centre, started from the resident's page.
+        resident_action_register(
+            ResidentAction(
+                _("Move to another centre"), "mottak:move_new", "mottak.leave_centre", 50
+            )
+        )
+        resident_action_register(
+            ResidentAction(
+                _("Wish to move privately"), "mottak:private_move_new", "mottak.leave_centre", 51
+            )
+        )
+        resident_action_register(
+            ResidentAction(
+                _("Departure from Norway"), "mottak:departure_new", "mottak.leave_centre", 52
             )
         )
 

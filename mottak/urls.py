@@ -7,7 +7,7 @@ pages live in the "mottak" namespace.
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from . import views
+from . import urls_moves, views
 
 record_patterns = [
     path("beboere/", views.resident_list, name="resident_list"),
@@ -28,6 +28,7 @@ record_patterns = [
         views.stay_end,
         name="stay_end",
     ),
+    *urls_moves.urlpatterns,
 ]
 
 urlpatterns = [

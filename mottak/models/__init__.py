@@ -18,6 +18,7 @@ from .core import (
     Stay,
     User,
 )
+from .moves import ConditionStatus, Departure, Move, MoveHandoverItem, PrivateMove
 
 __all__ = [
     "CENTRE_ROLES",
@@ -26,9 +27,14 @@ __all__ = [
     "Appointment",
     "AsylumStage",
     "Centre",
+    "ConditionStatus",
+    "Departure",
     "CentreGroupObjectPermission",
     "CentreUserObjectPermission",
     "ExternalRecipient",
+    "Move",
+    "MoveHandoverItem",
+    "PrivateMove",
     "Region",
     "RegionGroupObjectPermission",
     "RegionUserObjectPermission",

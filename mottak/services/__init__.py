@@ -1,5 +1,38 @@
 """Every write to mottak's records, one module per area, re-exported here."""
 
+from .departures import (
+    departure_arrangements_record,
+    departure_cancel,
+    departure_depart,
+    departure_follow_up_told,
+    departure_instructions_record,
+    departure_mapping_offered,
+    departure_prepare,
+    departure_ready,
+)
+from .moves import (
+    move_approve,
+    move_child_welfare_views_record,
+    move_complete,
+    move_folder_handed,
+    move_handover_mark,
+    move_handover_refresh,
+    move_notice_create,
+    move_refuse,
+    move_representative_told,
+    move_request,
+    move_sesam_record,
+    move_withdraw,
+)
+from .private_moves import (
+    private_move_concern_create,
+    private_move_encouraged,
+    private_move_moved,
+    private_move_record_wish,
+    private_move_region_told,
+    private_move_stays,
+    private_move_update,
+)
 from .residents import (
     ARRIVAL_MESSAGES,
     RESIDENT_DATA_FIELDS,
@@ -15,6 +48,33 @@ from .residents import (
 )
 
 __all__ = [
+    "departure_arrangements_record",
+    "departure_cancel",
+    "departure_depart",
+    "departure_follow_up_told",
+    "departure_instructions_record",
+    "departure_mapping_offered",
+    "departure_prepare",
+    "departure_ready",
+    "move_approve",
+    "move_child_welfare_views_record",
+    "move_complete",
+    "move_folder_handed",
+    "move_handover_mark",
+    "move_handover_refresh",
+    "move_notice_create",
+    "move_refuse",
+    "move_representative_told",
+    "move_request",
+    "move_sesam_record",
+    "move_withdraw",
+    "private_move_concern_create",
+    "private_move_encouraged",
+    "private_move_moved",
+    "private_move_record_wish",
+    "private_move_region_told",
+    "private_move_stays",
+    "private_move_update",
     "ARRIVAL_MESSAGES",
     "RESIDENT_DATA_FIELDS",
     "ResidentData",
