@@ -49,10 +49,12 @@ def _event(case: PrivateMove, kind: str, summary: str, *, by, at=None, rule_id="
     )
 
 
-def _at(at: datetime | None, case: PrivateMove) -> datetime:
+def _at(at: datetime | None, case: PrivateMove | None = None) -> datetime:
+    """A recorded moment: not in the future, nor (given the case) before the wish was recorded."""
     now = timezone.now()
     at = at or now
-    _refuse(rules_moves.time_problems(at=at, now=now, not_before=case.recorded_at))
+    not_before = case.recorded_at if case is not None else None
+    _refuse(rules_moves.time_problems(at=at, now=now, not_before=not_before))
     return at
 
 
@@ -155,7 +157,7 @@ def private_move_region_told(
         by=by,
         at=at,
         note=note.strip(),
-        work=lambda locked: _at(at, locked),
+        work=lambda locked: _at(at),
     ).case
 
 
@@ -173,7 +175,8 @@ def private_move_encouraged(
         raise ValidationError(_("Say who spoke with the minor."))
 
     def work(locked: PrivateMove):
-        locked.encouraged_at = _at(encouraged_at, locked)
+        # The conversation may have been held before the wish was entered here.
+        locked.encouraged_at = _at(encouraged_at)
         locked.encouraged_by = encouraged_by.strip()
         locked.encouraged_interpreter = interpreter.strip()
         locked.save()
@@ -203,7 +206,7 @@ def private_move_moved(
                 address=locked.address, municipality=locked.municipality, relation=locked.relation
             )
         )
-        at = _at(moved_at, locked)
+        at = _at(moved_at)
         locked.moved_at = at
         locked.concern_required = rules_moves.concern_report_required(
             status for _name, _label, status in locked.condition_rows()
