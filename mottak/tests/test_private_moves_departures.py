@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from cases.models import Deadline, Dispatch
+from cases.models import Deadline
 from cases.services import dispatch_render
 from mottak import routine_moves as steps
 from mottak import rules_moves
