@@ -106,3 +106,6 @@ class ExternalRecipientAdmin(SimpleHistoryAdmin):
     list_display = ["name", "kind", "municipality", "phone"]
     list_filter = ["kind"]
     search_fields = ["name", "municipality", "address"]
+
+
+from . import admin_moves  # noqa: E402, F401  (moves, private moves, departures)
