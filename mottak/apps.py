@@ -54,6 +54,10 @@ class MottakConfig(AppConfig):
             )
         )
 
+        from . import demo, demo_moves
+
+        demo.register_seeder(30, "leaving the centre", demo_moves.seed)  # `make run`
+
         from cases.schedules import register_schedule
 
         # Turning 18 is a date, not a write: a daily check publishes it (mottak/events.py).

@@ -263,3 +263,17 @@ def test_mot_6_pages_work_and_other_centres_get_404(client, minor, staff, region
     assert departure.instructions == "Ready at 05:30."
     client.force_login(CentreStaffFactory(centre=CentreFactory(name="Annet", region=region)))
     assert client.get(detail).status_code == 404
+
+
+def test_demo_shows_a_move_waiting_a_move_being_prepared_a_private_move_and_a_departure():
+    from mottak.demo import demo_seed
+    from mottak.models import Move
+
+    demo_seed()
+    assert Move.objects.filter(state=Move.State.REQUESTED).exists()
+    assert Move.objects.filter(state=Move.State.APPROVED).exists()
+    assert PrivateMove.objects.filter(state=PrivateMove.State.WISH).exists()
+    assert Departure.objects.filter(state=Departure.State.PLANNED).exists()
+    before = (Move.objects.count(), PrivateMove.objects.count(), Departure.objects.count())
+    demo_seed()  # idempotent
+    assert (Move.objects.count(), PrivateMove.objects.count(), Departure.objects.count()) == before
