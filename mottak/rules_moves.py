@@ -19,6 +19,7 @@ NO_ADDRESS = "no_address"
 NO_MUNICIPALITY = "no_municipality"
 NO_RELATION = "no_relation"
 IN_FUTURE = "in_future"
+BEFORE_START = "before_start"
 
 
 def move_request_problems(
@@ -104,7 +105,7 @@ def time_problems(*, at: datetime, now: datetime, not_before: datetime | None = 
     if at > now:
         return [IN_FUTURE]
     if not_before is not None and at < not_before:
-        return [DATE_IN_PAST]
+        return [BEFORE_START]
     return []
 
 

@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cases import routines
 from cases.models import Consent, Deadline
 from cases.selectors_work import open_cases_of
 from cases.services import timeline_event_record
@@ -26,6 +27,7 @@ from cases.services.deadlines import (
 )
 from cases.services.routines import (
     done_codes,
+    routine_case_hand_over,
     routine_case_lock,
     routine_deadline_open,
     routine_notice_create,
@@ -60,6 +62,7 @@ MESSAGES = {
     ),
     rules_moves.NO_REFUSAL_REASON: lambda: _("Give the reason for the refusal."),
     rules_moves.IN_FUTURE: lambda: _("The time cannot be in the future."),
+    rules_moves.BEFORE_START: lambda: _("The time cannot be before the move was requested."),
 }
 
 
@@ -444,6 +447,21 @@ def _completion_problems(move: Move) -> list[str]:
     return problems
 
 
+def _hand_over_cases(move: Move, *, by) -> None:
+    """The open cases marked "moved" become the new centre's (read generically, through the
+    routine each case is declared by)."""
+    items = move.handover_items.filter(
+        kind=MoveHandoverItem.Kind.CASE, decision=MoveHandoverItem.Decision.MOVED
+    ).select_related("ref_ct")
+    for item in items:
+        model = item.ref_ct.model_class()
+        routine = routines.for_model(model._meta.label) if model else None
+        case = model._default_manager.filter(pk=item.ref_id).first() if routine else None
+        if case is None or getattr(case, routine.state_field) not in routine.open_states:
+            continue  # closed since it was listed: nothing to hand over
+        routine_case_hand_over(routine=routine, case=case, centre=move.target_centre, by=by)
+
+
 def move_complete(*, move: Move, by: User, arrived_at: datetime | None = None) -> Move:
     """The receiving centre confirms the arrival: refused while the centre being left has
     steps left or an item of the hand-over list is unmarked. Closes the old stay (moved),
@@ -451,7 +469,11 @@ def move_complete(*, move: Move, by: User, arrived_at: datetime | None = None) -
     arrived_at = arrived_at or timezone.now()
 
     def work(locked: Move):
-        _refuse(rules_moves.time_problems(at=arrived_at, now=timezone.now()))
+        _refuse(
+            rules_moves.time_problems(
+                at=arrived_at, now=timezone.now(), not_before=locked.requested_at
+            )
+        )
         problems = _completion_problems(locked)
         added = _handover_sync(locked)
         unmarked = locked.handover_items.filter(decision="").count()
@@ -476,6 +498,7 @@ def move_complete(*, move: Move, by: User, arrived_at: datetime | None = None) -
         stay_open(
             resident=locked.resident, centre=locked.target_centre, arrived_at=arrived_at, by=by
         )
+        _hand_over_cases(locked, by=by)
         moved_deadlines = locked.handover_items.filter(
             kind=MoveHandoverItem.Kind.DEADLINE, decision=MoveHandoverItem.Decision.MOVED
         ).values_list("ref_id", flat=True)

@@ -34,7 +34,7 @@ MESSAGES = {
     rules_moves.NO_MUNICIPALITY: lambda: _("Give the municipality of the address."),
     rules_moves.NO_RELATION: lambda: _("Say how the minor is related to the people there."),
     rules_moves.IN_FUTURE: lambda: _("The time cannot be in the future."),
-    rules_moves.DATE_IN_PAST: lambda: _("The time cannot be before the wish was recorded."),
+    rules_moves.BEFORE_START: lambda: _("The time cannot be before the wish was recorded."),
 }
 
 

@@ -119,7 +119,7 @@ def prepared(move, staff):
     ]
     send_out(*notices, by=staff)
     move_folder_handed(move=move, by=staff)
-    for item in move.handover_items.all():
+    for item in move.handover_items.filter(decision=""):
         move_handover_mark(item=item, by=staff, decision=MoveHandoverItem.Decision.MOVED)
     return notices
 
@@ -514,3 +514,12 @@ def test_mot_3_the_handover_list_reads_open_cases_deadlines_and_consents(
     move = request_move(minor, staff)
     kinds = [kind for kind, _ct, _id, _label in _candidates(move)]
     assert kinds == ["deadline"]  # the move's own deadline is not on its list
+
+
+def test_mot_3_arrival_before_the_request_is_refused(
+    minor, staff, caseworker, target, target_staff
+):
+    move = approved(minor, staff, caseworker, target)
+    prepared(move, staff)
+    with pytest.raises(ValidationError, match="before the move was requested"):
+        move_complete(move=move, by=target_staff, arrived_at=move.requested_at - timedelta(hours=1))
