@@ -87,24 +87,25 @@ def move_detail(request, move_id: int):
     context = {"page": page, "move": move}
     if page.can_change:
         context.update(
-            child_welfare_form=forms.ChildWelfareViewsForm(),
-            representative_form=forms.RepresentativeToldForm(),
-            when_form=forms.WhenForm(),
-            notice_form=forms.NoticeForm(),
-            mark_form=forms.HandoverMarkForm(),
+            child_welfare_form=forms.ChildWelfareViewsForm(prefix="views"),
+            representative_form=forms.RepresentativeToldForm(prefix="representative"),
+            sesam_form=forms.WhenForm(prefix="sesam"),
+            folder_form=forms.WhenForm(prefix="folder"),
+            notice_forms={code: forms.NoticeForm(prefix=code) for code in steps.NOTICE_STEPS},
         )
     if page.may_decide:
         context.update(
             approve_form=forms.MoveApproveForm(
                 centres=selectors.region_centres(move),
                 initial={"target_centre": move.proposed_centre_id},
+                prefix="approve",
             ),
-            refuse_form=forms.MoveRefuseForm(),
+            refuse_form=forms.MoveRefuseForm(prefix="refuse"),
         )
     if page.may_withdraw:
-        context["withdraw_form"] = forms.MoveWithdrawForm()
+        context["withdraw_form"] = forms.MoveWithdrawForm(prefix="withdraw")
     if page.may_confirm_arrival:
-        context["arrival_form"] = forms.ArrivalForm()
+        context["arrival_form"] = forms.ArrivalForm(prefix="arrival")
     return render(request, "mottak/move_detail.html", context)
 
 
@@ -136,21 +137,25 @@ move_child_welfare = _move_step(
     lambda move, by, data: services.move_child_welfare_views_record(move=move, by=by, **data),
     gettext_lazy("Child welfare's views are recorded."),
     form_class=forms.ChildWelfareViewsForm,
+    prefix="views",
 )
 move_representative = _move_step(
     lambda move, by, data: services.move_representative_told(move=move, by=by, **data),
     gettext_lazy("Recorded that the representative was told."),
     form_class=forms.RepresentativeToldForm,
+    prefix="representative",
 )
 move_sesam = _move_step(
     lambda move, by, data: services.move_sesam_record(move=move, by=by, at=data["at"]),
     gettext_lazy("The Sesam registration is recorded."),
     form_class=forms.WhenForm,
+    prefix="sesam",
 )
 move_folder = _move_step(
     lambda move, by, data: services.move_folder_handed(move=move, by=by, **data),
     gettext_lazy("The personal folder is recorded as handed over."),
     form_class=forms.WhenForm,
+    prefix="folder",
 )
 move_handover_refresh = _move_step(
     lambda move, by, data: services.move_handover_refresh(move=move, by=by),
@@ -162,24 +167,28 @@ move_approve = _move_step(
     form_class=forms.MoveApproveForm,
     access=_move_visible,
     centres=Centre.objects.all(),
+    prefix="approve",
 )
 move_refuse = _move_step(
     lambda move, by, data: services.move_refuse(move=move, by=by, **data),
     gettext_lazy("The move is refused."),
     form_class=forms.MoveRefuseForm,
     access=_move_visible,
+    prefix="refuse",
 )
 move_withdraw = _move_step(
     lambda move, by, data: services.move_withdraw(move=move, by=by, reason=data["withdraw_reason"]),
     gettext_lazy("The move is withdrawn."),
     form_class=forms.MoveWithdrawForm,
     access=_move_visible,
+    prefix="withdraw",
 )
 move_complete = _move_step(
     lambda move, by, data: services.move_complete(move=move, by=by, **data),
     gettext_lazy("The arrival is confirmed: the resident now lives at the new centre."),
     form_class=forms.ArrivalForm,
     access=_move_visible,
+    prefix="arrival",
 )
 
 
@@ -190,6 +199,7 @@ def move_notice(step_code: str):
         ),
         gettext_lazy("The moving notice is made. Record it as sent when it has gone out."),
         form_class=forms.NoticeForm,
+        prefix=step_code,
     )
 
 
@@ -274,16 +284,17 @@ def private_move_detail(request, private_move_id: int):
     if context["can_change"]:
         context.update(
             edit_form=forms.PrivateMoveForm(
+                prefix="edit",
                 initial={
                     name: getattr(case, name)
                     for name in forms.PrivateMoveForm.base_fields
                     if hasattr(case, name)
-                }
+                },
             ),
-            when_form=forms.WhenForm(),
-            encouraged_form=forms.EncouragedForm(),
-            moved_form=forms.MovedForm(),
-            notice_form=forms.NoticeForm(),
+            when_form=forms.WhenForm(prefix="region"),
+            encouraged_form=forms.EncouragedForm(prefix="encouraged"),
+            moved_form=forms.MovedForm(prefix="moved"),
+            notice_forms={code: forms.NoticeForm(prefix=code) for code in steps.CONCERN_STEPS},
         )
     return render(request, "mottak/private_move_detail.html", context)
 
@@ -292,13 +303,14 @@ def _private_changeable(user, pk):
     return access_private_move(user=user, private_move_id=pk, action=Action.CHANGE)
 
 
-def _private_step(service, done, *, form_class=None):
+def _private_step(service, done, *, form_class=None, prefix=None):
     return routine_step_view(
         access=_private_changeable,
         service=service,
         back_to=lambda case: reverse("mottak:private_move_detail", args=[case.pk]),
         form_class=form_class,
         done=done,
+        form_kwargs={"prefix": prefix} if prefix else None,
         pk_kwarg="private_move_id",
     )
 
@@ -309,21 +321,25 @@ private_move_edit = _private_step(
     ),
     gettext_lazy("Saved."),
     form_class=forms.PrivateMoveForm,
+    prefix="edit",
 )
 private_move_region_told = _private_step(
     lambda case, by, data: services.private_move_region_told(private_move=case, by=by, **data),
     gettext_lazy("Recorded that the regional office was told."),
     form_class=forms.WhenForm,
+    prefix="region",
 )
 private_move_encouraged = _private_step(
     lambda case, by, data: services.private_move_encouraged(private_move=case, by=by, **data),
     gettext_lazy("The conversation is recorded."),
     form_class=forms.EncouragedForm,
+    prefix="encouraged",
 )
 private_move_moved = _private_step(
     lambda case, by, data: services.private_move_moved(private_move=case, by=by, **data),
     gettext_lazy("The move is recorded and the stay has ended."),
     form_class=forms.MovedForm,
+    prefix="moved",
 )
 private_move_stays = _private_step(
     lambda case, by, data: services.private_move_stays(private_move=case, by=by),
@@ -338,6 +354,7 @@ def private_move_notice(step_code: str):
         ),
         gettext_lazy("The notice is made. Record it as sent when it has gone out."),
         form_class=forms.NoticeForm,
+        prefix=step_code,
     )
 
 
@@ -375,23 +392,24 @@ def departure_detail(request, departure_id: int):
     context = selectors.departure_page(user=request.user, case=case)
     if context["can_change"]:
         context.update(
-            instructions_form=forms.InstructionsForm(),
-            follow_up_form=forms.FollowUpForm(),
-            arrangements_form=forms.ArrangementsForm(),
-            when_form=forms.WhenForm(),
-            mapping_form=forms.MappingOfferForm(),
-            departed_form=forms.DepartedForm(),
+            instructions_form=forms.InstructionsForm(prefix="instructions"),
+            follow_up_form=forms.FollowUpForm(prefix="follow_up"),
+            arrangements_form=forms.ArrangementsForm(prefix="arrangements"),
+            when_form=forms.WhenForm(prefix="ready"),
+            mapping_form=forms.MappingOfferForm(prefix="mapping"),
+            departed_form=forms.DepartedForm(prefix="departed"),
         )
     return render(request, "mottak/departure_detail.html", context)
 
 
-def _departure_step(service, done, *, form_class=None):
+def _departure_step(service, done, *, form_class=None, prefix=None):
     return routine_step_view(
         access=lambda user, pk: access_departure(user=user, departure_id=pk, action=Action.CHANGE),
         service=service,
         back_to=lambda case: reverse("mottak:departure_detail", args=[case.pk]),
         form_class=form_class,
         done=done,
+        form_kwargs={"prefix": prefix} if prefix else None,
         pk_kwarg="departure_id",
     )
 
@@ -400,31 +418,37 @@ departure_instructions = _departure_step(
     lambda case, by, data: services.departure_instructions_record(departure=case, by=by, **data),
     gettext_lazy("The instructions are recorded."),
     form_class=forms.InstructionsForm,
+    prefix="instructions",
 )
 departure_follow_up = _departure_step(
     lambda case, by, data: services.departure_follow_up_told(departure=case, by=by, **data),
     gettext_lazy("Recorded that the follow-up needs were told."),
     form_class=forms.FollowUpForm,
+    prefix="follow_up",
 )
 departure_arrangements = _departure_step(
     lambda case, by, data: services.departure_arrangements_record(departure=case, by=by, **data),
     gettext_lazy("The arrangements are recorded."),
     form_class=forms.ArrangementsForm,
+    prefix="arrangements",
 )
 departure_ready = _departure_step(
     lambda case, by, data: services.departure_ready(departure=case, by=by, at=data["at"]),
     gettext_lazy("Recorded as packed and ready."),
     form_class=forms.WhenForm,
+    prefix="ready",
 )
 departure_mapping = _departure_step(
     lambda case, by, data: services.departure_mapping_offered(departure=case, by=by, **data),
     gettext_lazy("The offer and the answer are recorded."),
     form_class=forms.MappingOfferForm,
+    prefix="mapping",
 )
 departure_depart = _departure_step(
     lambda case, by, data: services.departure_depart(departure=case, by=by, **data),
     gettext_lazy("The departure is recorded and the stay has ended."),
     form_class=forms.DepartedForm,
+    prefix="departed",
 )
 departure_cancel = _departure_step(
     lambda case, by, data: services.departure_cancel(departure=case, by=by),

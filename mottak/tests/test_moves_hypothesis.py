@@ -58,7 +58,8 @@ def test_mot_3_any_decision_is_saved_whole_or_refused(
     )
     client.force_login(caseworker)
     response = client.post(
-        reverse("mottak:move_approve", args=[move.pk]), {"target_centre": target, "move_date": day}
+        reverse("mottak:move_approve", args=[move.pk]),
+        {"approve-target_centre": target, "approve-move_date": day},
     )
     assert response.status_code == 302
     move.refresh_from_db()

@@ -170,13 +170,15 @@ def test_mot_3_same_centre_and_past_date_get_a_message_not_a_500(
     as_user(client, caseworker)
     response = client.post(
         url,
-        {"target_centre": centre.pk, "move_date": timezone.localdate().isoformat()},
+        {"approve-target_centre": centre.pk, "approve-move_date": timezone.localdate().isoformat()},
         follow=True,
     )
     assert response.status_code == 200
     assert "another centre than the current one" in response.content.decode()
     yesterday = (timezone.localdate() - timedelta(days=1)).isoformat()
-    response = client.post(url, {"target_centre": target.pk, "move_date": yesterday}, follow=True)
+    response = client.post(
+        url, {"approve-target_centre": target.pk, "approve-move_date": yesterday}, follow=True
+    )
     assert "cannot be in the past" in response.content.decode()
     move.refresh_from_db()
     assert move.state == Move.State.REQUESTED
@@ -186,7 +188,7 @@ def test_mot_3_centre_staff_cannot_decide(client, minor, staff, target):
     move = request_move(minor, staff)
     response = as_user(client, staff).post(
         reverse("mottak:move_approve", args=[move.pk]),
-        {"target_centre": target.pk, "move_date": timezone.localdate().isoformat()},
+        {"approve-target_centre": target.pk, "approve-move_date": timezone.localdate().isoformat()},
     )
     assert response.status_code == 404
     move.refresh_from_db()
@@ -252,20 +254,18 @@ def test_mot_3_the_whole_move_through_the_pages(
     as_user(client, caseworker)
     client.post(
         reverse("mottak:move_approve", args=[move.pk]),
-        {"target_centre": target.pk, "move_date": timezone.localdate().isoformat()},
+        {"approve-target_centre": target.pk, "approve-move_date": timezone.localdate().isoformat()},
     )
     move.refresh_from_db()
     assert move.state == Move.State.APPROVED
     as_user(client, staff)
-    client.post(reverse("mottak:move_representative", args=[move.pk]), {"how": "phone"})
+    client.post(
+        reverse("mottak:move_representative", args=[move.pk]), {"representative-how": "phone"}
+    )
     client.post(reverse("mottak:move_sesam", args=[move.pk]), {})
-    client.post(reverse("mottak:move_folder", args=[move.pk]), {"note": "With printouts."})
-    for name in (
-        "move_notice_county_governor",
-        "move_notice_school",
-        "move_notice_health_office",
-    ):
-        client.post(reverse(f"mottak:{name}", args=[move.pk]), {"channel": "post"})
+    client.post(reverse("mottak:move_folder", args=[move.pk]), {"folder-note": "With printouts."})
+    for code in steps.NOTICE_STEPS:
+        client.post(reverse(f"mottak:move_{code}", args=[move.pk]), {f"{code}-channel": "post"})
     from cases.models import Dispatch
 
     send_out(*Dispatch.objects.filter(purpose="moving_notice"), by=staff)

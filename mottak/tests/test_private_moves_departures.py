@@ -255,7 +255,7 @@ def test_mot_6_pages_work_and_other_centres_get_404(client, minor, staff, region
     assert client.get(detail).status_code == 200
     response = client.post(
         reverse("mottak:departure_instructions", args=[departure.pk]),
-        {"instructions": "Ready at 05:30."},
+        {"instructions-instructions": "Ready at 05:30."},
         follow=True,
     )
     assert response.status_code == 200
