@@ -84,6 +84,13 @@ def working_days(start: datetime, count: int) -> datetime:
     return _earliest_local(day, local.timetz())
 
 
+def end_of_day(start: datetime) -> datetime:
+    """The last minute of `start`'s calendar day in Oslo (R-11: "umiddelbart" is the same
+    day): 23:59 local time."""
+    _require_aware(start)
+    return _earliest_local(start.astimezone(OSLO).date(), time(23, 59))
+
+
 def weeks(start: datetime, count: int) -> datetime:
     """`count` calendar weeks after `start` at the same local wall time (KART-8, KART-9)."""
     return _shift_local_days(start, 7 * count)

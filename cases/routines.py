@@ -57,7 +57,11 @@ PERIODS: dict[str, Callable[[datetime, int], datetime]] = {
     "weeks_before": lambda moment, count: periods.weeks(moment, -count),
     # The anchor itself (amount 0): "at the agreed return time".
     "at": lambda moment, count: moment,
+    # The end of the anchor's day (amount 0): "the same day" (R-11, "umiddelbart").
+    "same_day": lambda moment, count: periods.end_of_day(moment),
 }
+# Periods that count no units: the anchor itself, or the end of its day.
+UNITLESS = frozenset({"at", "same_day"})
 PERIOD_WORDS = {
     "hours": ("hour", "after"),
     "days": ("day", "after"),
@@ -66,6 +70,7 @@ PERIOD_WORDS = {
     "months": ("month", "after"),
     "weeks_before": ("week", "before"),
     "at": ("", "at"),
+    "same_day": ("", "by the end of the day of"),
 }
 URGENCY_CODES = ("straks", "snarest", "ordinary")
 
@@ -94,7 +99,7 @@ class Due:
             raise ValueError(f"Unknown urgency {self.urgency!r}.")
         if self.alert_at_opening_to and not urgency_classes.get(self.urgency).alert_at_opening:
             raise ValueError(f"A {self.urgency!r} deadline alerts nobody at opening.")
-        if self.period == "at":
+        if self.period in UNITLESS:
             if self.amount != 0:
                 raise ValueError("A deadline at the anchor itself counts no units.")
         elif self.amount <= 0:
@@ -104,8 +109,8 @@ class Due:
         return PERIODS[self.period](start, self.amount)
 
     def describe(self) -> str:
-        if self.period == "at":
-            return f"at {self.anchor}"
+        if self.period in UNITLESS:
+            return f"{PERIOD_WORDS[self.period][1]} {self.anchor}"
         unit, direction = PERIOD_WORDS[self.period]
         plural = "" if self.amount == 1 else "s"
         return f"{self.amount} {unit}{plural} {direction} {self.anchor}"

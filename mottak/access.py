@@ -3,6 +3,10 @@
 A centre's staff see their centre's residents; a regional office its region; ASA the
 residents whose case is in a return stage; RMA only aggregates. A record the user may
 not see answers exactly like a missing one: Http404.
+
+Moves (MOT-3): while an approved move is under way the receiving centre also sees (never
+changes) the resident; the centre being left keeps its move record after the move, but not
+the resident.
 """
 
 from collections.abc import Callable
@@ -11,13 +15,25 @@ from enum import StrEnum
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from guardian.shortcuts import assign_perm, get_objects_for_user, remove_perm
 
 from cases.registry import register_once
 
-from .models import CENTRE_ROLES, RETURN_STAGES, Centre, Region, Resident, Role, Stay, User
+from .models import (
+    CENTRE_ROLES,
+    RETURN_STAGES,
+    Centre,
+    Departure,
+    Move,
+    PrivateMove,
+    Region,
+    Resident,
+    Role,
+    Stay,
+    User,
+)
 
 
 class Action(StrEnum):
@@ -79,12 +95,67 @@ def residents_visible_to(user: User, action: Action = Action.LIST) -> QuerySet[R
     if action == Action.CHANGE and user.role in READ_ONLY_ROLES:
         return Resident.objects.none()
     if user.role in CENTRE_ROLES:
-        return Resident.objects.filter(centre__in=member_centres(user).values("pk"))
+        centres = member_centres(user).values("pk")
+        if action == Action.CHANGE:
+            return Resident.objects.filter(centre__in=centres)
+        return Resident.objects.filter(Q(centre__in=centres) | Q(pk__in=_incoming(centres)))
     if user.role == Role.REGION_CASEWORKER:
         return Resident.objects.filter(centre__region__in=member_regions(user).values("pk"))
     if user.role == Role.ASA_CASEWORKER:
         return Resident.objects.filter(asylum_stage__in=RETURN_STAGES)
     return Resident.objects.none()  # RMA and unknown roles: aggregates only
+
+
+def _incoming(centres) -> QuerySet:
+    """Residents on their way to one of these centres: an approved move, not yet completed."""
+    return Move.objects.filter(state=Move.State.APPROVED, target_centre__in=centres).values(
+        "resident_id"
+    )
+
+
+def moves_visible_to(user: User, action: Action = Action.VIEW) -> QuerySet[Move]:
+    """Moves the user may see: those of residents they may see (both centres and the regional
+    office during a move), and the centre being left's own move records after the move.
+    Changing a move (the centre being left's steps) needs change access to the resident; the
+    regional decision and the arrival are the routine's own permissions on a visible move."""
+    if not user.is_authenticated or not user.is_active:
+        return Move.objects.none()
+    residents = residents_visible_to(user, action).values("pk")
+    if action == Action.CHANGE or user.role not in CENTRE_ROLES:
+        return Move.objects.filter(resident__in=residents)
+    own = member_centres(user).values("pk")
+    return Move.objects.filter(Q(resident__in=residents) | Q(centre__in=own))
+
+
+def access_move(*, user: User, move_id, action: Action = Action.VIEW) -> Move:
+    try:
+        return (
+            moves_visible_to(user, action)
+            .select_related("resident", "centre", "centre__region", "target_centre")
+            .get(pk=int(move_id))
+        )
+    except (Move.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def _access_case_of_resident(model, *, user: User, pk, action: Action):
+    """A case about a resident (a private move, a departure): visible with the resident."""
+    try:
+        return (
+            model.objects.filter(resident__in=residents_visible_to(user, action).values("pk"))
+            .select_related("resident", "centre", "centre__region")
+            .get(pk=int(pk))
+        )
+    except (model.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def access_private_move(*, user: User, private_move_id, action: Action = Action.VIEW):
+    return _access_case_of_resident(PrivateMove, user=user, pk=private_move_id, action=action)
+
+
+def access_departure(*, user: User, departure_id, action: Action = Action.VIEW):
+    return _access_case_of_resident(Departure, user=user, pk=departure_id, action=action)
 
 
 def access_resident(*, user: User, resident_id, action: Action = Action.VIEW) -> Resident:
@@ -200,6 +271,13 @@ def register_capabilities() -> None:
     capability_register("mottak.see_residents", lambda user: not sees_aggregates_only(user))
     capability_register("mottak.register_resident", works_at_a_centre)
     capability_register("mottak.administer", lambda user: user.is_admin_role and user.is_staff)
+    # MOT-3, MOT-5, MOT-6: the centre starts these from the resident's page; the regional
+    # office may start a move too (from its list of moves).
+    capability_register("mottak.leave_centre", works_at_a_centre)
+    capability_register(
+        "mottak.see_moves", lambda user: user.is_admin_role or works_at_a_regional_office(user)
+    )
+    menu_register("mottak:move_list", _("Moves"), "mottak.see_moves", 30)
     menu_register("home", _("Start"), "mottak.any", 0)
     capability_register("mottak.any", lambda user: True)
     menu_register("mottak:resident_list", _("Residents"), "mottak.see_residents", 10)

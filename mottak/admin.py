@@ -115,4 +115,5 @@ class ExternalRecipientAdmin(SimpleHistoryAdmin):
     search_fields = ["name", "municipality", "address"]
 
 
-from . import admin_presence  # noqa: E402, F401 - registers the presence register's models
+# Registering the admins of the moves (MOT-3, MOT-5, MOT-6) and of the presence register.
+from . import admin_moves, admin_presence  # noqa: E402, F401

@@ -12,11 +12,12 @@ class MottakConfig(AppConfig):
         from cases import access as case_access
         from cases import roles as case_roles
 
-        from . import access, purposes, references
+        from . import access, purposes, references, routine_moves
         from .models import Role
 
         purposes.register()
         references.register()
+        routine_moves.register()
         access.register_capabilities()
         case_access.register(
             subject_access=access.access_subject,
@@ -34,6 +35,29 @@ class MottakConfig(AppConfig):
                 member_of_region=access.MEMBER_OF_REGION.partition(".")[2],
             )
         )
+
+        from .resident_actions import ResidentAction, resident_action_register
+
+        # MOT-3, MOT-5, MOT-6: leaving the centre, started from the resident's page.
+        resident_action_register(
+            ResidentAction(
+                _("Move to another centre"), "mottak:move_new", "mottak.leave_centre", 50
+            )
+        )
+        resident_action_register(
+            ResidentAction(
+                _("Wish to move privately"), "mottak:private_move_new", "mottak.leave_centre", 51
+            )
+        )
+        resident_action_register(
+            ResidentAction(
+                _("Departure from Norway"), "mottak:departure_new", "mottak.leave_centre", 52
+            )
+        )
+
+        from . import demo, demo_moves
+
+        demo.register_seeder(30, "leaving the centre", demo_moves.seed)  # `make run`
 
         from cases.schedules import register_schedule
 
@@ -56,10 +80,6 @@ class MottakConfig(AppConfig):
 
         demo.register_seeder(30, "presence", demo_presence.seed)  # after leave and missing
         demo.register_seeder(31, "folders", demo_presence.seed_folders)
-
-        from django.utils.translation import gettext_lazy as _
-
-        from .resident_actions import ResidentAction, resident_action_register
 
         resident_action_register(
             ResidentAction(

@@ -373,7 +373,7 @@ def resident_aggregates() -> dict:
         "final_rejections": Resident.objects.filter(
             asylum_stage=AsylumStage.FINAL_REJECTION
         ).count(),
-        "departed": Stay.objects.filter(end_reason=Stay.EndReason.DEPARTED).count(),
+        "departed": Stay.objects.filter(end_reason__in=Stay.DEPARTURE_REASONS).count(),
     }
 
 

@@ -7,7 +7,7 @@ pages live in the "mottak" namespace.
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from . import views, views_folders, views_presence
+from . import urls_moves, views, views_folders, views_presence
 
 record_patterns = [
     path("beboere/", views.resident_list, name="resident_list"),
@@ -82,6 +82,7 @@ record_patterns = [
     ),
     path("mottak/<int:centre_id>/ute/ny/", views_presence.outing_new, name="outing_new"),
     path("ute/<int:outing_id>/tilbake/", views_presence.outing_back, name="outing_back"),
+    *urls_moves.urlpatterns,
 ]
 
 urlpatterns = [

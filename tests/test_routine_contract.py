@@ -72,9 +72,32 @@ def _return_case(resident, by):
     )
 
 
+def _move(resident, by):
+    from mottak.services import move_request
+
+    return move_request(resident=resident, by=by, reasons="Closer to school.")
+
+
+def _private_move(resident, by):
+    from mottak.services import private_move_record_wish
+
+    return private_move_record_wish(
+        resident=resident, by=by, address="Storgata 1", municipality="Oslo", relation="Uncle"
+    )
+
+
+def _departure(resident, by):
+    from mottak.services import departure_prepare
+
+    return departure_prepare(resident=resident, by=by, kind="forced_return")
+
+
 CASE_BUILDERS = {
     "savnet": _missing_report,
     "permisjon": _leave_application,
+    "flytting": _move,
+    "privat_flytting": _private_move,
+    "avreise": _departure,
     "retur": _return_case,
 }
 

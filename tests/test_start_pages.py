@@ -99,7 +99,9 @@ def test_every_start_page_costs_the_same_queries_whatever_the_data_size(
     _grow(users, centres, 8)
     many = _queries(client, users[role])
     assert many == few, f"{role}: {few} queries with little data, {many} with more"
-    assert few <= 25
+    # The ceiling grows with the routines and sections a start page shows (one query each),
+    # never with the data.
+    assert few <= 30
 
 
 def test_the_centre_page_says_today_and_the_date_in_norwegian_form(client, users):

@@ -271,6 +271,47 @@ def deadline_meet_for(
         return _meet_locked(locked, by=by, at=at)
 
 
+def deadline_hand_over(*, deadline: Deadline, centre, by) -> Deadline:
+    """A resident's open deadline becomes another centre's responsibility (a move between
+    centres, MOT-3): the centre that answers for it changes; the time limit does not."""
+    with transaction.atomic():
+        locked = Deadline.objects.select_for_update().get(pk=deadline.pk)
+        _refuse_closed(locked)
+        if locked.centre_id == centre.pk:
+            return locked
+        locked.centre = centre
+        locked.save()
+        _timeline(
+            locked,
+            kind="deadline_handed_over",
+            summary=_("Deadline handed over to %(centre)s: %(label)s")
+            % {"centre": centre.name, "label": _(locked.label)},
+            actor=by,
+        )
+    return locked
+
+
+def deadlines_end_with_case(*, owner: models.Model, by, reason: str) -> int:
+    """The case ended without the work (a move refused or withdrawn): its pending deadlines no
+    longer apply. Each is recorded as waived with the reason, by whoever ended the case — the
+    case's own decision, not a leader's waiver of a duty that still applies."""
+    content_type = ContentType.objects.get_for_model(owner)
+    now = timezone.now()
+    ended = 0
+    with transaction.atomic():
+        for locked in Deadline.objects.select_for_update().filter(
+            content_type=content_type, object_id=owner.pk, state__in=Deadline.PENDING
+        ):
+            locked.state = State.WAIVED
+            locked.waived_at = now
+            locked.waived_by = by
+            locked.waive_reason = reason
+            locked.next_alert_at = None
+            locked.save()
+            ended += 1
+    return ended
+
+
 def can_waive(user) -> bool:
     return bool(
         user

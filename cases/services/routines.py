@@ -32,7 +32,13 @@ from ..models import ChecklistStepCompletion, Deadline, Dispatch
 from ..routines import Routine, Step, english
 from .audit import timeline_event_record
 from .checklists import checklist_status, checklist_step_complete, checklist_step_undo
-from .deadlines import can_waive, deadline_meet_for, deadline_open, deadline_waive
+from .deadlines import (
+    can_waive,
+    deadline_hand_over,
+    deadline_meet_for,
+    deadline_open,
+    deadline_waive,
+)
 from .dispatches import dispatch_create
 
 
@@ -318,6 +324,32 @@ def routine_step_waive(
                 by=by,
                 note=_("Waived: %(reason)s") % {"reason": reason},
             )
+    return locked
+
+
+def routine_case_hand_over(*, routine: Routine, case: models.Model, centre, by) -> models.Model:
+    """Responsibility for an open case passes to another centre (a move between centres,
+    MOT-3): the case's centre and the centre of its pending deadlines change, and the timeline
+    says so. A case that is no longer open is refused."""
+    with transaction.atomic():
+        locked = routine_case_lock(routine=routine, case=case, states=routine.open_states)
+        if getattr(locked, f"{routine.centre_field}_id") == centre.pk:
+            return locked
+        setattr(locked, routine.centre_field, centre)
+        locked.save()
+        for deadline in Deadline.objects.filter(
+            content_type=ContentType.objects.get_for_model(locked),
+            object_id=locked.pk,
+            state__in=Deadline.PENDING,
+        ):
+            deadline_hand_over(deadline=deadline, centre=centre, by=by)
+        timeline_event_record(
+            subject=routine.subject_of(locked),
+            kind=f"{routine.name}_handed_over",
+            actor=by,
+            summary=_("%(routine)s handed over to %(centre)s")
+            % {"routine": routine.label, "centre": centre.name},
+        )
     return locked
 
 

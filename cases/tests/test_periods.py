@@ -4,6 +4,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from cases import periods
 from cases.periods import (
     OSLO,
     add_months,
@@ -163,3 +164,40 @@ def test_r_11_norwegian_public_holidays_are_not_working_days():
     # Christmas Eve is a working day, the 25th and 26th are not.
     assert working_days(oslo(2026, 12, 23, 9, 0), 1) == oslo(2026, 12, 24, 9, 0)
     assert working_days(oslo(2026, 12, 24, 9, 0), 1) == oslo(2026, 12, 28, 9, 0)
+
+
+# --- "snarest" within one working day, "umiddelbart" the same day -------------------------
+
+
+def test_r_11_one_working_day_after_a_monday_is_tuesday_same_wall_time():
+    monday = datetime(2026, 11, 23, 10, 0, tzinfo=periods.OSLO)
+    assert periods.working_days(monday, 1) == datetime(2026, 11, 24, 10, 0, tzinfo=periods.OSLO)
+
+
+def test_r_11_one_working_day_after_a_friday_is_monday():
+    friday = datetime(2026, 11, 27, 14, 0, tzinfo=periods.OSLO)
+    assert periods.working_days(friday, 1) == datetime(2026, 11, 30, 14, 0, tzinfo=periods.OSLO)
+
+
+def test_r_11_a_request_on_saturday_is_due_monday():
+    saturday = datetime(2026, 11, 28, 9, 0, tzinfo=periods.OSLO)
+    assert periods.working_days(saturday, 1) == datetime(2026, 11, 30, 9, 0, tzinfo=periods.OSLO)
+
+
+def test_r_11_same_day_ends_at_23_59_local_time():
+    evening = datetime(2026, 11, 27, 22, 30, tzinfo=periods.OSLO)
+    assert periods.end_of_day(evening) == datetime(2026, 11, 27, 23, 59, tzinfo=periods.OSLO)
+    # Given in UTC just after midnight Oslo time: still that Oslo day.
+    after_midnight_utc = datetime(2026, 11, 27, 23, 30, tzinfo=UTC)  # 00:30 on the 28th
+    assert periods.end_of_day(after_midnight_utc).date().day == 28
+
+
+def test_r_11_same_day_and_working_days_are_declarable_periods():
+    from cases.routines import Due
+
+    assert Due("moved_at", "same_day", 0, urgency="straks").describe() == (
+        "by the end of the day of moved_at"
+    )
+    with pytest.raises(ValueError):
+        Due("moved_at", "same_day", 1)
+    assert Due("requested_at", "working_days", 1).describe() == "1 working day after requested_at"

@@ -27,6 +27,7 @@ from .folders import (
     KeyWorker,
     StandardContent,
 )
+from .moves import ConditionStatus, Departure, Move, MoveHandoverItem, PrivateMove
 from .presence import CheckKind, Outing, PresenceCheck, PresenceCheckTime, PresenceMark
 
 __all__ = [
@@ -38,6 +39,8 @@ __all__ = [
     "CheckKind",
     "DocumentCategory",
     "Centre",
+    "ConditionStatus",
+    "Departure",
     "CentreGroupObjectPermission",
     "CentreUserObjectPermission",
     "ExternalRecipient",
@@ -50,6 +53,9 @@ __all__ = [
     "PresenceCheck",
     "PresenceCheckTime",
     "PresenceMark",
+    "Move",
+    "MoveHandoverItem",
+    "PrivateMove",
     "Region",
     "RegionGroupObjectPermission",
     "RegionUserObjectPermission",

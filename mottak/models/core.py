@@ -237,9 +237,24 @@ class Stay(models.Model):
         TURNED_18 = "turned_18", _("Turned 18, moved to an ordinary centre")
         PRIVATE = "private", _("Moved privately")
         SETTLED = "settled", _("Settled in a municipality")
-        DEPARTED = "departed", _("Left Norway")
+        # MOT-6: a departure is recorded by kind (the return portfolio counts them);
+        # "departed" is the other departures, and the code of those recorded before the split.
+        ASSISTED_RETURN = "assisted_return", _("Assisted return (IOM)")
+        FORCED_RETURN = "forced_return", _("Forced return (PU)")
+        DUBLIN_TRANSFER = "dublin_transfer", _("Dublin transfer")
+        DEPARTED = "departed", _("Left Norway, other departure")
         MISSING = "missing", _("Missing")
         OTHER = "other", _("Other")
+
+    # Stays that ended with the resident leaving Norway (MOT-6), whatever the kind.
+    DEPARTURE_REASONS = frozenset(
+        {
+            EndReason.ASSISTED_RETURN,
+            EndReason.FORCED_RETURN,
+            EndReason.DUBLIN_TRANSFER,
+            EndReason.DEPARTED,
+        }
+    )
 
     resident = models.ForeignKey(
         Resident, on_delete=models.CASCADE, related_name="stays", verbose_name=_("resident")
