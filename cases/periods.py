@@ -79,3 +79,48 @@ def months(start: datetime, count: int) -> datetime:
     _require_aware(start)
     local = start.astimezone(OSLO)
     return _earliest_local(add_months(local.date(), count), local.timetz())
+
+
+# --- working days (R-11: "snarest" = within 1 working day) ------------------------------------
+
+
+def _easter_sunday(year: int) -> date:
+    """Gregorian Easter Sunday (the anonymous algorithm)."""
+    a, b, c = year % 19, year // 100, year % 100
+    d, e = b // 4, b % 4
+    f = (b + 8) // 25
+    g = (b - f + 1) // 3
+    h = (19 * a + b - d - g + 15) % 30
+    i, k = c // 4, c % 4
+    leap = (32 + 2 * e + 2 * i - h - k) % 7
+    m = (a + 11 * h + 22 * leap) // 451
+    month = (h + leap - 7 * m + 114) // 31
+    day = (h + leap - 7 * m + 114) % 31 + 1
+    return date(year, month, day)
+
+
+def norwegian_public_holidays(year: int) -> frozenset[date]:
+    """The public holidays (helligdager and 1 and 17 May) of a year in Norway."""
+    easter = _easter_sunday(year)
+    moving = (-3, -2, 0, 1, 39, 49, 50)  # Maundy Thursday … Whit Monday
+    fixed = (date(year, 1, 1), date(year, 5, 1), date(year, 5, 17), date(year, 12, 25))
+    return frozenset(
+        {easter + timedelta(days=n) for n in moving} | set(fixed) | {date(year, 12, 26)}
+    )
+
+
+def is_working_day(day: date) -> bool:
+    return day.weekday() < 5 and day not in norwegian_public_holidays(day.year)
+
+
+def working_days(start: datetime, count: int) -> datetime:
+    """`count` working days after `start` (Monday to Friday, not a public holiday), at the same
+    local wall time: Friday 15:00 + 1 is Monday 15:00; Saturday 10:00 + 1 is Monday 10:00."""
+    _require_aware(start)
+    local = start.astimezone(OSLO)
+    day, left = local.date(), count
+    while left > 0:
+        day += timedelta(days=1)
+        if is_working_day(day):
+            left -= 1
+    return _earliest_local(day, local.timetz())

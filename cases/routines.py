@@ -54,6 +54,8 @@ PERIODS: dict[str, Callable[[datetime, int], datetime]] = {
     "weeks": periods.weeks,
     "months": periods.months,
     "weeks_before": lambda moment, count: periods.weeks(moment, -count),
+    # "snarest", within so many working days (weekends and public holidays skipped).
+    "working_days": periods.working_days,
     # The anchor itself (amount 0): "at the agreed return time".
     "at": lambda moment, count: moment,
 }
@@ -63,6 +65,7 @@ PERIOD_WORDS = {
     "weeks": ("week", "after"),
     "months": ("month", "after"),
     "weeks_before": ("week", "before"),
+    "working_days": ("working day", "after"),
     "at": ("", "at"),
 }
 URGENCY_CODES = ("straks", "snarest", "ordinary")

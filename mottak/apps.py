@@ -12,10 +12,17 @@ class MottakConfig(AppConfig):
         from cases import access as case_access
         from cases import roles as case_roles
 
-        from . import access, purposes
+        from . import (  # noqa: F401 (the routines register themselves)
+            access,
+            purposes,
+            references,
+            routine_arrival,
+            routine_turning18,
+        )
         from .models import Role
 
         purposes.register()
+        references.register()
         access.register_capabilities()
         case_access.register(
             subject_access=access.access_subject,

@@ -23,16 +23,27 @@ from cases.services import deadlines_sweep
 from .access import centre_membership_grant, region_membership_grant
 from .models import (
     Appointment,
+    Arrival,
     AsylumStage,
     Centre,
     ExternalRecipient,
+    Municipality,
     Region,
     Resident,
     Role,
     Stay,
     User,
 )
-from .services import ResidentData, resident_register_with_arrival, stay_close, stay_open
+from .services import (
+    ResidentData,
+    arrival_record_sesam,
+    arrival_step_tick,
+    arrival_steps_waive,
+    representative_record,
+    resident_register_with_arrival,
+    stay_close,
+    stay_open,
+)
 
 DEMO_PASSWORD = "mottak-demo-2025"
 SEED = 20250101
@@ -169,9 +180,9 @@ STAGES_BY_KIND = {
     Kind.ORDINARY_MINORS: [
         AsylumStage.AWAITING_INTERVIEW,
         AsylumStage.DECISION_PENDING,
-        AsylumStage.DECISION_PENDING,
+        AsylumStage.APPEALED,
         AsylumStage.GRANTED_AWAITING_SETTLEMENT,
-        AsylumStage.GRANTED_AWAITING_SETTLEMENT,
+        AsylumStage.GRANTED_LIMITED,
         AsylumStage.REJECTED_UDI,
         AsylumStage.FINAL_REJECTION,
         AsylumStage.DUBLIN,
@@ -179,7 +190,7 @@ STAGES_BY_KIND = {
     Kind.ORDINARY_ACCOMPANIED: [
         AsylumStage.DECISION_PENDING,
         AsylumStage.GRANTED_AWAITING_SETTLEMENT,
-        AsylumStage.REJECTED_UDI,
+        AsylumStage.FINAL_REJECTION_UNE,
     ],
 }
 
@@ -423,7 +434,36 @@ def _seed_places(result: SeedResult) -> dict[str, Centre]:
         kind, name = row.pop("kind"), row.pop("name")
         _, created = ExternalRecipient.objects.get_or_create(kind=kind, name=name, defaults=row)
         result.add("external recipients", created)
+    _seed_municipalities(result)
     return centres
+
+
+def _seed_municipalities(result: SeedResult) -> None:
+    """Every demo municipality with its county and the instances serving it (fictional
+    addresses): police district, child welfare and its duty service, school, health office."""
+    local = {
+        (row["kind"], row["municipality"]): row["name"]
+        for row in recipient_specs()
+        if row.get("municipality")
+    }
+    entries = {(r.kind, r.name): r for r in ExternalRecipient.objects.all()}
+    for municipality, (_postcode, county, _police) in MUNICIPALITIES.items():
+
+        def entry(kind, municipality=municipality):
+            return entries.get((kind, local.get((kind, municipality))))
+
+        _, created = Municipality.objects.get_or_create(
+            name=municipality,
+            defaults={
+                "county": county,
+                "police_district": entry(RKind.POLICE),
+                "child_welfare": entry(RKind.CHILD_WELFARE),
+                "child_welfare_duty": entry(RKind.CHILD_WELFARE_DUTY),
+                "school": entry(RKind.SCHOOL),
+                "health_office": entry(RKind.HEALTH_OFFICE),
+            },
+        )
+        result.add("municipalities", created)
 
 
 def _seed_users(result: SeedResult, centres: dict[str, Centre]) -> dict[str, User]:
@@ -482,6 +522,77 @@ def _seed_resident(spec: ResidentSpec, centres: dict[str, Centre], by: User, now
     return True
 
 
+# The county governor appoints the representative about two weeks after the first arrival.
+APPOINTED_AFTER_DAYS = 14
+
+
+def _seed_representatives(result: SeedResult, by: User, now: datetime) -> None:
+    """The representative's lifecycle for every demo resident: a temporary representative
+    from the first arrival, appointed by the county governor of the arrival centre's county
+    two weeks later (fictional people, as on the record)."""
+    created = 0
+    residents = (
+        Resident.objects.exclude(representative_name="")
+        .filter(representative_records__isnull=True)
+        .prefetch_related("stays__centre")
+    )
+    for resident in residents:
+        first = min(resident.stays.all(), key=lambda stay: stay.started_at)
+        arrived_on = timezone.localtime(first.started_at).date()
+        contact = {
+            "name": resident.representative_name,
+            "phone": resident.representative_phone,
+            "address": resident.representative_address,
+        }
+        representative_record(
+            resident=resident, status="temporary", effective_on=arrived_on, by=by, **contact
+        )
+        appointed_on = arrived_on + timedelta(days=APPOINTED_AFTER_DAYS)
+        if appointed_on <= now.date():
+            representative_record(
+                resident=resident,
+                status="appointed",
+                effective_on=appointed_on,
+                appointed_by=f"Statsforvalteren i {first.centre.county}",
+                by=by,
+                **contact,
+            )
+        created += 1
+    result.count("representative histories", created)
+
+
+# Arrivals older than this are records from before the system was taken into use.
+ARRIVAL_HISTORY_DAYS = 3
+
+
+def _seed_arrivals(result: SeedResult, by: User, now: datetime) -> None:
+    """MOT-1: the arrival cases the registrations opened. Older ones are closed as recorded
+    before the system was in use; the recent ones (at the arrival centre) show the routine
+    under way: Sesam registered, the personal folder opened, clothes and bedding handed out,
+    the notice to the county governor left to make."""
+    cutoff = now - timedelta(days=ARRIVAL_HISTORY_DAYS)
+    waived = 0
+    for arrival in Arrival.objects.filter(state=Arrival.State.OPEN).select_related(
+        "resident", "centre"
+    ):
+        if arrival.arrived_at < cutoff:
+            arrival_steps_waive(
+                arrival=arrival,
+                reason="Registrert før systemet ble tatt i bruk (demodata)",
+                by=by,
+            )
+            waived += 1
+            continue
+        if arrival.sesam_registered_at is None:
+            arrival_record_sesam(
+                arrival=arrival, registered_at=arrival.arrived_at + timedelta(hours=2), by=by
+            )
+            if arrival.centre.kind == Kind.ARRIVAL_TRANSIT:
+                for code in ("personal_folder", "clothes_and_bedding"):
+                    arrival_step_tick(arrival=arrival, step_code=code, by=by)
+    result.count("arrivals closed as history", waived)
+
+
 def _cast_list(specs: list[ResidentSpec]) -> list[Resident]:
     """The demo centre's residents in the order of the specs: the same on every run."""
     dufs = [s.data.duf_number for s in specs if s.centre == DEMO_CENTRE]
@@ -500,6 +611,8 @@ def demo_seed() -> SeedResult:
         specs = resident_specs(today=now.date())
         for spec in specs:
             result.add("residents", _seed_resident(spec, centres, users["admin"], now))
+        _seed_representatives(result, users["admin"], now)
+        _seed_arrivals(result, users["admin"], now)
         context = DemoContext(
             now=now, users=users, centres=centres, result=result, cast_list=_cast_list(specs)
         )

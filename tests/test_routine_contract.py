@@ -65,7 +65,24 @@ def _leave_application(resident, by):
     )
 
 
-CASE_BUILDERS = {"savnet": _missing_report, "permisjon": _leave_application}
+def _arrival(resident, by):
+    from mottak import services as mottak_services
+
+    return mottak_services.arrival_open(stay=resident.stays.get(), by=by)
+
+
+def _turning_18(resident, by):
+    from mottak import services as mottak_services
+
+    return mottak_services.turning_18_open(resident=resident, by=by)
+
+
+CASE_BUILDERS = {
+    "savnet": _missing_report,
+    "permisjon": _leave_application,
+    "arrival": _arrival,
+    "turning_18": _turning_18,
+}
 
 
 def _cells(*, checklist_only: bool) -> list:
