@@ -41,6 +41,7 @@ from .services import (
     arrival_steps_waive,
     representative_record,
     resident_register_with_arrival,
+    residents_turning_18_open,
     stay_close,
     stay_open,
 )
@@ -613,6 +614,8 @@ def demo_seed() -> SeedResult:
             result.add("residents", _seed_resident(spec, centres, users["admin"], now))
         _seed_representatives(result, users["admin"], now)
         _seed_arrivals(result, users["admin"], now)
+        # what the daily check opens: the residents six weeks or less from 18.
+        result.count("turning-18 tasks", residents_turning_18_open(today=now.date()))
         context = DemoContext(
             now=now, users=users, centres=centres, result=result, cast_list=_cast_list(specs)
         )

@@ -375,3 +375,41 @@ class ArrivalNoticeForm(forms.Form):
         choices=[("post", _("By post")), ("by_hand", _("By hand"))],
         initial="post",
     )
+
+
+# --- turning 18 (MOT-4) -----------------------------------------------------------------------
+
+
+class ChildWelfareViewsForm(forms.Form):
+    views = forms.CharField(
+        label=_("Child welfare's views"), widget=forms.Textarea(attrs={"rows": 4}), max_length=4000
+    )
+    given_at = PlausibleDateTimeField(
+        label=_("Given"),
+        widget=DateTimeInput,
+        help_text=_("Date and time, for example 2025-03-01 14:30."),
+    )
+
+
+class MoveRequestForm(forms.Form):
+    recommendation = forms.CharField(
+        label=_("Recommended solution"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=4000,
+        required=False,
+        help_text=_("Optional: what the centre recommends for the move."),
+    )
+    channel = forms.ChoiceField(
+        label=_("How it is sent"),
+        choices=[("post", _("By post")), ("by_hand", _("By hand"))],
+        initial="post",
+    )
+
+
+class DateOfBirthCorrectionForm(forms.Form):
+    date_of_birth = birth_date_field(label=_("Corrected date of birth"))
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=500,
+        help_text=_("For example: the age assessment's conclusion, with its date."),
+    )

@@ -31,9 +31,12 @@ from .models import (
     RepresentativeRecord,
     Resident,
     Stay,
+    TurningEighteen,
     User,
 )
 from .routine_arrival import ARRIVAL, SESAM_REPRESENTATIVE, checklists_for
+from .routine_turning18 import CHECKLIST as TURNING_18_CHECKLIST
+from .routine_turning18 import TURNING_18
 
 
 def may_register(user: User) -> bool:
@@ -260,6 +263,46 @@ def arrival_page(*, user: User, arrival_id) -> ArrivalPage:
         ),
         has_representative=has_representative,
         can_change=can_change(user=user, resident=arrival.resident),
+    )
+
+
+# --- turning 18 (MOT-4) ------------------------------------------------------------------------
+
+
+def access_turning_18(*, user: User, case_id, action: Action = Action.VIEW) -> TurningEighteen:
+    try:
+        case = TurningEighteen.objects.select_related("resident", "centre__region").get(
+            pk=int(case_id)
+        )
+    except (TurningEighteen.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    access_resident(user=user, resident_id=case.resident_id, action=action)
+    return case
+
+
+@dataclass(frozen=True)
+class TurningEighteenPage:
+    case: TurningEighteen
+    steps: list
+    dispatches: list
+    needs_child_welfare_views: bool
+    can_change: bool
+
+
+def turning_18_page(*, user: User, case_id) -> TurningEighteenPage:
+    case = access_turning_18(user=user, case_id=case_id)
+    steps = routine_page(routine=TURNING_18, case=case, checklist=TURNING_18_CHECKLIST)
+    ct = ContentType.objects.get_for_model(TurningEighteen)
+    return TurningEighteenPage(
+        case=case,
+        steps=steps,
+        dispatches=list(
+            Dispatch.objects.filter(owner_ct=ct, owner_id=case.pk).select_related(
+                "created_by", "sent_by"
+            )
+        ),
+        needs_child_welfare_views=case.resident.child_welfare_case,
+        can_change=can_change(user=user, resident=case.resident),
     )
 
 

@@ -31,6 +31,9 @@ from .forms import (
     ArrivalSesamForm,
     ArrivalStepForm,
     AsylumStageChangeForm,
+    ChildWelfareViewsForm,
+    DateOfBirthCorrectionForm,
+    MoveRequestForm,
     RepresentativeForm,
     ResidentEditForm,
     ResidentRegisterForm,
@@ -441,3 +444,75 @@ arrival_notice = _arrival_step(
         "The arrival notice is made. Open it below, and record it as sent once it has gone out."
     ),
 )
+
+
+# --- turning 18 (MOT-4) and a corrected date of birth -------------------------------------------
+
+
+@login_required
+@require_GET
+def turning_18_detail(request, case_id: int):
+    page = selectors.turning_18_page(user=request.user, case_id=case_id)
+    read_log_record(
+        user=request.user, subject=page.case.resident, action="view", detail="turning 18"
+    )
+    return render(
+        request,
+        "mottak/turning_18_detail.html",
+        {
+            "page": page,
+            "case": page.case,
+            "resident": page.case.resident,
+            "views_form": ChildWelfareViewsForm(),
+            "request_form": MoveRequestForm(),
+        },
+    )
+
+
+def _turning_18_to_change(user, case_id):
+    return selectors.access_turning_18(user=user, case_id=case_id, action=Action.CHANGE)
+
+
+def _turning_18_step(form_class, work, done):
+    return routine_step_view(
+        access=_turning_18_to_change,
+        service=work,
+        back_to=lambda case: reverse("mottak:turning_18_detail", args=[case.pk]),
+        form_class=form_class,
+        done=done,
+        pk_kwarg="case_id",
+    )
+
+
+turning_18_views = _turning_18_step(
+    ChildWelfareViewsForm,
+    lambda case, by, data: services.turning_18_record_child_welfare_views(
+        case=case, views=data["views"], given_at=data["given_at"], by=by
+    ),
+    gettext_lazy("Child welfare's views are recorded."),
+)
+turning_18_request = _turning_18_step(
+    MoveRequestForm,
+    lambda case, by, data: services.turning_18_request_move(
+        case=case, recommendation=data["recommendation"], channel=data["channel"], by=by
+    ),
+    gettext_lazy(
+        "The request to the regional office is made. Open it below, and record it as sent "
+        "once it has gone out."
+    ),
+)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def date_of_birth_correct(request, resident_id: int):
+    return _resident_form_page(
+        request,
+        resident_id,
+        form_class=DateOfBirthCorrectionForm,
+        service=services.resident_date_of_birth_correct,
+        title=_("Correct the date of birth"),
+        button=_("Save the corrected date"),
+        done=_("The date of birth is corrected; the deadlines counted from it have moved."),
+        anchor="#details-heading",
+    )

@@ -120,7 +120,14 @@ def arrival_representative_appeared(*, resident: Resident, by: User | None) -> N
             case=arrival, kind=ARRIVAL.deadline_kind(ARRIVAL.step(SESAM_REPRESENTATIVE))
         ):
             continue
-        routine_deadline_open(routine=ARRIVAL, case=arrival, step_code=SESAM_REPRESENTATIVE, by=by)
+        # Counted from now: the details can be entered once someone is appointed.
+        routine_deadline_open(
+            routine=ARRIVAL,
+            case=arrival,
+            step_code=SESAM_REPRESENTATIVE,
+            by=by,
+            start=timezone.now(),
+        )
 
 
 # --- completing -----------------------------------------------------------------------------

@@ -36,7 +36,7 @@ from cases.services.routines import (
 )
 
 from .. import documents, events, rules
-from ..models import RepresentativeRecord, Resident, TurningEighteen, User
+from ..models import RepresentativeRecord, Resident, Stay, TurningEighteen, User
 from ..routine_turning18 import (
     CHECKLIST,
     CHILD_WELFARE_VIEWS,
@@ -106,7 +106,7 @@ def residents_turning_18_open(*, today: date | None = None) -> int:
     horizon = today + timedelta(weeks=rules.TURNING_18_TASK_WEEKS)
     candidates = (
         Resident.objects.filter(
-            stays__ended_at__isnull=True,
+            pk__in=Stay.objects.filter(ended_at__isnull=True).values("resident_id"),
             date_of_birth__lte=_eighteenth_cutoff(horizon),
             date_of_birth__gt=_eighteenth_cutoff(today),
         )

@@ -208,6 +208,8 @@ def test_mot_1_representative_step_waits_for_a_representative(centre, staff):
         by=staff,
     )
     assert "arrival_sesam_representative" in kinds_open(arrival)
+    opened = Deadline.objects.get(object_id=arrival.pk, kind="arrival_sesam_representative")
+    assert opened.due_at > timezone.now()  # counted from the appointment, not the arrival
     services.arrival_step_tick(arrival=arrival, step_code=SESAM_REPRESENTATIVE, by=staff)
     assert "arrival_sesam_representative" not in kinds_open(arrival)
 
