@@ -19,6 +19,7 @@ from .models import (
     Resident,
     SesamNotice,
     Stay,
+    TurningEighteen,
     User,
 )
 
@@ -168,3 +169,10 @@ class ArrivalAdmin(_ResidentRecordAdmin):
     list_filter = ["state", "centre_kind"]
     list_select_related = ["resident", "centre"]
     autocomplete_fields = ["resident", "stay"]
+
+
+@admin.register(TurningEighteen)
+class TurningEighteenAdmin(_ResidentRecordAdmin):
+    list_display = ["resident", "centre", "birthday", "state"]
+    list_filter = ["state"]
+    list_select_related = ["resident", "centre"]
