@@ -245,6 +245,10 @@ class Routine:
     # Called inside the step's transaction after any step is recorded (e.g. PERM-4:
     # mark the application prepared when nothing is left open).
     after_step: Callable | None = None
+    # Whether a step applies to this case beyond its states (MOT-1: the school notice only from
+    # ordinary centres): (case, step_code) → "" or the message refusing it. Asked by the step
+    # service for every way of doing a step, the generic checklist page included.
+    step_refusal: Callable | None = None
     # Who may do what beyond the access layer's view/change: action → predicate(user, case).
     permissions: Mapping[str, Callable] = field(default_factory=dict)
     # The case page (a URL name taking the case's pk); a step is its "#step-<code>" anchor.

@@ -64,6 +64,18 @@ def checklists_for(arrival) -> tuple[str, ...]:
     return tuple(groups)
 
 
+def step_refusal(arrival, step_code: str) -> str:
+    """A step that does not apply at this kind of centre, or the representative's details
+    while no representative acts, is refused by every way of doing it."""
+    from .selectors import resident_has_representative
+
+    if ARRIVAL.step(step_code).checklist not in checklists_for(arrival):
+        return str(_("This step does not apply at this kind of centre."))
+    if step_code == SESAM_REPRESENTATIVE and not resident_has_representative(arrival.resident):
+        return str(_("No representative acts for the resident yet: there are no details to enter."))
+    return ""
+
+
 def _after_step(case, *, by) -> None:
     from .services.arrival import arrival_complete_if_done
 
@@ -78,11 +90,17 @@ ARRIVAL = register(
         label=_("Arrival"),
         model="mottak.Arrival",
         states=tuple(State.choices),
-        transitions={State.OPEN: frozenset({State.DONE}), State.DONE: frozenset()},
+        transitions={
+            State.OPEN: frozenset({State.DONE, State.ENDED}),
+            State.DONE: frozenset(),
+            # The stay ended before the steps were done: the next stay's arrival asks again.
+            State.ENDED: frozenset(),
+        },
         refusal=_("This cannot be done while the arrival is “%(state)s”."),
         detail_url="mottak:arrival_detail",
         lock_related=("resident", "centre", "stay"),
         after_step=_after_step,
+        step_refusal=step_refusal,
         checklists=(
             Checklist(CHECKLIST, _("Arrival")),
             Checklist(SCHOOL_CHECKLIST, _("Arrival at an ordinary centre")),

@@ -135,7 +135,8 @@ def test_no_url_records_a_step_by_hand_where_the_routine_forbids_it(
     )
     response = client.post(url, {"note": "by hand"})
     assert response.status_code in (200, 302)
-    allowed = step.manual and state in step.states and not step.needs_attachment
+    applies = not (routine.step_refusal and routine.step_refusal(case, step_code))
+    allowed = step.manual and state in step.states and not step.needs_attachment and applies
     assert _completions(case, step_code) == before + (1 if allowed else 0)
 
 

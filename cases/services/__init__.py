@@ -22,6 +22,7 @@ from .deadlines import (
     deadline_move,
     deadline_open,
     deadline_waive,
+    deadlines_close_for,
     deadlines_sweep,
 )
 from .dispatches import (
@@ -61,6 +62,7 @@ __all__ = [
     "deadline_open",
     "deadline_move",
     "deadline_waive",
+    "deadlines_close_for",
     "deadlines_sweep",
     "notification_mark_read",
     "notifications_mark_all_read",

@@ -633,3 +633,32 @@ def deadline_move(*, deadline: Deadline, due_at: datetime, by, reason: str) -> D
             at=now,
         )
         return locked
+
+
+def deadlines_close_for(*, owner: models.Model, reason: str, at: datetime | None = None) -> int:
+    """The case these deadlines belong to has ended without them (a stay ended before its
+    arrival steps were done): every pending one is closed as waived with the reason, by
+    nobody in particular, so no one is reminded of work they can no longer do."""
+    at = at or timezone.now()
+    content_type = ContentType.objects.get_for_model(owner)
+    closed = 0
+    with transaction.atomic():
+        for locked in (
+            Deadline.objects.select_for_update()
+            .filter(content_type=content_type, object_id=owner.pk, state__in=Deadline.PENDING)
+            .order_by("pk")
+        ):
+            locked.state = State.WAIVED
+            locked.waived_at = at
+            locked.waive_reason = reason
+            locked.next_alert_at = None
+            locked.save()
+            _timeline(
+                locked,
+                kind="deadline_waived",
+                summary=_("Deadline closed: %(label)s (%(reason)s)")
+                % {"label": _(locked.label), "reason": reason},
+                at=at,
+            )
+            closed += 1
+    return closed

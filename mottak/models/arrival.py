@@ -13,6 +13,7 @@ class Arrival(models.Model):
     class State(models.TextChoices):
         OPEN = "open", _("Steps left")
         DONE = "done", _("Done")
+        ENDED = "ended", _("Stay ended first")
 
     stay = models.OneToOneField(
         Stay, on_delete=models.CASCADE, related_name="arrival", verbose_name=_("stay")

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.registry import register_once
+from cases.services import deadlines_close_for
 from cases.services.routines import (
     deadline_pending,
     done_codes,
@@ -192,16 +193,8 @@ def arrival_step_tick(*, arrival: Arrival, step_code: str, by: User, note: str =
     if step_code not in MANUAL_STEPS:
         raise ValidationError(_("This step is recorded by doing the work itself, not by hand."))
 
-    def work(locked: Arrival) -> None:
-        if ARRIVAL.step(step_code).checklist not in checklists_for(locked):
-            raise ValidationError(_("This step does not apply at this kind of centre."))
-        if step_code == SESAM_REPRESENTATIVE and not _acting_representative(
-            locked.resident, timezone.localdate()
-        ):
-            raise ValidationError(
-                _("No representative acts for the resident yet: there are no details to enter.")
-            )
-
+    # Whether it applies here (the kind of centre, a representative) is the routine's
+    # step_refusal, asked by the step service.
     return routine_step_do(
         routine=ARRIVAL,
         case=arrival,
@@ -209,7 +202,6 @@ def arrival_step_tick(*, arrival: Arrival, step_code: str, by: User, note: str =
         by=by,
         note=(note or "").strip(),
         by_hand=True,
-        work=work,
     ).case
 
 
@@ -262,8 +254,6 @@ def arrival_notice_create(*, arrival: Arrival, step_code: str, channel: str, by:
         raise ValidationError(_("This step sends no notice."))
 
     def work(locked: Arrival):
-        if ARRIVAL.step(step_code).checklist not in checklists_for(locked):
-            raise ValidationError(_("This step does not apply at this kind of centre."))
         return routine_notice_create(
             routine=ARRIVAL,
             case=locked,
@@ -287,3 +277,22 @@ def arrival_steps_waive(*, arrival: Arrival, reason: str, by: User) -> Arrival:
         locked = routine_case_lock(routine=ARRIVAL, case=arrival)
         arrival_complete_if_done(locked, by=by)
     return locked
+
+
+def arrival_end_with_stay(*, stay: Stay, by: User | None) -> None:
+    """Inside the stay's closing transaction: an arrival whose steps are not all done ends
+    with the stay, its deadlines closed with the reason (the centre left behind may lose
+    access to the resident; the next stay's arrival asks for the notices again)."""
+    arrival = Arrival.objects.filter(stay=stay, state=State.OPEN).first()
+    if arrival is None:
+        return
+    locked = routine_case_lock(routine=ARRIVAL, case=arrival)
+    routine_transition(
+        routine=ARRIVAL,
+        case=locked,
+        to=State.ENDED,
+        by=by,
+        summary=_("The stay ended before the arrival steps were done"),
+        rule_id="MOT-1",
+    )
+    deadlines_close_for(owner=locked, reason=_("The stay ended"))

@@ -15,7 +15,7 @@ from cases.services import case_event_publish, timeline_event_record
 
 from .. import events, rules
 from ..models import Appointment, Centre, Resident, Stay, User
-from .arrival import arrival_open
+from .arrival import arrival_end_with_stay, arrival_open
 from .asylum import _stage_change_write
 from .turning18 import resident_turned_18_apply
 
@@ -152,6 +152,7 @@ def stay_close(*, stay: Stay, ended_at: datetime, reason: str, by: User) -> Stay
         locked.end_reason = reason
         locked.save()
         _publish_stay(events.STAY_ENDED, locked, reason=reason)
+        arrival_end_with_stay(stay=locked, by=by)
         timeline_event_record(
             subject=locked.resident,
             kind="stay_ended",

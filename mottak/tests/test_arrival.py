@@ -154,6 +154,10 @@ def test_mot_1_a_transfer_in_opens_a_new_case_through_stay_open(centre, neighbou
     arrivals = list(resident.arrivals.order_by("arrived_at"))
     assert len(arrivals) == 2
     assert arrivals[1].centre == centre and arrivals[1].previous_centre == neighbour_centre
+    # The first arrival's steps were left: it ended with its stay, nobody is reminded.
+    assert arrivals[0].state == "ended"
+    assert not kinds_open(arrivals[0])
+    assert kinds_open(arrivals[1])
 
 
 def test_mot_1_opening_twice_gives_the_same_case(centre, staff):
@@ -220,6 +224,25 @@ def test_mot_1_transit_steps_do_not_apply_at_an_ordinary_centre(centre, staff):
         services.arrival_step_tick(arrival=arrival, step_code=PERSONAL_FOLDER, by=staff)
     with pytest.raises(ValidationError, match="recorded by doing the work"):
         services.arrival_step_tick(arrival=arrival, step_code=COUNTY_GOVERNOR_NOTICE, by=staff)
+
+
+def test_mot_1_the_generic_checklist_page_refuses_a_step_that_does_not_apply(client, centre, staff):
+    from django.contrib.contenttypes.models import ContentType
+
+    from cases.models import ChecklistStepCompletion
+
+    arrival = register(centre, staff).arrivals.get()
+    client.force_login(staff)
+    for code, checklist in (
+        (PERSONAL_FOLDER, "arrival_transit"),
+        (SESAM_REPRESENTATIVE, "arrival"),
+    ):
+        url = reverse(
+            "cases:checklist_step_complete",
+            args=[ContentType.objects.get_for_model(arrival).pk, arrival.pk, checklist, code],
+        )
+        client.post(url, {"note": "ticked"})
+    assert not ChecklistStepCompletion.objects.filter(owner_id=arrival.pk).exists()
 
 
 def test_mot_1_school_notice_only_from_ordinary_centres(region, staff):

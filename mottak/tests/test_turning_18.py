@@ -267,3 +267,16 @@ def test_mot_4_another_centres_case_answers_404(client, far_centre, soon_18):
     )
     assert response.status_code == 404
     assert TurningEighteen.objects.get().child_welfare_views == ""
+
+
+def test_mot_4_case_page_runs_a_fixed_number_of_queries(
+    client, soon_18, staff, django_assert_max_num_queries
+):
+    client.force_login(staff)
+    url = reverse("mottak:turning_18_detail", args=[soon_18.pk])
+    services.turning_18_record_child_welfare_views(
+        case=soon_18, views="Near school.", given_at=timezone.now(), by=staff
+    )
+    services.turning_18_request_move(case=soon_18, recommendation="", channel="by_hand", by=staff)
+    with django_assert_max_num_queries(16):
+        assert client.get(url).status_code == 200
