@@ -9,6 +9,7 @@ register a seeder here from their AppConfig.ready() (mottak imports no routine a
 seeder casts residents of the demo centre into its scenes and goes through its own services.
 """
 
+import dataclasses
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -22,6 +23,7 @@ from cases.services import deadlines_sweep
 
 from .access import centre_membership_grant, region_membership_grant
 from .models import (
+    FINAL_REJECTION_STAGES,
     Appointment,
     Arrival,
     AsylumStage,
@@ -40,8 +42,10 @@ from .services import (
     arrival_step_tick,
     arrival_steps_waive,
     representative_record,
+    resident_asylum_stage_change,
     resident_register_with_arrival,
     residents_turning_18_open,
+    sesam_notice_record,
     stay_close,
     stay_open,
 )
@@ -502,14 +506,19 @@ def _seed_resident(spec: ResidentSpec, centres: dict[str, Centre], by: User, now
         return False
     arrived = now - timedelta(days=spec.days_here + spec.days_at_arrival_centre, hours=3)
     first_centre = centres[ARRIVAL_CENTRE] if spec.days_at_arrival_centre else centres[spec.centre]
+    path = STAGE_PATHS.get(spec.data.asylum_stage, (spec.data.asylum_stage,))
     resident = resident_register_with_arrival(
-        data=spec.data, centre=first_centre, arrived_at=arrived, by=by
+        data=dataclasses.replace(spec.data, asylum_stage=path[0]),
+        centre=first_centre,
+        arrived_at=arrived,
+        by=by,
     )
     if spec.days_at_arrival_centre:
         moved = arrived + timedelta(days=spec.days_at_arrival_centre)
         stay = Stay.objects.get(resident=resident, ended_at__isnull=True)
         stay_close(stay=stay, ended_at=moved, reason=Stay.EndReason.MOVED, by=by)
         stay_open(resident=resident, centre=centres[spec.centre], arrived_at=moved, by=by)
+    _seed_stage_history(resident, path, arrived_on=arrived.date(), today=now.date(), by=by)
     for appointment in spec.appointments:
         Appointment.objects.get_or_create(
             resident=resident,
@@ -592,6 +601,52 @@ def _seed_arrivals(result: SeedResult, by: User, now: datetime) -> None:
                 for code in ("personal_folder", "clothes_and_bedding"):
                     arrival_step_tick(arrival=arrival, step_code=code, by=by)
     result.count("arrivals closed as history", waived)
+
+
+# The way each decided stage was reached (the demo's history of the asylum case).
+_PENDING, _REJECTED = AsylumStage.DECISION_PENDING, AsylumStage.REJECTED_UDI
+STAGE_PATHS = {
+    AsylumStage.GRANTED_AWAITING_SETTLEMENT: (_PENDING, AsylumStage.GRANTED_AWAITING_SETTLEMENT),
+    AsylumStage.GRANTED_LIMITED: (_PENDING, AsylumStage.GRANTED_LIMITED),
+    AsylumStage.REJECTED_UDI: (_PENDING, _REJECTED),
+    AsylumStage.APPEALED: (_PENDING, _REJECTED, AsylumStage.APPEALED),
+    AsylumStage.FINAL_REJECTION: (_PENDING, _REJECTED, AsylumStage.FINAL_REJECTION),
+    AsylumStage.FINAL_REJECTION_UNE: (
+        _PENDING,
+        _REJECTED,
+        AsylumStage.APPEALED,
+        AsylumStage.FINAL_REJECTION_UNE,
+    ),
+}
+DECISIONS = {
+    AsylumStage.GRANTED_AWAITING_SETTLEMENT,
+    AsylumStage.GRANTED_LIMITED,
+    _REJECTED,
+    AsylumStage.FINAL_REJECTION_UNE,
+}
+STAGE_STEP_DAYS = 15
+
+
+def _seed_stage_history(resident: Resident, path, *, arrived_on: date, today: date, by) -> None:
+    """The stages after registration, each through the one stage writer, a fortnight apart
+    (never before the arrival); a decision comes with its Sesam decision notice, a final
+    rejection with the notice about the return conversation."""
+    for n, stage in enumerate(path[1:], start=1):
+        effective = max(arrived_on, today - timedelta(days=STAGE_STEP_DAYS * (len(path) - n)))
+        decided = stage in DECISIONS
+        resident_asylum_stage_change(
+            resident=resident,
+            to_stage=stage,
+            effective_on=effective,
+            decision_date=max(arrived_on, effective - timedelta(days=3)) if decided else None,
+            by=by,
+        )
+        if decided:
+            sesam_notice_record(resident=resident, kind="decision", received_on=effective, by=by)
+        if stage in FINAL_REJECTION_STAGES:
+            sesam_notice_record(
+                resident=resident, kind="return_conversation", received_on=effective, by=by
+            )
 
 
 def _cast_list(specs: list[ResidentSpec]) -> list[Resident]:
