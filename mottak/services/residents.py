@@ -17,7 +17,7 @@ from .. import events, rules
 from ..models import Appointment, Centre, Resident, Stay, User
 from .arrival import arrival_end_with_stay, arrival_open
 from .asylum import _stage_change_write
-from .turning18 import resident_turned_18_apply
+from .turning18 import date_of_birth_moved, resident_turned_18_apply
 
 ARRIVAL_MESSAGES = {
     "birth_in_future": lambda: _("The date of birth cannot be in the future."),
@@ -278,11 +278,21 @@ def resident_update(
                     )
                 )
             _check_identity_of(locked, data)
+            old_birth = locked.date_of_birth
             for name in changed:
                 if name != "asylum_stage":
                     setattr(locked, name, getattr(data, name))
             locked._history_user = by
             locked.save()
+            if "date_of_birth" in changed:
+                # The same consequences as a correction after an age assessment: the event,
+                # and the deadlines counted from the date of birth move.
+                date_of_birth_moved(
+                    locked,
+                    old=old_birth,
+                    by=by,
+                    reason=_("Record corrected"),
+                )
             if "asylum_stage" in changed:
                 # A correction on the record is a change of stage as of today, with history
                 # and the life event, written by the one stage writer.

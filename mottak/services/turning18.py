@@ -288,20 +288,26 @@ def resident_date_of_birth_correct(
         locked._history_user = by
         locked._change_reason = reason[:100]
         locked.save(update_fields=["date_of_birth"])
-        case_event_publish(
-            kind=events.DATE_OF_BIRTH_CORRECTED,
-            subject=locked,
-            payload={"from": old.isoformat(), "to": date_of_birth.isoformat()},
-        )
-        timeline_event_record(
-            subject=locked,
-            kind="date_of_birth_corrected",
-            actor=by,
-            rule_id="MOT-4",
-            summary=_("Date of birth corrected: %(reason)s") % {"reason": reason},
-        )
-        _move_turning_18(locked, by=by, reason=reason)
+        date_of_birth_moved(locked, old=old, by=by, reason=reason)
     return locked
+
+
+def date_of_birth_moved(resident: Resident, *, old: date, by: User, reason: str) -> None:
+    """Inside the transaction that saved a new date of birth (the correction, or the record
+    form): the life event, the timeline, and the deadlines counted from it move."""
+    case_event_publish(
+        kind=events.DATE_OF_BIRTH_CORRECTED,
+        subject=resident,
+        payload={"from": old.isoformat(), "to": resident.date_of_birth.isoformat()},
+    )
+    timeline_event_record(
+        subject=resident,
+        kind="date_of_birth_corrected",
+        actor=by,
+        rule_id="MOT-4",
+        summary=_("Date of birth corrected: %(reason)s") % {"reason": reason},
+    )
+    _move_turning_18(resident, by=by, reason=reason)
 
 
 def _move_turning_18(resident: Resident, *, by: User, reason: str) -> None:

@@ -280,3 +280,19 @@ def test_mot_4_case_page_runs_a_fixed_number_of_queries(
     services.turning_18_request_move(case=soon_18, recommendation="", channel="by_hand", by=staff)
     with django_assert_max_num_queries(16):
         assert client.get(url).status_code == 200
+
+
+def test_mot_4_a_date_of_birth_changed_on_the_record_form_moves_the_deadline_too(soon_18, staff):
+    from dataclasses import replace
+
+    from mottak.services import ResidentData
+
+    resident = soon_18.resident
+    fields = {name: getattr(resident, name) for name in services.RESIDENT_DATA_FIELDS}
+    earlier = resident.date_of_birth - timedelta(days=3)
+    services.resident_update(
+        resident=resident, data=replace(ResidentData(**fields), date_of_birth=earlier), by=staff
+    )
+    deadline = Deadline.objects.get(object_id=soon_18.pk, kind=REQUEST_DEADLINE)
+    assert deadline.due_at == rules.turns_18_at(earlier)
+    assert CaseEvent.objects.filter(kind=events.DATE_OF_BIRTH_CORRECTED).count() == 1
