@@ -63,12 +63,13 @@ def within_days(start: datetime, days: int) -> datetime:
 
 
 @cache
-def _public_holidays(year: int) -> frozenset[date]:
+def norwegian_public_holidays(year: int) -> frozenset[date]:
+    """Norway's public holidays (helligdager, 1 and 17 May) of a year, from the holidays library."""
     return frozenset(holidays.country_holidays("NO", years=year))
 
 
 def is_working_day(day: date) -> bool:
-    return day.weekday() < 5 and day not in _public_holidays(day.year)
+    return day.weekday() < 5 and day not in norwegian_public_holidays(day.year)
 
 
 def working_days(start: datetime, count: int) -> datetime:

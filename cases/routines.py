@@ -51,10 +51,11 @@ from .urgency import Audience
 PERIODS: dict[str, Callable[[datetime, int], datetime]] = {
     "hours": periods.elapsed_hours,
     "days": periods.within_days,
-    "working_days": periods.working_days,
     "weeks": periods.weeks,
     "months": periods.months,
     "weeks_before": lambda moment, count: periods.weeks(moment, -count),
+    # "snarest", within so many working days (weekends and public holidays skipped).
+    "working_days": periods.working_days,
     # The anchor itself (amount 0): "at the agreed return time".
     "at": lambda moment, count: moment,
     # The end of the anchor's day (amount 0): "the same day" (R-11, "umiddelbart").
@@ -65,10 +66,10 @@ UNITLESS = frozenset({"at", "same_day"})
 PERIOD_WORDS = {
     "hours": ("hour", "after"),
     "days": ("day", "after"),
-    "working_days": ("working day", "after"),
     "weeks": ("week", "after"),
     "months": ("month", "after"),
     "weeks_before": ("week", "before"),
+    "working_days": ("working day", "after"),
     "at": ("", "at"),
     "same_day": ("", "by the end of the day of"),
 }
@@ -249,6 +250,10 @@ class Routine:
     # Called inside the step's transaction after any step is recorded (e.g. PERM-4:
     # mark the application prepared when nothing is left open).
     after_step: Callable | None = None
+    # Whether a step applies to this case beyond its states (MOT-1: the school notice only from
+    # ordinary centres): (case, step_code) → "" or the message refusing it. Asked by the step
+    # service for every way of doing a step, the generic checklist page included.
+    step_refusal: Callable | None = None
     # Who may do what beyond the access layer's view/change: action → predicate(user, case).
     permissions: Mapping[str, Callable] = field(default_factory=dict)
     # The case page (a URL name taking the case's pk); a step is its "#step-<code>" anchor.

@@ -7,7 +7,21 @@ from django.utils.translation import gettext_lazy as _
 from guardian.admin import GuardedModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Appointment, Centre, ExternalRecipient, Region, Resident, Stay, User
+from .models import (
+    Appointment,
+    Arrival,
+    AsylumStageChange,
+    Centre,
+    ExternalRecipient,
+    Municipality,
+    Region,
+    RepresentativeRecord,
+    Resident,
+    SesamNotice,
+    Stay,
+    TurningEighteen,
+    User,
+)
 
 
 @admin.register(User)
@@ -113,6 +127,62 @@ class ExternalRecipientAdmin(SimpleHistoryAdmin):
     list_display = ["name", "kind", "municipality", "phone"]
     list_filter = ["kind"]
     search_fields = ["name", "municipality", "address"]
+
+
+@admin.register(Municipality)
+class MunicipalityAdmin(SimpleHistoryAdmin):
+    """Directory data by place (which instances serve the municipality), kept by admins."""
+
+    list_display = ["name", "county", "police_district", "child_welfare", "school"]
+    list_filter = ["county"]
+    search_fields = ["name", "county"]
+    autocomplete_fields = [
+        "police_district",
+        "child_welfare",
+        "child_welfare_duty",
+        "school",
+        "health_office",
+    ]
+    list_select_related = ["police_district", "child_welfare", "school"]
+
+
+class _ResidentRecordAdmin(SimpleHistoryAdmin):
+    list_select_related = ["resident"]
+    search_fields = ["resident__duf_number", "resident__registration_number"]
+    autocomplete_fields = ["resident"]
+
+
+@admin.register(AsylumStageChange)
+class AsylumStageChangeAdmin(_ResidentRecordAdmin):
+    list_display = ["resident", "from_stage", "to_stage", "effective_on", "decision_date"]
+    list_filter = ["to_stage"]
+
+
+@admin.register(SesamNotice)
+class SesamNoticeAdmin(_ResidentRecordAdmin):
+    list_display = ["resident", "kind", "received_on", "decision_date"]
+    list_filter = ["kind"]
+
+
+@admin.register(RepresentativeRecord)
+class RepresentativeRecordAdmin(_ResidentRecordAdmin):
+    list_display = ["resident", "status", "effective_on", "appointed_by"]
+    list_filter = ["status"]
+
+
+@admin.register(Arrival)
+class ArrivalAdmin(_ResidentRecordAdmin):
+    list_display = ["resident", "centre", "arrived_at", "state"]
+    list_filter = ["state", "centre_kind"]
+    list_select_related = ["resident", "centre"]
+    autocomplete_fields = ["resident", "stay"]
+
+
+@admin.register(TurningEighteen)
+class TurningEighteenAdmin(_ResidentRecordAdmin):
+    list_display = ["resident", "centre", "birthday", "state"]
+    list_filter = ["state"]
+    list_select_related = ["resident", "centre"]
 
 
 # Registering the admins of the moves (MOT-3, MOT-5, MOT-6) and of the presence register.

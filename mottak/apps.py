@@ -12,7 +12,14 @@ class MottakConfig(AppConfig):
         from cases import access as case_access
         from cases import roles as case_roles
 
-        from . import access, purposes, references, routine_moves
+        from . import (  # noqa: F401 (the arrival and turning-18 routines register themselves)
+            access,
+            purposes,
+            references,
+            routine_arrival,
+            routine_moves,
+            routine_turning18,
+        )
         from .models import Role
 
         purposes.register()

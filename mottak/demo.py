@@ -9,6 +9,7 @@ register a seeder here from their AppConfig.ready() (mottak imports no routine a
 seeder casts residents of the demo centre into its scenes and goes through its own services.
 """
 
+import dataclasses
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -22,17 +23,32 @@ from cases.services import deadlines_sweep
 
 from .access import centre_membership_grant, region_membership_grant
 from .models import (
+    FINAL_REJECTION_STAGES,
     Appointment,
+    Arrival,
     AsylumStage,
     Centre,
     ExternalRecipient,
+    Municipality,
     Region,
     Resident,
     Role,
     Stay,
     User,
 )
-from .services import ResidentData, resident_register_with_arrival, stay_close, stay_open
+from .services import (
+    ResidentData,
+    arrival_record_sesam,
+    arrival_step_tick,
+    arrival_steps_waive,
+    representative_record,
+    resident_asylum_stage_change,
+    resident_register_with_arrival,
+    residents_turning_18_open,
+    sesam_notice_record,
+    stay_close,
+    stay_open,
+)
 
 DEMO_PASSWORD = "mottak-demo-2025"
 SEED = 20250101
@@ -173,9 +189,9 @@ STAGES_BY_KIND = {
     Kind.ORDINARY_MINORS: [
         AsylumStage.AWAITING_INTERVIEW,
         AsylumStage.DECISION_PENDING,
-        AsylumStage.DECISION_PENDING,
+        AsylumStage.APPEALED,
         AsylumStage.GRANTED_AWAITING_SETTLEMENT,
-        AsylumStage.GRANTED_AWAITING_SETTLEMENT,
+        AsylumStage.GRANTED_LIMITED,
         AsylumStage.REJECTED_UDI,
         AsylumStage.FINAL_REJECTION,
         AsylumStage.DUBLIN,
@@ -183,7 +199,7 @@ STAGES_BY_KIND = {
     Kind.ORDINARY_ACCOMPANIED: [
         AsylumStage.DECISION_PENDING,
         AsylumStage.GRANTED_AWAITING_SETTLEMENT,
-        AsylumStage.REJECTED_UDI,
+        AsylumStage.FINAL_REJECTION_UNE,
     ],
     Kind.ORDINARY_ADULTS: [
         AsylumStage.AWAITING_INTERVIEW,
@@ -442,7 +458,36 @@ def _seed_places(result: SeedResult) -> dict[str, Centre]:
         kind, name = row.pop("kind"), row.pop("name")
         _, created = ExternalRecipient.objects.get_or_create(kind=kind, name=name, defaults=row)
         result.add("external recipients", created)
+    _seed_municipalities(result)
     return centres
+
+
+def _seed_municipalities(result: SeedResult) -> None:
+    """Every demo municipality with its county and the instances serving it (fictional
+    addresses): police district, child welfare and its duty service, school, health office."""
+    local = {
+        (row["kind"], row["municipality"]): row["name"]
+        for row in recipient_specs()
+        if row.get("municipality")
+    }
+    entries = {(r.kind, r.name): r for r in ExternalRecipient.objects.all()}
+    for municipality, (_postcode, county, _police) in MUNICIPALITIES.items():
+
+        def entry(kind, municipality=municipality):
+            return entries.get((kind, local.get((kind, municipality))))
+
+        _, created = Municipality.objects.get_or_create(
+            name=municipality,
+            defaults={
+                "county": county,
+                "police_district": entry(RKind.POLICE),
+                "child_welfare": entry(RKind.CHILD_WELFARE),
+                "child_welfare_duty": entry(RKind.CHILD_WELFARE_DUTY),
+                "school": entry(RKind.SCHOOL),
+                "health_office": entry(RKind.HEALTH_OFFICE),
+            },
+        )
+        result.add("municipalities", created)
 
 
 def _seed_users(result: SeedResult, centres: dict[str, Centre]) -> dict[str, User]:
@@ -480,14 +525,19 @@ def _seed_resident(spec: ResidentSpec, centres: dict[str, Centre], by: User, now
         return False
     arrived = now - timedelta(days=spec.days_here + spec.days_at_arrival_centre, hours=3)
     first_centre = centres[ARRIVAL_CENTRE] if spec.days_at_arrival_centre else centres[spec.centre]
+    path = STAGE_PATHS.get(spec.data.asylum_stage, (spec.data.asylum_stage,))
     resident = resident_register_with_arrival(
-        data=spec.data, centre=first_centre, arrived_at=arrived, by=by
+        data=dataclasses.replace(spec.data, asylum_stage=path[0]),
+        centre=first_centre,
+        arrived_at=arrived,
+        by=by,
     )
     if spec.days_at_arrival_centre:
         moved = arrived + timedelta(days=spec.days_at_arrival_centre)
         stay = Stay.objects.get(resident=resident, ended_at__isnull=True)
         stay_close(stay=stay, ended_at=moved, reason=Stay.EndReason.MOVED, by=by)
         stay_open(resident=resident, centre=centres[spec.centre], arrived_at=moved, by=by)
+    _seed_stage_history(resident, path, arrived_on=arrived.date(), today=now.date(), by=by)
     for appointment in spec.appointments:
         Appointment.objects.get_or_create(
             resident=resident,
@@ -499,6 +549,123 @@ def _seed_resident(spec: ResidentSpec, centres: dict[str, Centre], by: User, now
             },
         )
     return True
+
+
+# The county governor appoints the representative about two weeks after the first arrival.
+APPOINTED_AFTER_DAYS = 14
+
+
+def _seed_representatives(result: SeedResult, by: User, now: datetime) -> None:
+    """The representative's lifecycle for every demo resident: a temporary representative
+    from the first arrival, appointed by the county governor of the arrival centre's county
+    two weeks later (fictional people, as on the record)."""
+    created = 0
+    residents = (
+        Resident.objects.exclude(representative_name="")
+        .filter(representative_records__isnull=True)
+        .prefetch_related("stays__centre")
+    )
+    for resident in residents:
+        first = min(resident.stays.all(), key=lambda stay: stay.started_at)
+        arrived_on = timezone.localtime(first.started_at).date()
+        contact = {
+            "name": resident.representative_name,
+            "phone": resident.representative_phone,
+            "address": resident.representative_address,
+        }
+        representative_record(
+            resident=resident, status="temporary", effective_on=arrived_on, by=by, **contact
+        )
+        appointed_on = arrived_on + timedelta(days=APPOINTED_AFTER_DAYS)
+        if appointed_on <= now.date():
+            representative_record(
+                resident=resident,
+                status="appointed",
+                effective_on=appointed_on,
+                appointed_by=f"Statsforvalteren i {first.centre.county}",
+                by=by,
+                **contact,
+            )
+        created += 1
+    result.count("representative histories", created)
+
+
+# Arrivals older than this are records from before the system was taken into use.
+ARRIVAL_HISTORY_DAYS = 3
+
+
+def _seed_arrivals(result: SeedResult, by: User, now: datetime) -> None:
+    """MOT-1: the arrival cases the registrations opened. Older ones are closed as recorded
+    before the system was in use; the recent ones (at the arrival centre) show the routine
+    under way: Sesam registered, the personal folder opened, clothes and bedding handed out,
+    the notice to the county governor left to make."""
+    cutoff = now - timedelta(days=ARRIVAL_HISTORY_DAYS)
+    waived = 0
+    for arrival in Arrival.objects.filter(state=Arrival.State.OPEN).select_related(
+        "resident", "centre"
+    ):
+        if arrival.arrived_at < cutoff:
+            arrival_steps_waive(
+                arrival=arrival,
+                reason="Registrert før systemet ble tatt i bruk (demodata)",
+                by=by,
+            )
+            waived += 1
+            continue
+        if arrival.sesam_registered_at is None:
+            arrival_record_sesam(
+                arrival=arrival, registered_at=arrival.arrived_at + timedelta(hours=2), by=by
+            )
+            if arrival.centre.kind == Kind.ARRIVAL_TRANSIT:
+                for code in ("personal_folder", "clothes_and_bedding"):
+                    arrival_step_tick(arrival=arrival, step_code=code, by=by)
+    result.count("arrivals closed as history", waived)
+
+
+# The way each decided stage was reached (the demo's history of the asylum case).
+_PENDING, _REJECTED = AsylumStage.DECISION_PENDING, AsylumStage.REJECTED_UDI
+STAGE_PATHS = {
+    AsylumStage.GRANTED_AWAITING_SETTLEMENT: (_PENDING, AsylumStage.GRANTED_AWAITING_SETTLEMENT),
+    AsylumStage.GRANTED_LIMITED: (_PENDING, AsylumStage.GRANTED_LIMITED),
+    AsylumStage.REJECTED_UDI: (_PENDING, _REJECTED),
+    AsylumStage.APPEALED: (_PENDING, _REJECTED, AsylumStage.APPEALED),
+    AsylumStage.FINAL_REJECTION: (_PENDING, _REJECTED, AsylumStage.FINAL_REJECTION),
+    AsylumStage.FINAL_REJECTION_UNE: (
+        _PENDING,
+        _REJECTED,
+        AsylumStage.APPEALED,
+        AsylumStage.FINAL_REJECTION_UNE,
+    ),
+}
+DECISIONS = {
+    AsylumStage.GRANTED_AWAITING_SETTLEMENT,
+    AsylumStage.GRANTED_LIMITED,
+    _REJECTED,
+    AsylumStage.FINAL_REJECTION_UNE,
+}
+STAGE_STEP_DAYS = 15
+
+
+def _seed_stage_history(resident: Resident, path, *, arrived_on: date, today: date, by) -> None:
+    """The stages after registration, each through the one stage writer, a fortnight apart
+    (never before the arrival); a decision comes with its Sesam decision notice, a final
+    rejection with the notice about the return conversation."""
+    for n, stage in enumerate(path[1:], start=1):
+        effective = max(arrived_on, today - timedelta(days=STAGE_STEP_DAYS * (len(path) - n)))
+        decided = stage in DECISIONS
+        resident_asylum_stage_change(
+            resident=resident,
+            to_stage=stage,
+            effective_on=effective,
+            decision_date=max(arrived_on, effective - timedelta(days=3)) if decided else None,
+            by=by,
+        )
+        if decided:
+            sesam_notice_record(resident=resident, kind="decision", received_on=effective, by=by)
+        if stage in FINAL_REJECTION_STAGES:
+            sesam_notice_record(
+                resident=resident, kind="return_conversation", received_on=effective, by=by
+            )
 
 
 def _cast_list(specs: list[ResidentSpec]) -> list[Resident]:
@@ -527,6 +694,10 @@ def _demo_seed() -> SeedResult:
         specs = resident_specs(today=now.date())
         for spec in specs:
             result.add("residents", _seed_resident(spec, centres, users["admin"], now))
+        _seed_representatives(result, users["admin"], now)
+        _seed_arrivals(result, users["admin"], now)
+        # R-9: what the daily check opens: the residents six weeks or less from 18.
+        result.count("turning-18 tasks", residents_turning_18_open(today=now.date()))
         context = DemoContext(
             now=now, users=users, centres=centres, result=result, cast_list=_cast_list(specs)
         )

@@ -9,7 +9,7 @@ office always has the same dispatch identity.
 
 from __future__ import annotations
 
-from .models import ExternalRecipient, Region
+from .models import ExternalRecipient, Municipality, Region
 
 Kind = ExternalRecipient.Kind
 
@@ -42,12 +42,43 @@ def directory_entry(kind: str, *, municipality: str = "", name: str = ""):
     return entries.order_by("name", "pk").first()
 
 
+# The municipality's field that names the instance of each kind serving it.
+SERVED_BY = {
+    Kind.POLICE: "police_district",
+    Kind.CHILD_WELFARE: "child_welfare",
+    Kind.CHILD_WELFARE_DUTY: "child_welfare_duty",
+    Kind.SCHOOL: "school",
+    Kind.HEALTH_OFFICE: "health_office",
+}
+
+
+def municipality_of(name: str) -> Municipality | None:
+    return (
+        Municipality.objects.filter(name__iexact=(name or "").strip())
+        .select_related(*SERVED_BY.values())
+        .first()
+    )
+
+
+def served_by(kind: str, municipality: str) -> ExternalRecipient | None:
+    """The instance of `kind` the directory names for the municipality (a police district
+    serves many municipalities); else an entry that names the municipality itself."""
+    place = municipality_of(municipality) if kind in SERVED_BY else None
+    entry = getattr(place, SERVED_BY[kind]) if place is not None else None
+    return entry or directory_entry(kind, municipality=municipality)
+
+
+def county_of(municipality: str) -> str:
+    place = municipality_of(municipality)
+    return place.county if place is not None else ""
+
+
 def recipient_in_municipality(
     kind: str, municipality: str, *, fallback_name: str = "", fallback_address: str = ""
 ) -> dict:
     """The instance of `kind` serving `municipality` (police district, child-welfare service,
     county governor, health office, school), else the routine's named fallback."""
-    entry = directory_entry(kind, municipality=municipality)
+    entry = served_by(kind, municipality)
     if entry is not None:
         return {"recipient": entry}
     name = fallback_name.strip() or FALLBACK_NAMES[kind].format(place=municipality.strip())
@@ -96,8 +127,9 @@ def county_governor_of_centre(centre) -> dict:
     """The centre's county governor; without a county on record, the one whose directory
     entry serves the centre's municipality, else named after the municipality for staff to
     correct before sending."""
-    if centre.county.strip():
-        return county_governor(centre.county)
+    county = centre.county.strip() or county_of(centre.municipality)
+    if county:
+        return county_governor(county)
     return recipient_in_municipality(Kind.COUNTY_GOVERNOR, centre.municipality)
 
 

@@ -50,3 +50,19 @@ def person_block(resident: Resident, *, centre: Centre | None = None) -> dict:
         "lawyer_phone": resident.lawyer_phone,
         "lawyer_address": resident.lawyer_address,
     }
+
+
+CENTRE_KIND_NB = {
+    Centre.Kind.ARRIVAL_TRANSIT: "Ankomsttransitt",
+    Centre.Kind.TRANSIT: "Transittmottak",
+    Centre.Kind.ORDINARY_MINORS: "Ordinær avdeling for enslige mindreårige",
+    Centre.Kind.ORDINARY_ACCOMPANIED: "Ordinært mottak med mindreårige med følgeperson",
+    Centre.Kind.ORDINARY_ADULTS: "Ordinært mottak for voksne",
+}
+REPRESENTATIVE_STATUS_NB = {
+    "not_appointed": "Ikke oppnevnt ennå",
+    "temporary": "Midlertidig representant",
+    "appointed": "Oppnevnt",
+    "changed": "Ny representant oppnevnt",
+    "ended": "Vervet er opphørt",
+}

@@ -5,10 +5,25 @@ from django.forms.models import fields_for_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cases.form_fields import FUTURE_MARGIN, PlausibleDateTimeField, birth_date_field, now_plus
+from cases.form_fields import (
+    FUTURE_MARGIN,
+    PlausibleDateField,
+    PlausibleDateTimeField,
+    birth_date_field,
+    now_plus,
+    today_plus,
+)
 
 from . import rules
-from .models import Appointment, AsylumStage, Centre, Resident, Stay
+from .models import (
+    Appointment,
+    AsylumStage,
+    Centre,
+    RepresentativeStatus,
+    Resident,
+    SesamNotice,
+    Stay,
+)
 from .services import ResidentData
 
 RESIDENT_FIELDS = [
@@ -283,3 +298,120 @@ class StayArrivalForm(forms.Form):
 class StayEndForm(forms.Form):
     ended_at = PlausibleDateTimeField(label=_("Left the centre"), widget=DateTimeInput)
     reason = forms.ChoiceField(label=_("Why the stay ended"), choices=Stay.EndReason.choices)
+
+
+# --- the asylum case as a history, the representative ------------------------------------------
+
+
+def _past_date(label, *, required: bool = True, help_text="") -> PlausibleDateField:
+    """A date that has happened: the service refuses a future one with its own message."""
+    return PlausibleDateField(
+        label=label,
+        widget=DateInput,
+        required=required,
+        help_text=help_text,
+        latest=today_plus(years=1),
+    )
+
+
+class AsylumStageChangeForm(forms.Form):
+    to_stage = forms.ChoiceField(label=_("New stage"), choices=AsylumStage.choices)
+    effective_on = _past_date(_("Took effect"))
+    decision_date = _past_date(
+        _("Date of the decision"),
+        required=False,
+        help_text=_("The date of UDI's or UNE's decision, when the change follows one."),
+    )
+    note = forms.CharField(label=_("Note"), max_length=500, required=False)
+
+
+class SesamNoticeForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Notice"), choices=SesamNotice.Kind.choices)
+    received_on = _past_date(_("Received in Sesam"))
+    decision_date = _past_date(_("Date of the decision"), required=False)
+    note = forms.CharField(label=_("Note"), max_length=500, required=False)
+
+
+class RepresentativeForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("Status"),
+        choices=[
+            (value, label)
+            for value, label in RepresentativeStatus.choices
+            if value != RepresentativeStatus.ENDED
+        ],
+    )
+    name = forms.CharField(label=_("Representative's name"), max_length=120, required=False)
+    phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
+    address = forms.CharField(label=_("Postal address"), max_length=200, required=False)
+    appointed_by = forms.CharField(
+        label=_("Appointed by (county governor)"),
+        max_length=160,
+        required=False,
+        help_text=_("For example: Statsforvalteren i Innlandet."),
+    )
+    effective_on = _past_date(_("From"))
+    note = forms.CharField(label=_("Note"), max_length=500, required=False)
+
+
+# --- the arrival routine (MOT-1) ---------------------------------------------------------------
+
+
+class ArrivalSesamForm(forms.Form):
+    registered_at = PlausibleDateTimeField(
+        label=_("Registered in Sesam"),
+        widget=DateTimeInput,
+        help_text=_("Date and time, for example 2025-03-01 14:30."),
+    )
+
+
+class ArrivalStepForm(forms.Form):
+    step_code = forms.CharField(widget=forms.HiddenInput, max_length=40)
+    note = forms.CharField(label=_("Note"), max_length=500, required=False)
+
+
+class ArrivalNoticeForm(forms.Form):
+    step_code = forms.CharField(widget=forms.HiddenInput, max_length=40)
+    channel = forms.ChoiceField(
+        label=_("How it is sent"),
+        choices=[("post", _("By post")), ("by_hand", _("By hand"))],
+        initial="post",
+    )
+
+
+# --- turning 18 (MOT-4) -----------------------------------------------------------------------
+
+
+class ChildWelfareViewsForm(forms.Form):
+    views = forms.CharField(
+        label=_("Child welfare's views"), widget=forms.Textarea(attrs={"rows": 4}), max_length=4000
+    )
+    given_at = PlausibleDateTimeField(
+        label=_("Given"),
+        widget=DateTimeInput,
+        help_text=_("Date and time, for example 2025-03-01 14:30."),
+    )
+
+
+class MoveRequestForm(forms.Form):
+    recommendation = forms.CharField(
+        label=_("Recommended solution"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=4000,
+        required=False,
+        help_text=_("Optional: what the centre recommends for the move."),
+    )
+    channel = forms.ChoiceField(
+        label=_("How it is sent"),
+        choices=[("post", _("By post")), ("by_hand", _("By hand"))],
+        initial="post",
+    )
+
+
+class DateOfBirthCorrectionForm(forms.Form):
+    date_of_birth = birth_date_field(label=_("Corrected date of birth"))
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=500,
+        help_text=_("For example: the age assessment's conclusion, with its date."),
+    )

@@ -1,9 +1,11 @@
 """Pure rules of the core records: no database access."""
 
 import re
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 DUF_DIGITS = 12
+OSLO = ZoneInfo("Europe/Oslo")
 
 
 def normalise_duf_number(raw: str) -> str | None:
@@ -83,3 +85,42 @@ def _years_from(moment: datetime, years: int) -> datetime:
         return moment.replace(year=moment.year + years)
     except ValueError:  # 29 February into a year without one
         return moment.replace(year=moment.year + years, day=28)
+
+
+# --- MOT-4: turning 18 ----------------------------------------------------------------------
+
+TURNING_18_TASK_WEEKS = 6  # R-9: the task opens 6 weeks before the 18th birthday
+
+
+def turning_18_task_opens_on(date_of_birth: date) -> date:
+    """R-9: six calendar weeks before the 18th birthday."""
+    return eighteenth_birthday(date_of_birth) - timedelta(weeks=TURNING_18_TASK_WEEKS)
+
+
+def turning_18_task_due(*, date_of_birth: date, today: date) -> bool:
+    """The turning-18 task should be open today: from six weeks before the birthday until the
+    day before it (a missed day is caught up)."""
+    return turning_18_task_opens_on(date_of_birth) <= today < eighteenth_birthday(date_of_birth)
+
+
+def turns_18_at(date_of_birth: date) -> datetime:
+    """The first moment of the 18th birthday in Europe/Oslo (the day counts from local
+    midnight, whatever the offset)."""
+    return datetime.combine(eighteenth_birthday(date_of_birth), time(0), tzinfo=OSLO)
+
+
+def is_adult_at(date_of_birth: date, moment: datetime) -> bool:
+    """18 or older at `moment`, read on the calendar in Europe/Oslo."""
+    return moment.astimezone(OSLO).date() >= eighteenth_birthday(date_of_birth)
+
+
+def date_of_birth_correction_problems(
+    *, date_of_birth: date, first_arrival_on: date | None, today: date
+) -> list[str]:
+    """Codes of what makes a corrected date of birth impossible."""
+    problems = []
+    if date_of_birth > today:
+        problems.append("birth_in_future")
+    if first_arrival_on is not None and date_of_birth > first_arrival_on:
+        problems.append("birth_after_arrival")
+    return problems

@@ -4,12 +4,14 @@ from dataclasses import dataclass
 from datetime import date
 from itertools import pairwise
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases.selectors import dispatches_for_subject, timeline_for
+from cases.models import Dispatch
+from cases.selectors import dispatches_for_subject, routine_page, timeline_for
 from cases.selectors_deadlines import deadlines_for_resident
 from cases.selectors_work import deadline_links, open_cases_of, statuses_of
 
@@ -24,11 +26,17 @@ from .access import (
 from .models import (
     CENTRE_ROLES,
     Appointment,
+    Arrival,
     Centre,
+    RepresentativeRecord,
     Resident,
     Stay,
+    TurningEighteen,
     User,
 )
+from .routine_arrival import ARRIVAL, SESAM_REPRESENTATIVE, checklists_for
+from .routine_turning18 import CHECKLIST as TURNING_18_CHECKLIST
+from .routine_turning18 import TURNING_18
 
 
 def may_register(user: User) -> bool:
@@ -115,6 +123,10 @@ class ResidentPage:
     days_to_18: int
     can_change: bool
     actions: list
+    stage_changes: list
+    sesam_notices: list
+    representative_records: list
+    has_representative: bool
 
     @property
     def status(self) -> Glance:
@@ -175,8 +187,19 @@ def resident_page(*, user: User, resident_id: int, today: date | None = None) ->
         if changeable
         else []
     )
+    representative_records = list(
+        resident.representative_records.select_related("recorded_by").order_by(
+            "-effective_on", "-recorded_at", "-pk"
+        )
+    )
     return ResidentPage(
         resident=resident,
+        stage_changes=list(resident.asylum_stage_changes.select_related("recorded_by")),
+        sesam_notices=list(resident.sesam_notices.select_related("recorded_by")),
+        representative_records=representative_records,
+        has_representative=_acting(
+            resident, representative_records[0] if representative_records else None, today
+        ),
         stays=stays,
         open_stay=open_stay,
         appointments=list(resident.appointments.order_by("starts_at")),
@@ -191,6 +214,129 @@ def resident_page(*, user: User, resident_id: int, today: date | None = None) ->
         can_change=changeable,
         actions=actions,
     )
+
+
+# --- the arrival routine (MOT-1) ----------------------------------------------------------------
+
+
+def access_arrival(*, user: User, arrival_id, action: Action = Action.VIEW) -> Arrival:
+    """The arrival case of a resident the user may see (or change); else 404."""
+    try:
+        arrival = Arrival.objects.select_related("resident", "centre", "previous_centre").get(
+            pk=int(arrival_id)
+        )
+    except (Arrival.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    access_resident(user=user, resident_id=arrival.resident_id, action=action)
+    return arrival
+
+
+@dataclass(frozen=True)
+class ArrivalPage:
+    arrival: Arrival
+    groups: list  # (checklist label, [StepRow]) for the checklists that apply
+    skipped: frozenset  # codes of steps that do not apply now (no representative yet)
+    dispatches: list
+    has_representative: bool
+    can_change: bool
+
+
+def arrival_page(*, user: User, arrival_id) -> ArrivalPage:
+    """The arrival case's steps (the kernel's page selector), its notices and whether the user
+    may do the steps: a fixed number of queries."""
+    arrival = access_arrival(user=user, arrival_id=arrival_id)
+    labels = {c.name: c.label for c in ARRIVAL.checklists}
+    groups = [
+        (labels[name], routine_page(routine=ARRIVAL, case=arrival, checklist=name))
+        for name in checklists_for(arrival)
+    ]
+    has_representative = resident_has_representative(arrival.resident)
+    ct = ContentType.objects.get_for_model(Arrival)
+    return ArrivalPage(
+        arrival=arrival,
+        groups=groups,
+        skipped=frozenset() if has_representative else frozenset({SESAM_REPRESENTATIVE}),
+        dispatches=list(
+            Dispatch.objects.filter(owner_ct=ct, owner_id=arrival.pk).select_related(
+                "created_by", "sent_by"
+            )
+        ),
+        has_representative=has_representative,
+        can_change=can_change(user=user, resident=arrival.resident),
+    )
+
+
+# --- turning 18 (MOT-4) ------------------------------------------------------------------------
+
+
+def access_turning_18(*, user: User, case_id, action: Action = Action.VIEW) -> TurningEighteen:
+    try:
+        case = TurningEighteen.objects.select_related("resident", "centre__region").get(
+            pk=int(case_id)
+        )
+    except (TurningEighteen.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    access_resident(user=user, resident_id=case.resident_id, action=action)
+    return case
+
+
+@dataclass(frozen=True)
+class TurningEighteenPage:
+    case: TurningEighteen
+    steps: list
+    dispatches: list
+    needs_child_welfare_views: bool
+    can_change: bool
+
+
+def turning_18_page(*, user: User, case_id) -> TurningEighteenPage:
+    case = access_turning_18(user=user, case_id=case_id)
+    steps = routine_page(routine=TURNING_18, case=case, checklist=TURNING_18_CHECKLIST)
+    ct = ContentType.objects.get_for_model(TurningEighteen)
+    return TurningEighteenPage(
+        case=case,
+        steps=steps,
+        dispatches=list(
+            Dispatch.objects.filter(owner_ct=ct, owner_id=case.pk).select_related(
+                "created_by", "sent_by"
+            )
+        ),
+        needs_child_welfare_views=case.resident.child_welfare_case,
+        can_change=can_change(user=user, resident=case.resident),
+    )
+
+
+# --- the representative ------------------------------------------------------------------------
+
+
+def representative_current(
+    resident: Resident, *, on: date | None = None
+) -> RepresentativeRecord | None:
+    """The representative's status on `on` (today by default): the newest record from then or
+    before; None when nothing is recorded."""
+    on = on or timezone.localdate()
+    return (
+        resident.representative_records.filter(effective_on__lte=on)
+        .order_by("-effective_on", "-recorded_at", "-pk")
+        .first()
+    )
+
+
+def _acting(resident: Resident, record: RepresentativeRecord | None, on: date) -> bool:
+    if rules.age_on(resident.date_of_birth, on) >= rules.ADULT_AGE:
+        return False  # MOT-4: the mandate ends on the 18th birthday
+    if record is None:
+        # Recorded before the lifecycle existed: a name on the record is a representative.
+        return bool(resident.representative_name.strip())
+    return record.acting
+
+
+def resident_has_representative(resident: Resident, *, on: date | None = None) -> bool:
+    """Whether someone acts for the minor on `on` (a temporary, appointed or changed
+    representative whose mandate has not ended): the question every routine that must tell
+    the representative asks (SAV-5, PERM-5, MOT-3 c)."""
+    on = on or timezone.localdate()
+    return _acting(resident, representative_current(resident, on=on), on)
 
 
 def resident_for_change(*, user: User, resident_id: int) -> tuple[Resident, Stay | None]:

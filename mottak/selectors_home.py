@@ -21,7 +21,17 @@ from cases.selectors_deadlines import deadlines_visible_to
 from cases.selectors_work import WatchList, deadline_links, watch_lists
 
 from .access import centres_visible_to, member_regions, residents_visible_to
-from .models import CENTRE_ROLES, RETURN_STAGES, AsylumStage, Centre, Resident, Role, Stay, User
+from .models import (
+    CENTRE_ROLES,
+    FINAL_REJECTION_STAGES,
+    RETURN_STAGES,
+    AsylumStage,
+    Centre,
+    Resident,
+    Role,
+    Stay,
+    User,
+)
 from .selectors_presence import current_slots
 
 # Deadlines listed when overdue or due within this long.
@@ -371,7 +381,7 @@ def resident_aggregates() -> dict:
             for row in by_stage.order_by("asylum_stage")
         ],
         "final_rejections": Resident.objects.filter(
-            asylum_stage=AsylumStage.FINAL_REJECTION
+            asylum_stage__in=FINAL_REJECTION_STAGES
         ).count(),
         "departed": Stay.objects.filter(end_reason__in=Stay.DEPARTURE_REASONS).count(),
     }

@@ -24,6 +24,33 @@ record_patterns = [
     ),
     path("beboere/<int:resident_id>/ankomst/", views.stay_arrival, name="stay_arrival"),
     path(
+        "beboere/<int:resident_id>/asylsak/ny-fase/",
+        views.asylum_stage_change,
+        name="asylum_stage_change",
+    ),
+    path(
+        "beboere/<int:resident_id>/asylsak/sesam-melding/",
+        views.sesam_notice_new,
+        name="sesam_notice_new",
+    ),
+    path("ankomster/<int:arrival_id>/", views.arrival_detail, name="arrival_detail"),
+    path("ankomster/<int:arrival_id>/sesam/", views.arrival_sesam, name="arrival_sesam"),
+    path("ankomster/<int:arrival_id>/steg/", views.arrival_tick, name="arrival_tick"),
+    path("ankomster/<int:arrival_id>/melding/", views.arrival_notice, name="arrival_notice"),
+    path("fyller-18/<int:case_id>/", views.turning_18_detail, name="turning_18_detail"),
+    path("fyller-18/<int:case_id>/barnevernet/", views.turning_18_views, name="turning_18_views"),
+    path("fyller-18/<int:case_id>/anmodning/", views.turning_18_request, name="turning_18_request"),
+    path(
+        "beboere/<int:resident_id>/fodselsdato/",
+        views.date_of_birth_correct,
+        name="date_of_birth_correct",
+    ),
+    path(
+        "beboere/<int:resident_id>/representant/",
+        views.representative_new,
+        name="representative_new",
+    ),
+    path(
         "beboere/<int:resident_id>/opphold/<int:stay_id>/avslutt/",
         views.stay_end,
         name="stay_end",

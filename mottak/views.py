@@ -9,10 +9,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cases import exports
 from cases.services import read_log_record
+from cases.views_routines import routine_step_view
 
 from . import selectors, selectors_home, services
 from .access import (
@@ -25,9 +27,18 @@ from .access import (
 )
 from .forms import (
     AppointmentForm,
+    ArrivalNoticeForm,
+    ArrivalSesamForm,
+    ArrivalStepForm,
+    AsylumStageChangeForm,
+    ChildWelfareViewsForm,
+    DateOfBirthCorrectionForm,
+    MoveRequestForm,
+    RepresentativeForm,
     ResidentEditForm,
     ResidentRegisterForm,
     ResidentSearchForm,
+    SesamNoticeForm,
     StayArrivalForm,
     StayEndForm,
 )
@@ -290,3 +301,218 @@ def stay_end(request, resident_id: int, stay_id: int):
             messages.success(request, _("The stay is ended."))
             return redirect("mottak:resident_detail", resident_id=stay.resident_id)
     return render(request, "mottak/stay_end.html", {"form": form, "stay": stay})
+
+
+# --- the asylum case, Sesam notices, the representative: a form page each ---------------------
+
+
+def _resident_form_page(
+    request, resident_id: int, *, form_class, service, title, button, done, anchor
+):
+    """access (change) → form → one service → back to the resident's page."""
+    resident = access_resident(user=request.user, resident_id=resident_id, action=Action.CHANGE)
+    form = form_class(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            service(resident=resident, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, done)
+            return redirect(reverse("mottak:resident_detail", args=[resident.pk]) + anchor)
+    return render(
+        request,
+        "mottak/resident_form.html",
+        {
+            "form": form,
+            "resident": resident,
+            "title": title,
+            "button": button,
+            "action": request.path,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def asylum_stage_change(request, resident_id: int):
+    return _resident_form_page(
+        request,
+        resident_id,
+        form_class=AsylumStageChangeForm,
+        service=services.resident_asylum_stage_change,
+        title=_("Record a change of the asylum case's stage"),
+        button=_("Record the change"),
+        done=_("The change of stage is recorded."),
+        anchor="#asylum-heading",
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def sesam_notice_new(request, resident_id: int):
+    return _resident_form_page(
+        request,
+        resident_id,
+        form_class=SesamNoticeForm,
+        service=services.sesam_notice_record,
+        title=_("Record a notice received in Sesam"),
+        button=_("Record the notice"),
+        done=_("The notice is recorded."),
+        anchor="#asylum-heading",
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def representative_new(request, resident_id: int):
+    return _resident_form_page(
+        request,
+        resident_id,
+        form_class=RepresentativeForm,
+        service=services.representative_record,
+        title=_("Record the representative's status"),
+        button=_("Record"),
+        done=_("The representative's status is recorded."),
+        anchor="#representative-heading",
+    )
+
+
+# --- the arrival routine (MOT-1): its page and its steps ----------------------------------------
+
+
+@login_required
+@require_GET
+def arrival_detail(request, arrival_id: int):
+    page = selectors.arrival_page(user=request.user, arrival_id=arrival_id)
+    read_log_record(
+        user=request.user, subject=page.arrival.resident, action="view", detail="arrival"
+    )
+    return render(
+        request,
+        "mottak/arrival_detail.html",
+        {
+            "page": page,
+            "arrival": page.arrival,
+            "resident": page.arrival.resident,
+            "sesam_form": ArrivalSesamForm(),
+            "step_form": ArrivalStepForm(),
+            "notice_form": ArrivalNoticeForm(),
+        },
+    )
+
+
+def _arrival_to_change(user, arrival_id):
+    return selectors.access_arrival(user=user, arrival_id=arrival_id, action=Action.CHANGE)
+
+
+def _arrival_back(arrival) -> str:
+    return reverse("mottak:arrival_detail", args=[arrival.pk])
+
+
+def _arrival_step(form_class, work, done):
+    return routine_step_view(
+        access=_arrival_to_change,
+        service=work,
+        back_to=_arrival_back,
+        form_class=form_class,
+        done=done,
+        pk_kwarg="arrival_id",
+    )
+
+
+arrival_sesam = _arrival_step(
+    ArrivalSesamForm,
+    lambda arrival, by, data: services.arrival_record_sesam(
+        arrival=arrival, registered_at=data["registered_at"], by=by
+    ),
+    gettext_lazy("The Sesam registration is recorded."),
+)
+arrival_tick = _arrival_step(
+    ArrivalStepForm,
+    lambda arrival, by, data: services.arrival_step_tick(
+        arrival=arrival, step_code=data["step_code"], note=data["note"], by=by
+    ),
+    gettext_lazy("Recorded."),
+)
+arrival_notice = _arrival_step(
+    ArrivalNoticeForm,
+    lambda arrival, by, data: services.arrival_notice_create(
+        arrival=arrival, step_code=data["step_code"], channel=data["channel"], by=by
+    ),
+    gettext_lazy(
+        "The arrival notice is made. Open it below, and record it as sent once it has gone out."
+    ),
+)
+
+
+# --- turning 18 (MOT-4) and a corrected date of birth -------------------------------------------
+
+
+@login_required
+@require_GET
+def turning_18_detail(request, case_id: int):
+    page = selectors.turning_18_page(user=request.user, case_id=case_id)
+    read_log_record(
+        user=request.user, subject=page.case.resident, action="view", detail="turning 18"
+    )
+    return render(
+        request,
+        "mottak/turning_18_detail.html",
+        {
+            "page": page,
+            "case": page.case,
+            "resident": page.case.resident,
+            "views_form": ChildWelfareViewsForm(),
+            "request_form": MoveRequestForm(),
+        },
+    )
+
+
+def _turning_18_to_change(user, case_id):
+    return selectors.access_turning_18(user=user, case_id=case_id, action=Action.CHANGE)
+
+
+def _turning_18_step(form_class, work, done):
+    return routine_step_view(
+        access=_turning_18_to_change,
+        service=work,
+        back_to=lambda case: reverse("mottak:turning_18_detail", args=[case.pk]),
+        form_class=form_class,
+        done=done,
+        pk_kwarg="case_id",
+    )
+
+
+turning_18_views = _turning_18_step(
+    ChildWelfareViewsForm,
+    lambda case, by, data: services.turning_18_record_child_welfare_views(
+        case=case, views=data["views"], given_at=data["given_at"], by=by
+    ),
+    gettext_lazy("Child welfare's views are recorded."),
+)
+turning_18_request = _turning_18_step(
+    MoveRequestForm,
+    lambda case, by, data: services.turning_18_request_move(
+        case=case, recommendation=data["recommendation"], channel=data["channel"], by=by
+    ),
+    gettext_lazy(
+        "The request to the regional office is made. Open it below, and record it as sent "
+        "once it has gone out."
+    ),
+)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def date_of_birth_correct(request, resident_id: int):
+    return _resident_form_page(
+        request,
+        resident_id,
+        form_class=DateOfBirthCorrectionForm,
+        service=services.resident_date_of_birth_correct,
+        title=_("Correct the date of birth"),
+        button=_("Save the corrected date"),
+        done=_("The date of birth is corrected; the deadlines counted from it have moved."),
+        anchor="#details-heading",
+    )

@@ -27,7 +27,7 @@ from .routine import PREPARATION_STEPS
 Decider = LeaveApplication.Decider
 # The Dublin procedure and a final rejection need PU's view first: the scenes keep to the
 # common case.
-STAGES_NEEDING_PU = {"dublin", "final_rejection"}
+STAGES_NEEDING_PU = {"dublin", "final_rejection", "final_rejection_une"}
 # A placeholder standing in for the contact person's ID copy (checked by content: a PDF).
 ID_COPY = b"%PDF-1.4\n% Demo: fiktiv kopi av identitetspapir\n%%EOF\n"
 SIGNED_AGREEMENT = b"%PDF-1.4\n% Demo: fiktiv signert avtale\n%%EOF\n"

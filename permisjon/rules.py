@@ -30,8 +30,11 @@ TRANSIT_MIN_MONTHS = 3  # PERM-8: "more than 3 months"
 ORDINARY_KINDS = frozenset({"ordinary_minors", "ordinary_accompanied"})
 TRANSIT_KINDS = frozenset({"arrival_transit", "transit"})
 DUBLIN = "dublin"
-FINAL_REJECTION = "final_rejection"
-STAGES_NEEDING_PU = frozenset({DUBLIN, FINAL_REJECTION})
+FINAL_REJECTION = "final_rejection"  # final without an appeal
+FINAL_REJECTION_UNE = "final_rejection_une"  # final from UNE
+# PERM-10: a final rejection, whichever way it became final.
+FINAL_REJECTIONS = frozenset({FINAL_REJECTION, FINAL_REJECTION_UNE})
+STAGES_NEEDING_PU = frozenset({DUBLIN, *FINAL_REJECTIONS})
 
 CENTRE = "centre"
 REGION = "region"
@@ -163,7 +166,7 @@ def perm_1_decider(
                 _("Leave in the Dublin procedure is decided only by the UDI regional office."),
             )
         )
-    if asylum_stage == FINAL_REJECTION:
+    if asylum_stage in FINAL_REJECTIONS:
         reasons.append(
             Finding(
                 "final_rejection",
@@ -367,7 +370,7 @@ def perm_9_10_pu_view_step(*, asylum_stage: str, pu_view: str) -> Finding | None
 
 
 def perm_10_pu_clash_block(*, asylum_stage: str, pu_view: str) -> Finding | None:
-    if asylum_stage != FINAL_REJECTION or pu_view != PU_CLASHES:
+    if asylum_stage not in FINAL_REJECTIONS or pu_view != PU_CLASHES:
         return None
     return Finding(
         "final_rejection_pu_clash",

@@ -14,7 +14,7 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from cases.periods import OSLO
-from mottak.models import AsylumStage, Resident, Stay
+from mottak.models import FINAL_REJECTION_STAGES, Resident, Stay
 
 from .models import AssistedReturnInformation, ReturnCase, ReturnHandover
 
@@ -28,7 +28,7 @@ RETURNED_PATHS = (
 
 def final_rejection_stages() -> frozenset[str]:
     """Every stage that is a final rejection (without appeal, or from UNE)."""
-    return frozenset(code for code in AsylumStage.values if code.startswith("final_rejection"))
+    return frozenset(FINAL_REJECTION_STAGES)
 
 
 @dataclass

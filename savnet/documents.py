@@ -36,8 +36,11 @@ ASYLUM_STAGE_NB = {
     AsylumStage.AWAITING_INTERVIEW: "Venter på asylintervju eller aldersundersøkelse",
     AsylumStage.DECISION_PENDING: "Venter på vedtak",
     AsylumStage.GRANTED_AWAITING_SETTLEMENT: "Innvilget, venter på bosetting",
-    AsylumStage.REJECTED_UDI: "Avslag fra UDI",
-    AsylumStage.FINAL_REJECTION: "Endelig avslag",
+    AsylumStage.GRANTED_LIMITED: "Innvilget, begrenset (uten bosetting)",
+    AsylumStage.REJECTED_UDI: "Avslag fra UDI (klagefrist løper)",
+    AsylumStage.APPEALED: "Klage sendt, til behandling i UNE",
+    AsylumStage.FINAL_REJECTION: "Endelig avslag (ikke påklaget)",
+    AsylumStage.FINAL_REJECTION_UNE: "Endelig avslag fra UNE",
 }
 CHANNEL_TOLD_NB = {"phone": "per telefon", "by_hand": "ved personlig frammøte", "post": "per post"}
 RECIPIENT_KIND_NB = {

@@ -195,6 +195,10 @@ MISSING_ID = 987654321
         ("mottak:resident_history", False),
         ("mottak:stay_arrival", False),
         ("mottak:stay_end", True),
+        ("mottak:asylum_stage_change", False),
+        ("mottak:sesam_notice_new", False),
+        ("mottak:representative_new", False),
+        ("mottak:date_of_birth_correct", False),
     ],
 )
 def test_x_3_forbidden_answers_exactly_like_missing(world, user_for, url_name, with_stay):
@@ -253,3 +257,41 @@ def test_x_3_no_model_wide_permission_on_personal_data(world, user_for, centre, 
             assert user.get_all_permissions(centre) == {"member_of_centre"}
         if user.role == Role.REGION_CASEWORKER:
             assert user.get_all_permissions(region) == {"member_of_region"}
+
+
+# --- the arrival and turning-18 cases follow their resident (MOT-1, MOT-4) ---------------------
+
+CASE_CELLS = [cell for cell in CELLS if cell.values[3] != Action.LIST]
+
+
+@pytest.mark.parametrize("role, scope, stage, action", CASE_CELLS)
+def test_x_3_arrival_and_turning_18_cases_http(world, user_for, role, scope, stage, action):
+    from mottak import services
+
+    user, resident = user_for(role), world[(scope, stage)]
+    arrival = services.arrival_open(stay=resident.stays.get(), by=None)
+    turning = services.turning_18_open(resident=resident)
+    client = _client(user)
+    if action == Action.VIEW:
+        statuses = {
+            client.get(reverse("mottak:arrival_detail", args=[arrival.pk])).status_code,
+            client.get(reverse("mottak:turning_18_detail", args=[turning.pk])).status_code,
+        }
+        assert len(statuses) == 1 and statuses <= {200, 404}
+        allowed = statuses == {200}
+    else:
+        when = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
+        response = client.post(
+            reverse("mottak:arrival_sesam", args=[arrival.pk]), {"registered_at": when}
+        )
+        views = client.post(
+            reverse("mottak:turning_18_views", args=[turning.pk]),
+            {"views": "Views.", "given_at": when},
+        )
+        assert response.status_code in (302, 404) and views.status_code == response.status_code
+        allowed = response.status_code == 302
+        arrival.refresh_from_db()
+        turning.refresh_from_db()
+        assert (arrival.sesam_registered_at is not None) == allowed
+        assert (turning.child_welfare_views != "") == allowed
+    assert allowed == expected(role, scope, stage, action)

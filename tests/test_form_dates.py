@@ -167,7 +167,10 @@ def test_every_date_field_is_a_plausible_one(form_class, name):
 def test_every_date_field_refuses_year_1_without_error(form_class, name):
     field = make_form(form_class).fields[name]
     value = "0001-01-01T00:00" if _is_datetime(field) else "0001-01-01"
-    assert _errors_on(form_class, name, value) == [_range_message(field)]
+    # The message names "now" to the minute: the one before or after, if the clock turned.
+    before = _range_message(field)
+    errors = _errors_on(form_class, name, value)
+    assert errors in ([before], [_range_message(field)])
 
 
 @pytest.mark.django_db

@@ -19,8 +19,10 @@ from .deadlines import (
     SweepResult,
     deadline_meet,
     deadline_meet_for,
+    deadline_move,
     deadline_open,
     deadline_waive,
+    deadlines_close_for,
     deadlines_sweep,
 )
 from .dispatches import (
@@ -60,7 +62,9 @@ __all__ = [
     "deadline_meet",
     "deadline_meet_for",
     "deadline_open",
+    "deadline_move",
     "deadline_waive",
+    "deadlines_close_for",
     "deadlines_sweep",
     "notification_mark_read",
     "notifications_mark_all_read",

@@ -629,3 +629,77 @@ def due_for_sweep(now: datetime) -> models.QuerySet[Deadline]:
     return Deadline.objects.filter(state=State.OPEN, next_alert_at__lte=now).order_by(
         "next_alert_at"
     )
+
+
+def deadline_move(*, deadline: Deadline, due_at: datetime, by, reason: str) -> Deadline:
+    """A still-pending deadline is counted from a corrected fact (a corrected date of birth):
+    it gets the new due time, its alert plan is recomputed from now, and the timeline says
+    why. A met or waived deadline is history and stays as it was."""
+    if timezone.is_naive(due_at):
+        raise ValidationError(_("A deadline needs a time with a time zone."), code="naive")
+    now = timezone.now()
+    with transaction.atomic():
+        locked = Deadline.objects.select_for_update().get(pk=deadline.pk)
+        _refuse_closed(locked)
+        if locked.due_at == due_at:
+            return locked
+        old = locked.due_at
+        locked.due_at = due_at
+        if locked.state == State.MISSED and due_at > now:
+            locked.state = State.OPEN
+        cls = urgency_classes.get(locked.urgency)
+        locked.next_alert_at = (
+            due_at
+            if due_handler(locked.kind) is not None
+            else _next_alert_at(
+                cls,
+                opened_at=locked.opened_at,
+                due_at=due_at,
+                reminders_sent=locked.reminders_sent,
+                after=now,
+            )
+        )
+        locked.save()
+        _timeline(
+            locked,
+            kind="deadline_moved",
+            summary=_("Deadline moved: %(label)s, due %(due)s (was %(old)s): %(reason)s")
+            % {
+                "label": _(locked.label),
+                "due": _short(due_at),
+                "old": _short(old),
+                "reason": reason,
+            },
+            actor=by,
+            at=now,
+        )
+        return locked
+
+
+def deadlines_close_for(*, owner: models.Model, reason: str, at: datetime | None = None) -> int:
+    """The case these deadlines belong to has ended without them (a stay ended before its
+    arrival steps were done): every pending one is closed as waived with the reason, by
+    nobody in particular, so no one is reminded of work they can no longer do."""
+    at = at or timezone.now()
+    content_type = ContentType.objects.get_for_model(owner)
+    closed = 0
+    with transaction.atomic():
+        for locked in (
+            Deadline.objects.select_for_update()
+            .filter(content_type=content_type, object_id=owner.pk, state__in=Deadline.PENDING)
+            .order_by("pk")
+        ):
+            locked.state = State.WAIVED
+            locked.waived_at = at
+            locked.waive_reason = reason
+            locked.next_alert_at = None
+            locked.save()
+            _timeline(
+                locked,
+                kind="deadline_waived",
+                summary=_("Deadline closed: %(label)s (%(reason)s)")
+                % {"label": _(locked.label), "reason": reason},
+                at=at,
+            )
+            closed += 1
+    return closed

@@ -231,6 +231,9 @@ def routine_step_do(
             raise routine_refusal(routine, locked)
         if permission and not routine_may(routine=routine, user=by, case=locked, action=permission):
             raise PermissionDenied
+        refusal = routine.step_refusal(locked, step_code) if routine.step_refusal else ""
+        if refusal:
+            raise ValidationError(str(refusal))
         value = work(locked) if work is not None else None
         recorded = _record(
             routine,

@@ -1,7 +1,10 @@
 """mottak's records, one module per area; every model is importable as `mottak.models.X`."""
 
+from .arrival import Arrival
+from .asylum import AsylumStageChange, SesamNotice
 from .core import (
     CENTRE_ROLES,
+    FINAL_REJECTION_STAGES,
     REGION_ROLES,
     RETURN_STAGES,
     Appointment,
@@ -28,10 +31,26 @@ from .folders import (
     StandardContent,
 )
 from .moves import ConditionStatus, Departure, Move, MoveHandoverItem, PrivateMove
+from .places import Municipality
 from .presence import CheckKind, Outing, PresenceCheck, PresenceCheckTime, PresenceMark
+from .representative import (
+    ACTING_STATUSES,
+    RepresentativeRecord,
+    RepresentativeStatus,
+)
+from .turning18 import TurningEighteen
 
 __all__ = [
+    "ACTING_STATUSES",
+    "Arrival",
+    "AsylumStageChange",
+    "Municipality",
+    "RepresentativeRecord",
+    "RepresentativeStatus",
+    "SesamNotice",
+    "TurningEighteen",
     "CENTRE_ROLES",
+    "FINAL_REJECTION_STAGES",
     "REGION_ROLES",
     "RETURN_STAGES",
     "Appointment",

@@ -121,16 +121,36 @@ class RegionGroupObjectPermission(GroupObjectPermissionBase):
 
 
 class AsylumStage(models.TextChoices):
+    """The stage of the asylum case, split the way the return and mapping rules need it.
+
+    The codes of the first version keep their meaning: "granted" is a grant with settlement,
+    "rejected_udi" a UDI rejection with the appeal period running, "final_rejection" a
+    rejection that became final without an appeal.
+    """
+
     REGISTERED = "registered", _("Registered")
     DUBLIN = "dublin", _("Dublin procedure")
     AWAITING_INTERVIEW = "awaiting_interview", _("Awaiting interview or age assessment")
     DECISION_PENDING = "decision_pending", _("Decision pending")
     GRANTED_AWAITING_SETTLEMENT = "granted", _("Granted, awaiting settlement")
-    REJECTED_UDI = "rejected_udi", _("Rejected by UDI")
-    FINAL_REJECTION = "final_rejection", _("Final rejection")
+    GRANTED_LIMITED = "granted_limited", _("Granted, limited (no settlement)")
+    REJECTED_UDI = "rejected_udi", _("Rejected by UDI (appeal period running)")
+    APPEALED = "appealed", _("Appealed, pending at UNE")
+    FINAL_REJECTION = "final_rejection", _("Final rejection (no appeal)")
+    FINAL_REJECTION_UNE = "final_rejection_une", _("Final rejection from UNE")
 
 
-RETURN_STAGES = frozenset({AsylumStage.REJECTED_UDI, AsylumStage.FINAL_REJECTION})
+# A rejection stands (first instance or final): the return track (RET-1..4, ASA's cases).
+RETURN_STAGES = frozenset(
+    {
+        AsylumStage.REJECTED_UDI,
+        AsylumStage.APPEALED,
+        AsylumStage.FINAL_REJECTION,
+        AsylumStage.FINAL_REJECTION_UNE,
+    }
+)
+# A final rejection, with or without an appeal (PERM-10, RET-3, RET-4's overview).
+FINAL_REJECTION_STAGES = frozenset({AsylumStage.FINAL_REJECTION, AsylumStage.FINAL_REJECTION_UNE})
 
 
 class Resident(models.Model):

@@ -1,5 +1,14 @@
 """Every write to mottak's records, one module per area, re-exported here."""
 
+from .arrival import (
+    arrival_notice_create,
+    arrival_open,
+    arrival_record_sesam,
+    arrival_step_tick,
+    arrival_steps_waive,
+    school_background_provider_register,
+)
+from .asylum import resident_asylum_stage_change, sesam_notice_record
 from .departures import (
     departure_arrangements_record,
     departure_cancel,
@@ -51,6 +60,7 @@ from .private_moves import (
     private_move_stays,
     private_move_update,
 )
+from .representative import representative_mandate_end, representative_record
 from .residents import (
     ARRIVAL_MESSAGES,
     RESIDENT_DATA_FIELDS,
@@ -63,6 +73,15 @@ from .residents import (
     residents_turned_18_publish,
     stay_close,
     stay_open,
+)
+from .turning18 import (
+    TURNED_18_REVIEW,
+    resident_date_of_birth_correct,
+    resident_turned_18_apply,
+    residents_turning_18_open,
+    turning_18_open,
+    turning_18_record_child_welfare_views,
+    turning_18_request_move,
 )
 
 __all__ = [
@@ -107,6 +126,23 @@ __all__ = [
     "private_move_region_told",
     "private_move_stays",
     "private_move_update",
+    "TURNED_18_REVIEW",
+    "resident_date_of_birth_correct",
+    "resident_turned_18_apply",
+    "residents_turning_18_open",
+    "turning_18_open",
+    "turning_18_record_child_welfare_views",
+    "turning_18_request_move",
+    "arrival_notice_create",
+    "arrival_open",
+    "arrival_record_sesam",
+    "arrival_step_tick",
+    "arrival_steps_waive",
+    "school_background_provider_register",
+    "representative_mandate_end",
+    "representative_record",
+    "resident_asylum_stage_change",
+    "sesam_notice_record",
     "ARRIVAL_MESSAGES",
     "RESIDENT_DATA_FIELDS",
     "ResidentData",

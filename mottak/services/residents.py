@@ -15,6 +15,9 @@ from cases.services import case_event_publish, timeline_event_record
 
 from .. import events, rules
 from ..models import Appointment, Centre, Resident, Stay, User
+from .arrival import arrival_end_with_stay, arrival_open
+from .asylum import _stage_change_write
+from .turning18 import date_of_birth_moved, resident_turned_18_apply
 
 ARRIVAL_MESSAGES = {
     "birth_in_future": lambda: _("The date of birth cannot be in the future."),
@@ -84,6 +87,7 @@ def resident_register_with_arrival(
             resident = Resident.objects.create(centre=centre, **fields)
             stay = Stay.objects.create(resident=resident, centre=centre, started_at=arrived_at)
             _publish_stay(events.STAY_OPENED, stay)
+            arrival_open(stay=stay, by=by)
             timeline_event_record(
                 subject=resident,
                 kind="arrival",
@@ -121,6 +125,8 @@ def stay_open(*, resident: Resident, centre: Centre, arrived_at: datetime, by: U
         locked.centre = centre
         locked.save()
         _publish_stay(events.STAY_OPENED, stay)
+        # MOT-1 runs at every arrival, also one opened by a move to another centre.
+        arrival_open(stay=stay, by=by)
         timeline_event_record(
             subject=locked,
             kind="arrival",
@@ -147,6 +153,7 @@ def stay_close(*, stay: Stay, ended_at: datetime, reason: str, by: User) -> Stay
         locked.end_reason = reason
         locked.save()
         _publish_stay(events.STAY_ENDED, locked, reason=reason)
+        arrival_end_with_stay(stay=locked, by=by)
         timeline_event_record(
             subject=locked.resident,
             kind="stay_ended",
@@ -202,6 +209,7 @@ def residents_turned_18_publish(*, today: date | None = None) -> int:
                 payload={"stay_id": stay.pk, "centre_id": stay.centre_id},
                 key=f"{events.TURNED_18}:{resident.pk}",
             )
+            resident_turned_18_apply(resident=resident)
             published += 1
     return published
 
@@ -271,16 +279,31 @@ def resident_update(
                     )
                 )
             _check_identity_of(locked, data)
-            old_stage = locked.asylum_stage
+            old_birth = locked.date_of_birth
             for name in changed:
-                setattr(locked, name, getattr(data, name))
+                if name != "asylum_stage":
+                    setattr(locked, name, getattr(data, name))
             locked._history_user = by
             locked.save()
-            if locked.asylum_stage != old_stage:
-                case_event_publish(
-                    kind=events.ASYLUM_STAGE_CHANGED,
-                    subject=locked,
-                    payload={"from": old_stage, "to": locked.asylum_stage},
+            if "date_of_birth" in changed:
+                # The same consequences as a correction after an age assessment: the event,
+                # and the deadlines counted from the date of birth move.
+                date_of_birth_moved(
+                    locked,
+                    old=old_birth,
+                    by=by,
+                    reason=_("Record corrected"),
+                )
+            if "asylum_stage" in changed:
+                # A correction on the record is a change of stage as of today, with history
+                # and the life event, written by the one stage writer.
+                _stage_change_write(
+                    locked,
+                    to_stage=data.asylum_stage,
+                    effective_on=timezone.localdate(),
+                    decision_date=None,
+                    note="",
+                    by=by,
                 )
             timeline_event_record(
                 subject=locked,

@@ -147,7 +147,7 @@ def leave_application_record_pu_view(
         locked.pu_view_note = note
         locked.pu_view_at = at or timezone.now()
         locked.save()
-        final = locked.resident.asylum_stage == rules.FINAL_REJECTION
+        final = locked.resident.asylum_stage in rules.FINAL_REJECTIONS
         rule_id = "PERM-10" if final else "PERM-9"
         _event(locked, "leave_pu_view", by=by, rule_id=rule_id, view=locked.get_pu_view_display())
         leave_application_refresh_prepared(locked, by=by)
