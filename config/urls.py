@@ -10,5 +10,6 @@ urlpatterns = [
     path("saker/", include("cases.urls")),
     path("permisjon/", include("permisjon.urls")),
     path("savnet/", include("savnet.urls")),
+    path("kartlegging/", include("kartlegging.urls")),
     path("", include("mottak.urls")),
 ]

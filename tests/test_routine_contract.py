@@ -18,6 +18,7 @@ from django.utils import timezone
 from cases import routines
 from cases.models import ChecklistStepCompletion, Deadline
 from cases.services.routines import routine_step_do
+from kartlegging import services as mapping_services
 from mottak.models import ExternalRecipient
 from permisjon import services as leave_services
 from permisjon.models import LeaveApplication
@@ -65,7 +66,16 @@ def _leave_application(resident, by):
     )
 
 
-CASE_BUILDERS = {"savnet": _missing_report, "permisjon": _leave_application}
+def _mapping(resident, by):
+    stay = resident.stays.get(ended_at__isnull=True)
+    return mapping_services.mapping_open(resident=resident, stay=stay, by=by)
+
+
+CASE_BUILDERS = {
+    "savnet": _missing_report,
+    "permisjon": _leave_application,
+    "kartlegging": _mapping,
+}
 
 
 def _cells(*, checklist_only: bool) -> list:

@@ -1,0 +1,61 @@
+"""What the mapping routine does when mottak publishes a life event (cases/events.py), in one
+visible place. Registered from KartleggingConfig.ready(); each handler is idempotent and acts
+through the services on ids from the event.
+"""
+
+from datetime import datetime
+
+from django.db import transaction
+from django.utils.dateparse import parse_datetime
+
+from cases.events import register_event_handler
+from cases.services.routines import routine_case_lock, routine_deadline_open
+from mottak import events as life
+from mottak.models import Stay
+
+from . import services
+from .models import Mapping
+from .routine import FINISH, MAPPING
+
+
+def stay_opened(event) -> None:
+    """A minor moved in: the mapping opens or continues here, the welcome conversation is due
+    by the end of the second day (R-7) and the ordinary mapping's start is counted (KART-2/3)."""
+    stay = (
+        Stay.objects.select_related("centre", "resident")
+        .filter(pk=event.payload.get("stay_id"))
+        .first()
+    )
+    if stay is None:
+        return
+    services.mapping_open(resident=stay.resident, stay=stay)
+
+
+def _notice_moment(event) -> datetime:
+    received = event.payload.get("received_at")
+    parsed = parse_datetime(received) if isinstance(received, str) else None
+    return parsed if parsed is not None and parsed.tzinfo is not None else event.created_at
+
+
+def decision_notice_received(event) -> None:
+    """KART-8: the asylum decision's notice reached Sesam: the mapping is to be finished, in
+    time for the transfer two weeks after the notice. Idempotent: a second delivery gives back
+    the pending deadline; a finished mapping is left alone."""
+    mapping = Mapping.objects.filter(resident_id=event.subject_id).first()
+    if mapping is None:
+        return
+    with transaction.atomic():
+        locked = routine_case_lock(routine=MAPPING, case=mapping)
+        if locked.state not in MAPPING.step(FINISH).states:
+            return
+        if locked.decision_notice_at is None:
+            locked.decision_notice_at = _notice_moment(event)
+            locked.save()
+        routine_deadline_open(routine=MAPPING, case=locked, step_code=FINISH)
+
+
+def register() -> None:
+    register_event_handler(life.STAY_OPENED, "kartlegging.open_mapping", stay_opened)
+    register_event_handler(
+        life.DECISION_NOTICE_RECEIVED, "kartlegging.finish_mapping", decision_notice_received
+    )
