@@ -301,8 +301,8 @@ def _count_queries(client, url):
 # pair), resident page 12 (with the read-log insert). Two spare for header context processors.
 LIST_MAX_QUERIES = 10
 # record, stays, appointments, timeline, deadlines, notices, consents, session, notifications,
-# may-change, and per routine (leave, missing) its open cases and its status at a glance.
-PAGE_MAX_QUERIES = 22
+# may-change, and per routine (leave, missing, mapping) its open cases and its status at a glance.
+PAGE_MAX_QUERIES = 23
 
 
 def test_list_runs_a_fixed_number_of_queries(client, staff, centre, django_assert_max_num_queries):
