@@ -10,6 +10,9 @@ class KartleggingConfig(AppConfig):
         from . import purposes
 
         purposes.register()  # the mapping transfers and their consent rows (KART-8..15)
+        from . import references
+
+        references.register()  # the legal references its transfers cite
         from . import handlers, routine  # noqa: F401 - routine: declares and registers it
 
         handlers.register()

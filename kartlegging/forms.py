@@ -8,7 +8,7 @@ from cases.form_fields import PlausibleDateField, PlausibleDateTimeField
 
 from . import rules
 from .messages import PROBLEM_MESSAGES
-from .models import Area, Conversation, Entry, Measure
+from .models import Area, Conversation, Entry, Measure, TransferTrack
 
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d.%m.%Y %H:%M"]
 YES_NO = (("yes", _("Yes")), ("no", _("No")))
@@ -149,4 +149,28 @@ class MoveDecisionForm(forms.Form):
     )
     minor_view = forms.CharField(
         label=_("The minor's view"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class SesamNoticeForm(forms.Form):
+    track = forms.ChoiceField(
+        label=_("The decision leads to"), choices=TransferTrack.choices, widget=forms.RadioSelect
+    )
+    received_at = PlausibleDateTimeField(
+        label=_("Notice received in Sesam"),
+        input_formats=DATETIME_FORMATS,
+        widget=DateTimeLocalInput(),
+        help_text=_("Settlement: the decision. Return: the notice of the return conversation."),
+    )
+
+
+class TransferForm(forms.Form):
+    # KART-14: on paper, by post or by hand; never by e-mail.
+    channel = forms.ChoiceField(
+        label=_("How it is sent"),
+        choices=(("post", _("By post")), ("by_hand", _("By hand"))),
+        widget=forms.RadioSelect,
+    )
+    nothing_new = forms.BooleanField(
+        label=_("Nothing new: send a confirmation instead of a new version"), required=False
     )

@@ -14,8 +14,8 @@ from mottak import events as life
 from mottak.models import Stay
 
 from . import services
-from .models import Mapping
-from .routine import FINISH, MAPPING
+from .models import Mapping, TransferTrack
+from .routine import FINISH, MAPPING, TRANSFER
 
 
 def stay_opened(event) -> None:
@@ -39,19 +39,31 @@ def _notice_moment(event) -> datetime:
 
 def decision_notice_received(event) -> None:
     """KART-8: the asylum decision's notice reached Sesam: the mapping is to be finished, in
-    time for the transfer two weeks after the notice. Idempotent: a second delivery gives back
+    time for the transfer two weeks after the notice. Payload read: "received_at" (ISO time of
+    the notice in Sesam, else the event's time) and "leads_to" ("settlement" starts the
+    transfer's two weeks). Idempotent: a second delivery gives back
     the pending deadline; a finished mapping is left alone."""
     mapping = Mapping.objects.filter(resident_id=event.subject_id).first()
     if mapping is None:
         return
     with transaction.atomic():
         locked = routine_case_lock(routine=MAPPING, case=mapping)
-        if locked.state not in MAPPING.step(FINISH).states:
-            return
         if locked.decision_notice_at is None:
             locked.decision_notice_at = _notice_moment(event)
             locked.save()
-        routine_deadline_open(routine=MAPPING, case=locked, step_code=FINISH)
+        if locked.state in MAPPING.step(FINISH).states:
+            routine_deadline_open(routine=MAPPING, case=locked, step_code=FINISH)
+        # KART-8: a decision that leads to settlement starts the two weeks of the paper copy
+        # to IMDi from this same notice (a return starts with the return-conversation notice,
+        # recorded on the mapping page, KART-9).
+        if (
+            event.payload.get("leads_to") == TransferTrack.SETTLEMENT
+            and locked.transfer_clock_from is None
+        ):
+            locked.transfer_track = TransferTrack.SETTLEMENT
+            locked.transfer_clock_from = locked.decision_notice_at
+            locked.save()
+            routine_deadline_open(routine=MAPPING, case=locked, step_code=TRANSFER)
 
 
 def register() -> None:

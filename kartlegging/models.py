@@ -27,6 +27,13 @@ class Area(models.TextChoices):
     FUTURE = "future", _("Future plans")
 
 
+class TransferTrack(models.TextChoices):
+    """KART-8/9: what the decision leads to, and so who receives the paper copy."""
+
+    SETTLEMENT = "settlement", _("Settlement: the IMDi regional office")
+    RETURN = "return", _("Return: the UDI regional office")
+
+
 class Mapping(models.Model):
     class State(models.TextChoices):
         NOT_STARTED = "not_started", _("Ordinary mapping not started")
@@ -54,6 +61,14 @@ class Mapping(models.Model):
     # KART-8: when the asylum decision's notice reached Sesam (mottak's life event).
     decision_notice_at = models.DateTimeField(_("decision notice received"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    # KART-8/9: where the paper copy goes and when its two weeks started (the notice in Sesam:
+    # the decision leading to settlement, or the return conversation).
+    transfer_track = models.CharField(
+        _("transfer"), max_length=16, choices=TransferTrack.choices, blank=True
+    )
+    transfer_clock_from = models.DateTimeField(_("Sesam notice received"), null=True, blank=True)
+    # R-8: the first transfer sent; the three-month clock runs from it.
+    first_transfer_at = models.DateTimeField(_("first transfer sent"), null=True, blank=True)
     health_needs = models.BooleanField(
         _("has health needs"),
         default=False,

@@ -10,10 +10,14 @@ week of that; and a review at least every month once it is under way (KART-4, re
 from django.utils.translation import gettext_lazy as _
 
 from cases import roles
-from cases.routines import Due, Routine, Step, Watch, register
+from cases.routines import Checklist, Due, Notice, Routine, Step, Watch, register
+from cases.rules import PAPER
+from mottak import directory
 
+from . import references as refs
 from . import rules
-from .models import Mapping
+from .models import Mapping, TransferTrack
+from .purposes import Purpose
 
 State = Mapping.State
 
@@ -23,6 +27,10 @@ WELCOME = "welcome"
 START = "start"
 REVIEW = "review"
 FINISH = "finish"
+TRANSFER = "transfer"
+RESEND = "resend"
+TRANSFERS = "kartlegging_transfers"
+TRANSFER_TEMPLATE = "kartlegging_overforing.html"
 
 ALL_STATES = frozenset(State.values)
 
@@ -39,6 +47,38 @@ def _user_may_lead(user, mapping) -> bool:
 
 def _user_may_welcome(user, mapping) -> bool:
     return rules.may_hold_welcome(role=user.role, is_admin=user.is_admin_role)
+
+
+def transfer_recipient(mapping) -> dict:
+    """KART-8: the IMDi regional office (the settlement caseworker); KART-9: the UDI regional
+    office of the centre. IMDi, not the centre, sends on to the municipality."""
+    if mapping.transfer_track == TransferTrack.SETTLEMENT:
+        entry = directory.directory_entry("imdi")
+        if entry is not None:
+            return {"recipient": entry}
+        return directory.named("imdi", "IMDi regionkontor, bosettingsansvarlig saksbehandler")
+    return directory.regional_office(mapping.centre.region)
+
+
+def _after_transfer_sent(mapping, *, by) -> None:
+    """R-8: the first transfer sent starts the three-month clock (in the sending's
+    transaction, cases.services.routines.routine_dispatch_sent)."""
+    from .services import mapping_first_transfer_sent
+
+    mapping_first_transfer_sent(mapping=mapping, by=by)
+
+
+def _transfer_notice() -> Notice:
+    return Notice(
+        Purpose.MAPPING_TRANSFER.value,
+        TRANSFER_TEMPLATE,
+        recipient=transfer_recipient,
+        recipient_label="the IMDi regional office (settlement) or the UDI regional office (return)",
+        # KART-14: never by e-mail, not even encrypted.
+        channels=PAPER,
+        legal_basis=(refs.ROUTINE_TRANSFER, refs.ROUTINE_DATA),
+        consent=Purpose.MAPPING_TRANSFER.value,
+    )
 
 
 WATCHES = (
@@ -80,6 +120,8 @@ MAPPING = register(
         },
         detail_url="kartlegging:detail",
         watches=WATCHES,
+        checklists=(Checklist(TRANSFERS, _("Transfer after the decision")),),
+        after_step=_after_transfer_sent,
         steps=(
             Step(
                 WELCOME,
@@ -118,6 +160,25 @@ MAPPING = register(
                 # "Snarest" after the decision, and in any case in time for the transfer due
                 # two weeks after the notice reached Sesam (KART-8).
                 due=Due("decision_notice_at", "weeks", rules.TRANSFER_WEEKS),
+            ),
+            Step(
+                TRANSFER,
+                _("Paper copy of the mapping and the plan sent"),
+                ("KART-8", "KART-9", "KART-13", "KART-14"),
+                states=frozenset({State.FINISHED}),
+                checklist=TRANSFERS,
+                # Two weeks from the notice in Sesam; met when the copy is recorded as sent.
+                due=Due("transfer_clock_from", "weeks", rules.TRANSFER_WEEKS),
+                notices=(_transfer_notice(),),
+            ),
+            Step(
+                RESEND,
+                _("New version, or confirmation that nothing is new"),
+                ("KART-10", "R-8"),
+                states=frozenset({State.FINISHED}),
+                # Each sending meets it and opens the next, three months after it.
+                due=Due("first_transfer_at", "months", rules.RESEND_EVERY_MONTHS, repeat=True),
+                notices=(_transfer_notice(),),
             ),
         ),
     )

@@ -22,6 +22,43 @@ ORDINARY_START_TARGET_DAYS = 7
 REVIEW_EVERY_MONTHS = 1
 # KART-8/9: the paper copy within two weeks of the notice in Sesam.
 TRANSFER_WEEKS = 2
+# KART-10, R-8: a new version or a "nothing new" confirmation at least every three months.
+RESEND_EVERY_MONTHS = 3
+
+ALL_AREAS = (
+    "background",
+    "family",
+    "school",
+    "leisure",
+    "resources",
+    "care_needs",
+    "safety",
+    "future",
+)
+# KART-14: the document holds only what the recipient needs for its purpose (KART-12); the
+# rest is removed and the removal recorded. The settlement caseworker and the new centre
+# carry the care forward and need the whole picture; the regional office in a return case
+# the care situation on return; IOM what it needs to prepare the return; the correctional
+# service and the first asylum country's care authority the care needs only.
+AREAS_FOR_RECIPIENT = {
+    "imdi": ALL_AREAS,
+    "centre": ALL_AREAS,
+    "child_welfare": ALL_AREAS,
+    "udi_region": ("background", "family", "care_needs", "safety", "future"),
+    "iom": ("family", "care_needs", "safety", "future"),
+    "correctional_service": ("family", "care_needs", "safety"),
+    "dublin_care_authority": ("family", "care_needs", "safety"),
+}
+# KART-8/9: who receives the paper copy on each track.
+TRACK_RECIPIENT_KIND = {"settlement": "imdi", "return": "udi_region"}
+
+
+def redaction(recipient_kind: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """KART-14: (areas kept, areas left out) for a recipient kind; an unknown kind gets
+    nothing (the dispatch rules refuse it anyway)."""
+    kept = AREAS_FOR_RECIPIENT.get(recipient_kind, ())
+    return kept, tuple(a for a in ALL_AREAS if a not in kept)
+
 
 HEALTH_AREA = "health"
 

@@ -19,7 +19,7 @@ from mottak.models import CENTRE_ROLES
 
 from . import rules
 from .models import Conversation, Entry, KeyWorkerAssignment, Mapping, Measure
-from .routine import MAPPING, REVIEW, START, WELCOME
+from .routine import MAPPING, RESEND, REVIEW, START, TRANSFER, WELCOME
 
 
 def _reads_mappings(user) -> bool:
@@ -129,7 +129,10 @@ def mapping_page(mapping: Mapping, *, now: datetime) -> MappingPage:
 
 def latest_deadlines(mapping: Mapping) -> dict[str, Deadline]:
     """The latest deadline of each of the routine's clocks, by step code."""
-    kinds = {MAPPING.deadline_kind(MAPPING.step(code)): code for code in (WELCOME, START, REVIEW)}
+    kinds = {
+        MAPPING.deadline_kind(MAPPING.step(code)): code
+        for code in (WELCOME, START, REVIEW, TRANSFER, RESEND)
+    }
     found: dict[str, Deadline] = {}
     for deadline in Deadline.objects.filter(
         content_type=ContentType.objects.get_for_model(Mapping),
@@ -185,4 +188,15 @@ def overview(user, *, now: datetime) -> Overview:
             )
     return Overview(
         welcome_due=rows["welcome"], not_started=rows["start"], reviews_due=rows["review"]
+    )
+
+
+def transfers_of(mapping: Mapping) -> list:
+    """The paper copies made of the mapping (KART-8..10), newest first."""
+    from cases.models import Dispatch
+
+    return list(
+        Dispatch.objects.filter(
+            owner_ct=ContentType.objects.get_for_model(Mapping), owner_id=mapping.pk
+        ).order_by("-created_at", "-id")
     )

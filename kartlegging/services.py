@@ -16,20 +16,41 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cases.models import ChecklistStepCompletion, Dispatch
 from cases.services import deadline_lapse, timeline_event_record
 from cases.services.routines import (
     deadline_pending,
     routine_case_lock,
     routine_deadline_open,
     routine_may,
+    routine_notice_create,
     routine_step_do,
 )
 from mottak.models import CENTRE_ROLES, Resident, Stay
 
-from . import rules, selectors
+from . import documents, rules, selectors
 from .messages import refuse
-from .models import Area, Conversation, Entry, KeyWorkerAssignment, Mapping, Measure
-from .routine import FINISH, MAPPING, REVIEW, START, WELCOME
+from .models import (
+    Area,
+    Conversation,
+    Entry,
+    KeyWorkerAssignment,
+    Mapping,
+    Measure,
+    TransferTrack,
+)
+from .purposes import Purpose
+from .routine import (
+    FINISH,
+    MAPPING,
+    RESEND,
+    REVIEW,
+    START,
+    TRANSFER,
+    TRANSFERS,
+    WELCOME,
+    transfer_recipient,
+)
 
 State = Mapping.State
 AREAS = set(Area.values)
@@ -477,3 +498,118 @@ def mapping_finish(*, mapping: Mapping, by) -> Mapping:
     return routine_step_do(
         routine=MAPPING, case=mapping, step_code=FINISH, by=by, work=work, permission="lead"
     ).case
+
+
+# --- transfers after the decision (KART-8..14, R-8) -----------------------------------------
+
+
+def mapping_record_sesam_notice(*, mapping: Mapping, track: str, received_at: datetime, by):
+    """KART-8/9: the notice in Sesam that starts the two weeks — the decision leading to
+    settlement, or the notice of the return conversation. Recorded once; its deadline opens
+    at once, counted from the notice."""
+    if track not in TransferTrack.values:
+        raise ValidationError(_("Choose what the decision leads to."))
+    if received_at > timezone.now():
+        raise ValidationError(_("The notice cannot be received in the future."))
+    with transaction.atomic():
+        locked = routine_case_lock(routine=MAPPING, case=mapping)
+        _require(by, locked, "lead")
+        if locked.first_transfer_at is not None:
+            raise ValidationError(_("The mapping has already been sent after the decision."))
+        if locked.transfer_clock_from is not None and locked.transfer_track != track:
+            _lapse(locked, TRANSFER, _("The notice in Sesam was corrected"))
+        locked.transfer_track = track
+        locked.transfer_clock_from = received_at
+        locked.save()
+        routine_deadline_open(routine=MAPPING, case=locked, step_code=TRANSFER, by=by)
+        _event(
+            locked,
+            "mapping_sesam_notice",
+            _("Notice in Sesam recorded: %(track)s") % {"track": TransferTrack(track).label},
+            by=by,
+            rule_id="KART-8" if track == TransferTrack.SETTLEMENT else "KART-9",
+            at=received_at,
+        )
+    return locked
+
+
+def _transfers(mapping: Mapping):
+    return Dispatch.objects.filter(
+        owner_ct__app_label="kartlegging",
+        owner_ct__model="mapping",
+        owner_id=mapping.pk,
+        purpose=Purpose.MAPPING_TRANSFER.value,
+    )
+
+
+def mapping_transfer_send(
+    *, mapping: Mapping, channel: str, by, nothing_new: bool = False
+) -> Dispatch:
+    """Make the paper copy for the office that receives it (KART-8: IMDi on settlement; KART-9:
+    the UDI regional office on return), redacted to what that office needs with the record of
+    what was left out (KART-14), only with a valid consent (KART-13, checked by the dispatch
+    engine), never by e-mail (KART-14). The first is the documents themselves; afterwards a new
+    version or a confirmation that nothing is new (KART-10, R-8). The step is met when the copy
+    is recorded as sent (R-13). A notice made and not yet sent is given back, not made twice."""
+    current = Mapping.objects.get(pk=mapping.pk)
+    step_code = RESEND if current.first_transfer_at is not None else TRANSFER
+
+    def work(locked: Mapping) -> Dispatch:
+        if not locked.transfer_track:
+            raise ValidationError(_("Record the notice in Sesam first."))
+        unsent = next(
+            (d for d in _transfers(locked).filter(step_code=step_code) if d.awaits_sending), None
+        )
+        if unsent is not None:
+            return unsent
+        if nothing_new and step_code == TRANSFER:
+            raise ValidationError(_("The first transfer is the mapping and the plan themselves."))
+        recipient = transfer_recipient(locked)
+        kind = (
+            recipient["recipient"].kind if "recipient" in recipient else recipient["recipient_kind"]
+        )
+        version = _transfers(locked).count() + 1
+        context = documents.transfer_context(
+            locked,
+            recipient_kind=kind,
+            version=version,
+            nothing_new=nothing_new,
+            purpose=Purpose.MAPPING_TRANSFER.value,
+        )
+        return routine_notice_create(
+            routine=MAPPING,
+            case=locked,
+            step_code=step_code,
+            channel=channel,
+            context=context,
+            by=by,
+            version=version,
+        )
+
+    return routine_step_do(
+        routine=MAPPING, case=mapping, step_code=step_code, by=by, work=work, permission="lead"
+    ).value
+
+
+def mapping_first_transfer_sent(*, mapping: Mapping, by) -> None:
+    """R-8: inside the sending's transaction — the first transfer sent starts the three-month
+    clock of new versions or "nothing new" confirmations. Idempotent."""
+    if mapping.first_transfer_at is not None:
+        return
+    done = (
+        ChecklistStepCompletion.objects.filter(
+            owner_ct__app_label="kartlegging",
+            owner_ct__model="mapping",
+            owner_id=mapping.pk,
+            checklist=TRANSFERS,
+            step_code=TRANSFER,
+            undone_at__isnull=True,
+        )
+        .order_by("done_at")
+        .first()
+    )
+    if done is None:
+        return
+    mapping.first_transfer_at = done.done_at
+    mapping.save()
+    routine_deadline_open(routine=MAPPING, case=mapping, step_code=RESEND, by=by)

@@ -118,7 +118,10 @@ def detail(request, mapping_id: int):
             initial={"submission_key": key, "recorded_on": timezone.localdate()},
         )
         context["health_form"] = forms.HealthFlagForm(initial={"has_needs": mapping.health_needs})
+    context["transfers"] = selectors.transfers_of(mapping)
     if can_lead:
+        context["sesam_form"] = forms.SesamNoticeForm(initial={"received_at": now_local})
+        context["transfer_form"] = forms.TransferForm(initial={"channel": "post"})
         context["key_worker_form"] = forms.KeyWorkerForm(
             candidates=selectors.key_worker_candidates(mapping.centre)
         )
@@ -326,4 +329,22 @@ measure_decide = _post(
     ),
     gettext_lazy("The decision and the minor's view are recorded."),
     to_plan=True,
+)
+
+
+sesam_notice = _post(
+    lambda post, m: forms.SesamNoticeForm(post),
+    lambda m, by, data: services.mapping_record_sesam_notice(
+        mapping=m, track=data["track"], received_at=data["received_at"], by=by
+    ),
+    gettext_lazy("The notice in Sesam is recorded; the two weeks run from it."),
+    anchor="transfers",
+)
+transfer = _post(
+    lambda post, m: forms.TransferForm(post),
+    lambda m, by, data: services.mapping_transfer_send(
+        mapping=m, channel=data["channel"], nothing_new=data["nothing_new"], by=by
+    ),
+    gettext_lazy("The paper copy is made. Print it, send it and record it as sent."),
+    anchor="transfers",
 )
