@@ -10,8 +10,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from cases.models import Deadline
 from mottak.access import Action, residents_visible_to
@@ -19,6 +20,7 @@ from mottak.models import CENTRE_ROLES
 
 from . import rules
 from .models import Conversation, Entry, KeyWorkerAssignment, Mapping, Measure
+from .purposes import Purpose
 from .routine import MAPPING, RESEND, REVIEW, START, TRANSFER, WELCOME
 
 
@@ -162,18 +164,29 @@ class Overview:
     welcome_due: list[DueRow]
     not_started: list[DueRow]
     reviews_due: list[DueRow]
+    transfers_due: list[DueRow]
+    resends_due: list[DueRow]
+    consents_missing: list[Mapping]
+
+
+OVERVIEW_STEPS = {
+    WELCOME: "welcome",
+    START: "start",
+    REVIEW: "review",
+    TRANSFER: "transfer",
+    RESEND: "resend",
+}
 
 
 def overview(user, *, now: datetime) -> Overview:
     """What the child-welfare lead must see: welcome conversations not held, ordinary mappings
-    not started, reviews due — each from its open deadline. Two queries whatever the data."""
-    kinds = {
-        MAPPING.deadline_kind(MAPPING.step(WELCOME)): "welcome",
-        MAPPING.deadline_kind(MAPPING.step(START)): "start",
-        MAPPING.deadline_kind(MAPPING.step(REVIEW)): "review",
-    }
+    not started, reviews due, paper copies due in their two weeks and the three-monthly
+    resends — each from its open deadline — and the mappings waiting for a transfer without a
+    valid consent. Three queries whatever the data."""
+    kinds = {MAPPING.deadline_kind(MAPPING.step(code)): key for code, key in OVERVIEW_STEPS.items()}
     mappings = {m.pk: m for m in mappings_visible_to(user)}
-    rows: dict[str, list[DueRow]] = {"welcome": [], "start": [], "review": []}
+    rows: dict[str, list[DueRow]] = {key: [] for key in OVERVIEW_STEPS.values()}
+    missing: list[Mapping] = []
     if mappings:
         deadlines = Deadline.objects.filter(
             content_type=ContentType.objects.get_for_model(Mapping),
@@ -186,17 +199,36 @@ def overview(user, *, now: datetime) -> Overview:
             rows[kinds[deadline.kind]].append(
                 DueRow(deadline=deadline, mapping=mapping, late=deadline.due_at <= now)
             )
+        missing = _consents_missing([m for m in mappings.values() if m.transfer_track], now=now)
     return Overview(
-        welcome_due=rows["welcome"], not_started=rows["start"], reviews_due=rows["review"]
+        welcome_due=rows["welcome"],
+        not_started=rows["start"],
+        reviews_due=rows["review"],
+        transfers_due=rows["transfer"],
+        resends_due=rows["resend"],
+        consents_missing=missing,
     )
 
 
-def transfers_of(mapping: Mapping) -> list:
-    """The paper copies made of the mapping (KART-8..10), newest first."""
-    from cases.models import Dispatch
+def _consents_missing(waiting: list[Mapping], *, now: datetime) -> list[Mapping]:
+    """KART-13: mappings on a transfer track with no valid consent for its recipient (one
+    query for all of them)."""
+    from cases.models import Consent
+    from mottak.models import Resident
 
-    return list(
-        Dispatch.objects.filter(
-            owner_ct=ContentType.objects.get_for_model(Mapping), owner_id=mapping.pk
-        ).order_by("-created_at", "-id")
-    )
+    if not waiting:
+        return []
+    day = timezone.localdate(now)
+    consents = Consent.objects.filter(
+        subject_ct=ContentType.objects.get_for_model(Resident),
+        subject_id__in=[m.resident_id for m in waiting],
+        purpose=Purpose.MAPPING_TRANSFER.value,
+        given_on__lte=day,
+        withdrawn_at__isnull=True,
+    ).filter(Q(valid_until__isnull=True) | Q(valid_until__gt=day))
+    covered = {(c.subject_id, kind) for c in consents for kind in c.recipient_kinds}
+    return [
+        m
+        for m in waiting
+        if (m.resident_id, rules.TRACK_RECIPIENT_KIND[m.transfer_track]) not in covered
+    ]

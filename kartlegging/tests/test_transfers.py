@@ -301,3 +301,37 @@ def test_kart_8_kart_13_the_lead_makes_the_paper_copy_on_the_page(
     assert (dispatch.recipient_kind, dispatch.channel, dispatch.version) == ("imdi", "post", 1)
     page = client.get(reverse("kartlegging:detail", args=[finished.pk])).content.decode()
     assert 'id="transfer-list"' in page and 'id="transfer-due"' in page
+
+
+def test_kart_13_the_overview_lists_transfers_due_and_consents_missing(
+    client, finished, lead, django_assert_num_queries
+):
+    import re
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+
+    from kartlegging.tests.conftest import open_mapping
+    from mottak.tests.factories import ResidentFactory
+
+    services.mapping_record_sesam_notice(
+        mapping=finished, track="return", received_at=timezone.now(), by=lead
+    )
+    client.force_login(lead)
+    url = reverse("kartlegging:overview")
+    client.get(url)
+    with CaptureQueriesContext(connection) as one:
+        page = client.get(url).content.decode()
+    assert re.search(rf'id="transfers".*?/kartlegging/{finished.pk}/', page, re.S)
+    assert re.search(rf'id="consents".*?/kartlegging/{finished.pk}/', page, re.S)
+    for _ in range(3):  # more minors on a transfer track: the same number of queries
+        other = open_mapping(ResidentFactory(centre=finished.centre))
+        services.mapping_record_sesam_notice(
+            mapping=other, track="settlement", received_at=timezone.now(), by=lead
+        )
+    with django_assert_num_queries(len(one)):
+        client.get(url)
+    consent(finished.resident, lead)
+    page = client.get(url).content.decode()
+    assert not re.search(rf'id="consents".*?/kartlegging/{finished.pk}/', page, re.S)
