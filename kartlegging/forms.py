@@ -1,6 +1,7 @@
 """Input validation only: the rules are checked by the services."""
 
 from django import forms
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
@@ -53,7 +54,9 @@ class KeyWorkerForm(forms.Form):
 
     def __init__(self, *args, candidates=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["key_worker"].queryset = candidates
+        self.fields["key_worker"].queryset = (
+            candidates if candidates is not None else get_user_model().objects.none()
+        )
         self.fields["key_worker"].label_from_instance = lambda user: (
             user.get_full_name() or user.username
         )
@@ -102,7 +105,9 @@ class EntryForm(SubmissionKeyMixin):
 
     def __init__(self, *args, conversations=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["conversation"].queryset = conversations
+        self.fields["conversation"].queryset = (
+            conversations if conversations is not None else Conversation.objects.none()
+        )
         self.fields["conversation"].label_from_instance = lambda c: (
             f"{c.get_kind_display()} {c.held_at:%d.%m.%Y}"
         )
@@ -132,7 +137,9 @@ class MeasureForm(SubmissionKeyMixin):
 
     def __init__(self, *args, entries=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["need_entry"].queryset = entries
+        self.fields["need_entry"].queryset = (
+            entries if entries is not None else Entry.objects.none()
+        )
         self.fields["need_entry"].label_from_instance = lambda e: (
             f"{e.get_area_display()}, {e.recorded_on:%d.%m.%Y}"
         )
