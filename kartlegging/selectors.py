@@ -232,3 +232,14 @@ def _consents_missing(waiting: list[Mapping], *, now: datetime) -> list[Mapping]
         for m in waiting
         if (m.resident_id, rules.TRACK_RECIPIENT_KIND[m.transfer_track]) not in covered
     ]
+
+
+def transfers_of(mapping: Mapping) -> list:
+    """The paper copies made of the mapping (KART-8..10), newest first."""
+    from cases.models import Dispatch
+
+    return list(
+        Dispatch.objects.filter(
+            owner_ct=ContentType.objects.get_for_model(Mapping), owner_id=mapping.pk
+        ).order_by("-created_at", "-id")
+    )
