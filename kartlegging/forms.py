@@ -181,3 +181,11 @@ class TransferForm(forms.Form):
     nothing_new = forms.BooleanField(
         label=_("Nothing new: send a confirmation instead of a new version"), required=False
     )
+    consent_decision = forms.CharField(
+        label=_("The centre leader's decision to send without the consent"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text=_(
+            "Only for the mandatory copy in a return, when the consent is missing: the reasons."
+        ),
+    )

@@ -543,14 +543,23 @@ def _transfers(mapping: Mapping):
 
 
 def mapping_transfer_send(
-    *, mapping: Mapping, channel: str, by, nothing_new: bool = False
+    *,
+    mapping: Mapping,
+    channel: str,
+    by,
+    nothing_new: bool = False,
+    consent_decision: str = "",
 ) -> Dispatch:
     """Make the paper copy for the office that receives it (KART-8: IMDi on settlement; KART-9:
     the UDI regional office on return), redacted to what that office needs with the record of
     what was left out (KART-14), only with a valid consent (KART-13, checked by the dispatch
     engine), never by e-mail (KART-14). The first is the documents themselves; afterwards a new
     version or a confirmation that nothing is new (KART-10, R-8). The step is met when the copy
-    is recorded as sent (R-13). A notice made and not yet sent is given back, not made twice."""
+    is recorded as sent (R-13). A notice made and not yet sent is given back, not made twice.
+
+    R-14: the copy to the regional office in a return (KART-9) is mandatory; when the consent
+    is missing a centre leader may record a decision with reasons instead (never a silent
+    block). Towards IMDi the consent must exist first (KART-8): no decision replaces it."""
     current = Mapping.objects.get(pk=mapping.pk)
     step_code = RESEND if current.first_transfer_at is not None else TRANSFER
 
@@ -564,6 +573,10 @@ def mapping_transfer_send(
             return unsent
         if nothing_new and step_code == TRANSFER:
             raise ValidationError(_("The first transfer is the mapping and the plan themselves."))
+        if consent_decision.strip() and locked.transfer_track != TransferTrack.RETURN:
+            raise ValidationError(
+                _("Only the mandatory copy in a return may be sent without the consent.")
+            )
         recipient = transfer_recipient(locked)
         kind = (
             recipient["recipient"].kind if "recipient" in recipient else recipient["recipient_kind"]
@@ -584,6 +597,7 @@ def mapping_transfer_send(
             context=context,
             by=by,
             version=version,
+            consent_decision=consent_decision,
         )
 
     return routine_step_do(

@@ -343,7 +343,11 @@ sesam_notice = _post(
 transfer = _post(
     lambda post, m: forms.TransferForm(post),
     lambda m, by, data: services.mapping_transfer_send(
-        mapping=m, channel=data["channel"], nothing_new=data["nothing_new"], by=by
+        mapping=m,
+        channel=data["channel"],
+        nothing_new=data["nothing_new"],
+        consent_decision=data["consent_decision"],
+        by=by,
     ),
     gettext_lazy("The paper copy is made. Print it, send it and record it as sent."),
     anchor="transfers",

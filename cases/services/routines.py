@@ -419,6 +419,7 @@ def routine_notice_create(
     template: str = "",
     enclosures=(),
     routine_reference: str = "",
+    consent_decision: str = "",
 ):
     """Create the step's declared notice: the declared recipient (or the one given), an
     allowed channel, the declared legal basis; the dispatch engine checks the purpose's
@@ -445,6 +446,7 @@ def routine_notice_create(
         version=version,
         by=by,
         enclosures=enclosures,
+        consent_decision=consent_decision,
         **addressee,
     )
 

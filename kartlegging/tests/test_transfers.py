@@ -335,3 +335,42 @@ def test_kart_13_the_overview_lists_transfers_due_and_consents_missing(
     consent(finished.resident, lead)
     page = client.get(url).content.decode()
     assert not re.search(rf'id="consents".*?/kartlegging/{finished.pk}/', page, re.S)
+
+
+def test_r_14_kart_9_the_return_copy_without_consent_needs_a_leader_s_recorded_decision(
+    finished, lead, leader, tmp_path
+):
+    from cases.models import TimelineEvent
+
+    services.mapping_record_sesam_notice(
+        mapping=finished, track="return", received_at=timezone.now(), by=lead
+    )
+    # The child-welfare lead cannot decide it; a leader without reasons is refused too.
+    with pytest.raises(ValidationError, match="leader"):
+        services.mapping_transfer_send(
+            mapping=finished, channel="post", by=lead, consent_decision="Retur nært forestående"
+        )
+    with pytest.raises(ValidationError, match="consent"):
+        services.mapping_transfer_send(mapping=finished, channel="post", by=leader)
+    assert not Dispatch.objects.exists()
+    dispatch = services.mapping_transfer_send(
+        mapping=finished,
+        channel="post",
+        by=leader,
+        consent_decision="Representanten er ikke å få tak i; returen er nært forestående.",
+    )
+    assert dispatch.context["consent_decision"].startswith("Representanten er ikke")
+    assert TimelineEvent.objects.filter(kind="dispatch_consent_decision", rule_id="R-14").exists()
+    text = " ".join(pdf_text(dispatch, tmp_path).split())
+    assert "Sendes etter leders beslutning" in text
+
+
+def test_r_14_kart_8_no_decision_replaces_the_consent_towards_imdi(finished, lead, leader):
+    services.mapping_record_sesam_notice(
+        mapping=finished, track="settlement", received_at=timezone.now(), by=lead
+    )
+    with pytest.raises(ValidationError, match="return"):
+        services.mapping_transfer_send(
+            mapping=finished, channel="post", by=leader, consent_decision="Haster"
+        )
+    assert not Dispatch.objects.exists()
