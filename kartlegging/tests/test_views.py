@@ -254,3 +254,25 @@ def test_kart_1_the_mapping_page_shows_forms_by_role(client, staff, lead, assign
     page = client.get(url).content.decode()
     assert reverse("kartlegging:entry", args=[assigned.pk]) in page
     assert reverse("kartlegging:key_worker", args=[assigned.pk]) not in page
+
+
+def test_r_7_kart_3_the_start_pages_show_what_is_due(client, staff, lead, mapping):
+    client.force_login(staff)
+    page = client.get(reverse("home")).content.decode()
+    assert "Welcome conversation not yet held" in page
+    assert reverse("kartlegging:detail", args=[mapping.pk]) in page
+    assert "Ordinary mapping not started" not in page  # the lead's list, not every worker's
+    client.force_login(lead)
+    page = client.get(reverse("home")).content.decode()
+    assert "Ordinary mapping not started" in page
+    talk_welcome = services.conversation_record(
+        mapping=mapping,
+        kind="welcome",
+        held_at=timezone.now(),
+        interpreter_used=False,
+        by=staff,
+    )
+    assert talk_welcome.kind == "welcome"
+    client.force_login(staff)
+    page = client.get(reverse("home")).content.decode()
+    assert reverse("kartlegging:detail", args=[mapping.pk]) not in page
