@@ -5,7 +5,7 @@ names and no text of the mapping."""
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Conversation, Entry, KeyWorkerAssignment, Mapping, Measure
+from .models import Conversation, CopyOffer, Entry, KeyWorkerAssignment, Mapping, Measure
 
 
 class ReadOnlyAdminMixin:
@@ -49,3 +49,8 @@ class EntryAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
 class MeasureAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     list_display = ["__str__", "area", "status", "awaiting_move_decision"]
     list_filter = ["status", "area"]
+
+
+@admin.register(CopyOffer)
+class CopyOfferAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
+    list_display = ["__str__", "centre", "offered_at", "accepted"]

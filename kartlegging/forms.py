@@ -189,3 +189,12 @@ class TransferForm(forms.Form):
             "Only for the mandatory copy in a return, when the consent is missing: the reasons."
         ),
     )
+
+
+class CopyOfferForm(forms.Form):
+    accepted = forms.ChoiceField(
+        label=_("Did the minor take their own copies?"), choices=YES_NO, widget=forms.RadioSelect
+    )
+
+    def clean_accepted(self) -> bool:
+        return self.cleaned_data["accepted"] == "yes"

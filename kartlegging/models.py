@@ -315,3 +315,32 @@ class Measure(models.Model):
 
     def __str__(self) -> str:
         return f"measure #{self.pk}"
+
+
+class CopyOffer(models.Model):
+    """KART-11: the minor is offered their own copies of the mapping and the plan on moving;
+    the offer and the answer are recorded."""
+
+    mapping = models.ForeignKey(
+        Mapping, on_delete=models.CASCADE, related_name="copy_offers", verbose_name=_("mapping")
+    )
+    centre = models.ForeignKey(
+        "mottak.Centre", on_delete=models.PROTECT, related_name="+", verbose_name=_("centre")
+    )
+    offered_at = models.DateTimeField(_("offered"))
+    accepted = models.BooleanField(_("the minor took the copies"))
+    offered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("offered by"),
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-offered_at", "-id"]
+        verbose_name = _("offer of copies")
+        verbose_name_plural = _("offers of copies")
+
+    def __str__(self) -> str:
+        return f"copy offer #{self.pk}"

@@ -33,6 +33,7 @@ from .messages import refuse
 from .models import (
     Area,
     Conversation,
+    CopyOffer,
     Entry,
     KeyWorkerAssignment,
     Mapping,
@@ -627,3 +628,28 @@ def mapping_first_transfer_sent(*, mapping: Mapping, by) -> None:
     mapping.first_transfer_at = done.done_at
     mapping.save()
     routine_deadline_open(routine=MAPPING, case=mapping, step_code=RESEND, by=by)
+
+
+def mapping_offer_copies(*, mapping: Mapping, accepted: bool, by) -> CopyOffer:
+    """KART-11: on moving, the minor is offered their own copies; the offer and the answer
+    are recorded by the centre being left (any of its staff)."""
+    with transaction.atomic():
+        locked = routine_case_lock(routine=MAPPING, case=mapping)
+        _require(by, locked, "welcome")
+        offer = CopyOffer.objects.create(
+            mapping=locked,
+            centre=locked.centre,
+            offered_at=timezone.now(),
+            accepted=bool(accepted),
+            offered_by=by,
+        )
+        _event(
+            locked,
+            "mapping_copies_offered",
+            _("Own copies offered to the minor: taken")
+            if accepted
+            else _("Own copies offered to the minor: declined"),
+            by=by,
+            rule_id="KART-11",
+        )
+    return offer

@@ -18,6 +18,7 @@ urlpatterns = [
     path("<int:mapping_id>/innsyn/", views.reading_set, name="reading_set"),
     path("<int:mapping_id>/ferdigstill/", views.finish, name="finish"),
     path("<int:mapping_id>/sesam/", views.sesam_notice, name="sesam_notice"),
+    path("<int:mapping_id>/kopier/", views.copies, name="copies"),
     path("<int:mapping_id>/oversending/", views.transfer, name="transfer"),
     path("<int:mapping_id>/tiltak/", views.measure_add, name="measure_add"),
     path("<int:mapping_id>/tiltak/<int:measure_id>/", views.measure_update, name="measure_update"),

@@ -105,7 +105,9 @@ def detail(request, mapping_id: int):
         "can_lead": can_lead,
         "can_welcome": can_welcome,
     }
+    context["copy_offers"] = list(mapping.copy_offers.select_related("centre"))
     if can_welcome:
+        context["copy_form"] = forms.CopyOfferForm()
         context["welcome_form"] = forms.WelcomeForm(
             initial={"submission_key": key, "held_at": now_local, "kind": "welcome"}
         )
@@ -351,4 +353,11 @@ transfer = _post(
     ),
     gettext_lazy("The paper copy is made. Print it, send it and record it as sent."),
     anchor="transfers",
+)
+
+copies = _post(
+    lambda post, m: forms.CopyOfferForm(post),
+    lambda m, by, data: services.mapping_offer_copies(mapping=m, accepted=data["accepted"], by=by),
+    gettext_lazy("The offer of copies is recorded."),
+    anchor="copies",
 )

@@ -377,3 +377,17 @@ def test_kart_6_a_double_submitted_conversation_is_recorded_once(assigned, key_w
     talk(assigned, key_worker, key=key)
     talk(assigned, key_worker, key=key)
     assert Conversation.objects.count() == 1
+
+
+def test_kart_11_the_offer_of_own_copies_on_moving_is_recorded(client, mapping, staff):
+    from django.urls import reverse
+
+    from kartlegging.models import CopyOffer
+
+    client.force_login(staff)
+    url = reverse("kartlegging:copies", args=[mapping.pk])
+    assert client.post(url, {"accepted": "yes"}).status_code == 302
+    offer = CopyOffer.objects.get()
+    assert (offer.accepted, offer.offered_by, offer.centre) == (True, staff, mapping.centre)
+    assert client.post(url, {"accepted": ""}).status_code == 302  # bad input: nothing saved
+    assert CopyOffer.objects.count() == 1
