@@ -5,7 +5,15 @@ names and no text of the mapping."""
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Conversation, CopyOffer, Entry, KeyWorkerAssignment, Mapping, Measure
+from .models import (
+    Conversation,
+    CopyOffer,
+    DeletionRecord,
+    Entry,
+    KeyWorkerAssignment,
+    Mapping,
+    Measure,
+)
 
 
 class ReadOnlyAdminMixin:
@@ -54,3 +62,11 @@ class MeasureAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
 @admin.register(CopyOffer)
 class CopyOfferAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     list_display = ["__str__", "centre", "offered_at", "accepted"]
+
+
+@admin.register(DeletionRecord)
+class DeletionRecordAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """R-21: the report of what was deleted (counts only)."""
+
+    list_display = ["__str__", "deleted_at", "centre", "reason"]
+    list_filter = ["reason", "centre"]

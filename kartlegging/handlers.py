@@ -8,12 +8,13 @@ from datetime import datetime
 from django.db import transaction
 from django.utils.dateparse import parse_datetime
 
+from cases.due import register_due_handler
 from cases.events import register_event_handler
 from cases.services.routines import routine_case_lock, routine_deadline_open
 from mottak import events as life
 from mottak.models import Stay
 
-from . import services
+from . import retention, services
 from .models import Mapping, TransferTrack
 from .routine import FINISH, MAPPING, TRANSFER
 
@@ -66,7 +67,28 @@ def decision_notice_received(event) -> None:
             routine_deadline_open(routine=MAPPING, case=locked, step_code=TRANSFER)
 
 
+def stay_ended(event) -> None:
+    """R-21 (SAV-12): a stay ended as missing — two weeks to get the representative's consent
+    to keep the mapping, else it is deleted. Idempotent (the pending deadline is given back)."""
+    if event.payload.get("reason") != Stay.EndReason.MISSING:
+        return
+    stay = Stay.objects.filter(pk=event.payload.get("stay_id")).first()
+    mapping = (
+        Mapping.objects.select_related("centre", "resident")
+        .filter(resident_id=event.subject_id)
+        .first()
+    )
+    if stay is None or mapping is None or stay.ended_at is None:
+        return
+    if mapping.stay_started_at > stay.started_at:
+        return  # a later stay has begun since: the minor is back
+    retention.storage_consent_ask(mapping=mapping, left_at=stay.ended_at)
+
+
 def register() -> None:
+    register_event_handler(life.STAY_ENDED, "kartlegging.storage_consent", stay_ended)
+    register_due_handler(retention.STORAGE_CONSENT_DEADLINE, retention.storage_deadline_due)
+    register_due_handler(retention.DELETE_AT_18_DEADLINE, retention.delete_at_18_due)
     register_event_handler(life.STAY_OPENED, "kartlegging.open_mapping", stay_opened)
     register_event_handler(
         life.DECISION_NOTICE_RECEIVED, "kartlegging.finish_mapping", decision_notice_received

@@ -171,3 +171,8 @@ def move_decision_problems(*, decision: str, minor_view: str) -> list[str]:
     if not minor_view.strip():
         problems.append("minor_view_missing")
     return problems
+
+
+# R-21 (SAV-12): after a stay ends as missing, two weeks to get the representative's consent
+# to keep the mapping; without it the mapping is deleted, with it on the 18th birthday.
+STORAGE_CONSENT_WEEKS = 2

@@ -28,7 +28,7 @@ from cases.services.routines import (
 )
 from mottak.models import CENTRE_ROLES, Resident, Stay
 
-from . import documents, rules, selectors
+from . import documents, retention, rules, selectors
 from .messages import refuse
 from .models import (
     Area,
@@ -107,6 +107,7 @@ def mapping_open(*, resident: Resident, stay: Stay, by=None) -> Mapping:
         else:
             reason = _("A new stay began")
             _lapse(mapping, WELCOME, reason)
+            retention.retention_lapse(mapping, reason=reason)
             moved = mapping.centre_id != stay.centre_id
             mapping.centre = stay.centre
             mapping.stay_started_at = stay.started_at

@@ -533,8 +533,13 @@ def _sweep_handled(deadline: Deadline, handler, *, now: datetime, result: SweepR
         deadline.save(update_fields=["next_alert_at"])
         return
     handler(deadline, now=now)
-    # The handler works through its app's services and may have closed the row itself.
-    deadline.refresh_from_db()
+    # The handler works through its app's services and may have closed the row itself, or
+    # removed it with its owner (a deletion that leaves no trace, R-21).
+    try:
+        deadline.refresh_from_db()
+    except Deadline.DoesNotExist:
+        result.handled += 1
+        return
     if deadline.state == State.OPEN:
         deadline.state = State.MET
         deadline.met_at = now
