@@ -59,6 +59,8 @@ class ConsentRule:
     needs_consent: False for a purpose that is itself the exception (KART-13: child welfare
         asking in an investigation); no consent can be recorded for it.
     minor_may_consent: R-15 — the resident may consent before 18, as may the representative.
+    names_recipients: False for a consent that is not to a transfer at all (SAV-12: keeping
+        the mapping data after the minor left without an address); it names no recipient.
     no_consent_to: recipient kinds a transfer for this purpose needs no consent for, besides
         a centre (WITHOUT_CONSENT_TO, R-14).
     """
@@ -69,6 +71,7 @@ class ConsentRule:
     needs_consent: bool = True
     minor_may_consent: bool = False
     no_consent_to: frozenset[str] = frozenset()
+    names_recipients: bool = True
 
     def needed_for(self, recipient_kind: str) -> bool:
         return self.needs_consent and recipient_kind not in WITHOUT_CONSENT_TO | self.no_consent_to
@@ -101,6 +104,12 @@ def consent_rule(purpose: str) -> ConsentRule | None:
 def consentable_purposes() -> tuple[str, ...]:
     """The purposes a consent can be recorded for (an exception needs none, so takes none)."""
     return tuple(p for p, rule in _table.items() if rule.needs_consent)
+
+
+def names_recipients(purpose: str) -> bool:
+    """Whether a consent for the purpose must name the recipients it covers."""
+    rule = _table.get(purpose)
+    return rule is None or rule.names_recipients
 
 
 def is_consentable(purpose: str) -> bool:

@@ -28,6 +28,8 @@ class ConsentForm(forms.Form):
         label=_("Recipients it covers"),
         choices=RecipientKind.choices,
         widget=forms.CheckboxSelectMultiple,
+        # Required by the service for every purpose that is a transfer (not for storage).
+        required=False,
     )
     given_on = PlausibleDateField(
         label=_("Signed on"), widget=forms.DateInput(attrs={"type": "date"})

@@ -92,6 +92,16 @@ def end_of_day(start: datetime) -> datetime:
     return _earliest_local(start.astimezone(OSLO).date(), time(23, 59))
 
 
+def end_of_calendar_day(start: datetime, days: int) -> datetime:
+    """By the end of the `days`-th calendar day in Oslo, the start's own day counting as day
+    one (R-7, KART-3: "helst i løpet av de to første dagene"): the local midnight that ends it.
+    Monday 23:00 with two days is Wednesday 00:00 — earlier than `within_days`. Midnight in
+    Oslo is never in a daylight-saving gap or overlap, so the result is one instant."""
+    _require_aware(start)
+    local = start.astimezone(OSLO)
+    return _earliest_local(local.date() + timedelta(days=days), time(0))
+
+
 def weeks(start: datetime, count: int) -> datetime:
     """`count` calendar weeks after `start` at the same local wall time (KART-8, KART-9)."""
     return _shift_local_days(start, 7 * count)

@@ -51,6 +51,8 @@ from .urgency import Audience
 PERIODS: dict[str, Callable[[datetime, int], datetime]] = {
     "hours": periods.elapsed_hours,
     "days": periods.within_days,
+    # "By the end of the n-th calendar day", the anchor's day counting as day one.
+    "calendar_days": periods.end_of_calendar_day,
     "weeks": periods.weeks,
     "months": periods.months,
     "weeks_before": lambda moment, count: periods.weeks(moment, -count),
@@ -66,6 +68,7 @@ UNITLESS = frozenset({"at", "same_day"})
 PERIOD_WORDS = {
     "hours": ("hour", "after"),
     "days": ("day", "after"),
+    "calendar_days": ("calendar day", "counting the day of"),
     "weeks": ("week", "after"),
     "months": ("month", "after"),
     "weeks_before": ("week", "before"),
@@ -73,7 +76,7 @@ PERIOD_WORDS = {
     "at": ("", "at"),
     "same_day": ("", "by the end of the day of"),
 }
-URGENCY_CODES = ("straks", "snarest", "ordinary")
+URGENCY_CODES = ("straks", "snarest", "ordinary", "target")
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 # Roles are named by slot; the owning app registers which role fills each (cases/roles.py).
-from .roles import CENTRE_LEADER, CENTRE_ROLES, REGION_CASEWORKER
+from .roles import CENTRE_LEADER, CENTRE_ROLES, CHILD_WELFARE_LEAD, REGION_CASEWORKER
 
 
 @dataclass(frozen=True)
@@ -50,6 +50,8 @@ LEADER_AND_REGION = Audience(
 # The on-duty people and the regional office's caseworkers at once: for a step whose
 # opening the regional office must know of without waiting for the limit (a missing minor).
 ON_DUTY_AND_REGION = Audience(CENTRE_ROLES, (REGION_CASEWORKER,), region_only_without_centre=False)
+# The centre's child-welfare lead only (R-7: a target of the mapping routine).
+CHILD_WELFARE_LEADS = Audience((CHILD_WELFARE_LEAD,), (), region_only_without_centre=True)
 
 
 @dataclass(frozen=True)
@@ -98,6 +100,13 @@ _TABLE = (
     # within one working day; its due time is the caller's (no working-day calendar yet).
     Urgency(code="snarest", label=_("As soon as possible (within 1 working day)")),
     Urgency(code="ordinary", label=_("Ordinary")),
+    # a target the routine says to aim for ("helst"), not a limit: reminded as usual,
+    # shown as late, and when it passes only the child-welfare lead is told.
+    Urgency(
+        code="target",
+        label=_("Target (preferably by)"),
+        escalation_at_limit=CHILD_WELFARE_LEADS,
+    ),
 )
 
 URGENCIES: dict[str, Urgency] = {urgency.code: urgency for urgency in _TABLE}

@@ -11,5 +11,6 @@ urlpatterns = [
     path("permisjon/", include("permisjon.urls")),
     path("savnet/", include("savnet.urls")),
     path("retur/", include("retur.urls")),
+    path("kartlegging/", include("kartlegging.urls")),
     path("", include("mottak.urls")),
 ]

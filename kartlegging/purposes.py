@@ -76,6 +76,7 @@ CONSENT_RULES = (
         Purpose.MAPPING_STORAGE.value,
         Purpose.MAPPING_STORAGE.label,
         ("SAV-12", "KART-13"),
+        names_recipients=False,
     ),
     # KART-13: child welfare asking in an investigation needs no consent — its own purpose,
     # not every transfer to child welfare.

@@ -18,6 +18,7 @@ from django.utils import timezone
 from cases import routines
 from cases.models import ChecklistStepCompletion, Deadline
 from cases.services.routines import routine_step_do
+from kartlegging import services as mapping_services
 from mottak.models import ExternalRecipient
 from permisjon import services as leave_services
 from permisjon.models import LeaveApplication
@@ -104,6 +105,11 @@ def _turning_18(resident, by):
     return mottak_services.turning_18_open(resident=resident, by=by)
 
 
+def _mapping(resident, by):
+    stay = resident.stays.get(ended_at__isnull=True)
+    return mapping_services.mapping_open(resident=resident, stay=stay, by=by)
+
+
 CASE_BUILDERS = {
     "savnet": _missing_report,
     "permisjon": _leave_application,
@@ -113,6 +119,7 @@ CASE_BUILDERS = {
     "retur": _return_case,
     "arrival": _arrival,
     "turning_18": _turning_18,
+    "kartlegging": _mapping,
 }
 
 

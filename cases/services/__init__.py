@@ -17,6 +17,7 @@ from .consents import (
 )
 from .deadlines import (
     SweepResult,
+    deadline_lapse,
     deadline_meet,
     deadline_meet_for,
     deadline_move,
@@ -59,6 +60,7 @@ __all__ = [
     "case_event_publish",
     "case_events_drain",
     "SweepResult",
+    "deadline_lapse",
     "deadline_meet",
     "deadline_meet_for",
     "deadline_open",

@@ -50,8 +50,10 @@ def _check_consent(
         errors.append(_("Give the name of the person who signed."))
     if not consent_rules.is_consentable(purpose):
         errors.append(_("Choose what the consent is for."))
-    if not recipient_kinds:
+    if not recipient_kinds and consent_rules.names_recipients(purpose):
         errors.append(_("Choose at least one recipient the consent covers."))
+    elif recipient_kinds and not consent_rules.names_recipients(purpose):
+        errors.append(_("This consent is not to a transfer: it names no recipients."))
     elif consent_rules.unknown_recipient_kinds(recipient_kinds):
         errors.append(_("Some of the recipients are not known."))
     if given_on > timezone.localdate():

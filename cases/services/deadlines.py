@@ -349,6 +349,30 @@ def deadline_waive(*, deadline: Deadline, by, reason: str, at: datetime | None =
         return locked
 
 
+def deadline_lapse(*, deadline: Deadline, reason: str, at: datetime | None = None) -> Deadline:
+    """The facts a time limit hung on are gone (the stay it was counted from has ended): the
+    routine itself closes it as waived, by nobody, with the reason. Not for a person's
+    decision that a limit does not apply — that is `deadline_waive`, a leader's. Does nothing
+    to a row that is already met or waived."""
+    at = at or timezone.now()
+    with transaction.atomic():
+        locked = Deadline.objects.select_for_update().get(pk=deadline.pk)
+        if locked.state not in Deadline.PENDING:
+            return locked
+        locked.state = State.WAIVED
+        locked.waived_at = at
+        locked.waive_reason = reason
+        locked.next_alert_at = None
+        locked.save()
+        _timeline(
+            locked,
+            kind="deadline_lapsed",
+            summary=_("Deadline no longer applies: %(label)s") % {"label": _(locked.label)},
+            at=at,
+        )
+        return locked
+
+
 # --- the sweep ---------------------------------------------------------------------------
 
 
@@ -550,8 +574,13 @@ def _sweep_handled(deadline: Deadline, handler, *, now: datetime, result: SweepR
         deadline.save(update_fields=["next_alert_at"])
         return
     handler(deadline, now=now)
-    # The handler works through its app's services and may have closed the row itself.
-    deadline.refresh_from_db()
+    # The handler works through its app's services and may have closed the row itself, or
+    # removed it with its owner (a deletion that leaves no trace, R-21).
+    try:
+        deadline.refresh_from_db()
+    except Deadline.DoesNotExist:
+        result.handled += 1
+        return
     if deadline.state == State.OPEN:
         deadline.state = State.MET
         deadline.met_at = now

@@ -157,9 +157,14 @@ def dispatch_create(
     step_code: str = "",
     enclosures=(),
     enclosed_files=(),
+    consent_decision: str = "",
 ) -> Dispatch:
     """Record a notice and queue its render. The same (case, recipient, purpose, version)
-    again gives the existing dispatch: a double click or a retried task makes one."""
+    again gives the existing dispatch: a double click or a retried task makes one.
+
+    `consent_decision` (R-14): where the routine makes the transfer mandatory and the consent
+    is missing, a centre leader's reasons for sending all the same; refused from anyone else,
+    recorded on the subject's timeline and frozen into the notice's content."""
     kind, name, address = _resolve_recipient(
         recipient=recipient,
         recipient_kind=recipient_kind,
@@ -197,12 +202,12 @@ def dispatch_create(
     if existing is not None:
         return existing
     now = timezone.now()
-    if rules.consent_needed(purpose=purpose, recipient_kind=kind) and not consent_is_valid(
-        subject=subject, recipient_kind=kind, purpose=purpose, at=now
-    ):
-        raise ValidationError(
-            _("There is no valid consent for giving this information to this recipient.")
-        )
+    without_consent = rules.consent_needed(
+        purpose=purpose, recipient_kind=kind
+    ) and not consent_is_valid(subject=subject, recipient_kind=kind, purpose=purpose, at=now)
+    if without_consent:
+        _check_consent_decision(consent_decision, by=by)
+        content["consent_decision"] = consent_decision.strip()
     try:
         with transaction.atomic():
             dispatch = Dispatch.objects.create(
@@ -230,6 +235,15 @@ def dispatch_create(
             )
             if enclosures:
                 dispatch.enclosures.set(enclosures)
+            if without_consent:
+                timeline_event_record(
+                    subject=subject,
+                    kind="dispatch_consent_decision",
+                    actor=by,
+                    at=now,
+                    rule_id="R-14",
+                    summary=_("Sent without the consent on a leader's recorded decision"),
+                )
             timeline_event_record(
                 subject=subject,
                 kind="dispatch_created",
@@ -248,6 +262,18 @@ def dispatch_create(
             raise
         return existing
     return dispatch
+
+
+def _check_consent_decision(reason: str, *, by) -> None:
+    """R-14: no silent block and no silent sending — a leader's reasons, or a refusal."""
+    from .deadlines import can_waive
+
+    if not (reason or "").strip():
+        raise ValidationError(
+            _("There is no valid consent for giving this information to this recipient.")
+        )
+    if not can_waive(by):
+        raise ValidationError(_("Only a centre leader may decide to send without the consent."))
 
 
 def _first_rule_id(purpose: str) -> str:

@@ -455,6 +455,7 @@ def routine_notice_create(
     enclosures=(),
     enclosed_files=(),
     routine_reference: str = "",
+    consent_decision: str = "",
 ):
     """Create the step's declared notice: the declared recipient (or the one given), an
     allowed channel, the declared legal basis; the dispatch engine checks the purpose's
@@ -482,6 +483,7 @@ def routine_notice_create(
         by=by,
         enclosures=enclosures,
         enclosed_files=enclosed_files,
+        consent_decision=consent_decision,
         **addressee,
     )
 

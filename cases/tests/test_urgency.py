@@ -79,8 +79,12 @@ def stages(deadline):
 # --- the table ----------------------------------------------------------------------------
 
 
-def test_r_1_r_11_the_table_names_three_classes_with_english_labels():
-    assert set(urgency.URGENCIES) == {"straks", "snarest", "ordinary"}
+def test_r_1_r_11_r_7_the_table_names_four_classes_with_english_labels():
+    assert set(urgency.URGENCIES) == {"straks", "snarest", "ordinary", "target"}
+    # a target escalates to the child-welfare lead only, never to the regional office.
+    target = urgency.get("target")
+    assert target.escalation_at_limit.centre_roles == ("child_welfare_lead",)
+    assert target.escalation_at_limit.region_roles == ()
     straks = urgency.get("straks")
     assert straks.alert_at_opening is True
     assert straks.escalate_to_leader_after == timedelta(hours=2)

@@ -303,9 +303,9 @@ LIST_MAX_QUERIES = 10
 # record, stays, appointments, timeline, deadlines, notices, consents, session, notifications,
 # may-change, and per routine (leave, missing) its open cases and its status at a glance;
 # the asylum stage history, the Sesam notices, the representative's records, and the open
-# cases of the arrival, turning-18, move, private-move, departure and return routines: a
+# cases of the arrival, turning-18, move, private-move, departure, return and mapping routines: a
 # routine more costs a query more, never a row more.
-PAGE_MAX_QUERIES = 31
+PAGE_MAX_QUERIES = 32
 
 
 def test_list_runs_a_fixed_number_of_queries(client, staff, centre, django_assert_max_num_queries):

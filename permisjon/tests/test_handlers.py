@@ -30,7 +30,9 @@ def test_p9_stay_ended_asks_the_centre_to_review_a_granted_leave_once(
     _end_stay(resident, staff)
     later = timezone.now() + timedelta(minutes=1)
     result = case_events_drain(now=later)
-    assert (result.handled, result.failures) == (1, 0)
+    assert result.failures == 0
+    # Other routines react to the same event with handlers of their own.
+    assert "permisjon.review_leave_after_stay" in CaseEvent.objects.get().handled_by
     reviews = Deadline.objects.filter(kind=REVIEW_AFTER_STAY_DEADLINE)
     assert sorted(reviews.values_list("object_id", flat=True)) == sorted([granted.pk, draft.pk])
     review = reviews.get(object_id=granted.pk)

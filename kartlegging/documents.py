@@ -1,0 +1,82 @@
+"""What the transfer form prints (KART-8..14, R-22): the minor, the mapping and the plan
+redacted for the recipient, the consent it rests on, and what was left out.
+
+The context is frozen into the dispatch when it is made (cases.services.dispatches), so the
+version sent is never changed afterwards and the record of what was left out stays with it.
+The form speaks Norwegian whatever the user's language.
+"""
+
+from django.utils import translation
+
+from cases.services import consents_valid_for
+from mottak.documents import person_block
+
+from . import rules
+from .models import Area, Entry, Mapping, Measure, TransferTrack
+
+
+def _nb(label) -> str:
+    with translation.override("nb"):
+        return str(label)
+
+
+def transfer_context(
+    mapping: Mapping, *, recipient_kind: str, version: int, nothing_new: bool, purpose: str
+) -> dict:
+    kept, left_out = rules.redaction(recipient_kind)
+    consent = next(
+        iter(
+            consents_valid_for(
+                subject=mapping.resident, recipient_kind=recipient_kind, purpose=purpose
+            )
+        ),
+        None,
+    )
+    entries = mapping.entries.filter(area__in=kept).select_related("centre")
+    measures = mapping.measures.filter(area__in=kept)
+    return {
+        "person": person_block(mapping.resident, centre=mapping.centre),
+        "version": version,
+        "nothing_new": nothing_new,
+        "track": _nb(TransferTrack(mapping.transfer_track).label) if mapping.transfer_track else "",
+        "health_needs": mapping.health_needs,
+        "areas": [
+            {
+                "label": _nb(Area(area).label),
+                "entries": [
+                    {
+                        "date": e.recorded_on.isoformat(),
+                        "source": _nb(Entry.Source(e.source).label),
+                        "text": e.text,
+                    }
+                    for e in entries
+                    if e.area == area
+                ],
+            }
+            for area in kept
+        ]
+        if not nothing_new
+        else [],
+        "measures": [
+            {
+                "area": _nb(Area(m.area).label),
+                "goal": m.goal,
+                "actions": m.actions,
+                "responsible": m.responsible,
+                "status": _nb(Measure.Status(m.status).label),
+            }
+            for m in measures
+        ]
+        if not nothing_new
+        else [],
+        # KART-14: the record of what this recipient does not get.
+        "left_out": [_nb(Area(area).label) for area in left_out],
+        # KART-13: the representative's (from 18 the resident's) declaration goes with it.
+        "consent": {
+            "given_by_name": consent.given_by_name,
+            "given_by": _nb(consent.get_given_by_display()),
+            "given_on": consent.given_on.isoformat(),
+        }
+        if consent is not None
+        else None,
+    }
