@@ -21,9 +21,7 @@ def _mapped(centre, stage: str, by):
     return resident
 
 
-def test_kart_8_a_decision_notice_for_a_grant_starts_the_imdi_copy_from_that_day(
-    centre, staff
-):
+def test_kart_8_a_decision_notice_for_a_grant_starts_the_imdi_copy_from_that_day(centre, staff):
     resident = _mapped(centre, "granted", staff)
     received = date.today() - timedelta(days=1)
     sesam_notice_record(resident=resident, kind="decision", received_on=received, by=staff)
