@@ -53,6 +53,11 @@ class ReturnCase(models.Model):
         _("care premise verified"), null=True, blank=True
     )
     care_premise_verification = models.TextField(_("how it was verified"), blank=True)
+    # RET-1: the Sesam notice about the return conversation, which calls for it (and starts
+    # the mapping's two weeks, KART-9).
+    conversation_notice_on = models.DateField(
+        _("notice about the return conversation received"), null=True, blank=True
+    )
     returned_at = models.DateTimeField(_("returned"), null=True, blank=True)
     outcome_note = models.TextField(_("note on the outcome"), blank=True)
     history = HistoricalRecords()

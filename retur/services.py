@@ -96,6 +96,23 @@ def return_case_assign(*, case: ReturnCase, caseworker, by) -> ReturnCase:
     ).case
 
 
+def return_case_conversation_called(*, case: ReturnCase, received_on) -> ReturnCase:
+    """RET-1: the Sesam notice calls for the return conversation; the first notice is kept."""
+    with transaction.atomic():
+        locked = ReturnCase.objects.select_for_update().get(pk=case.pk)
+        if locked.conversation_notice_on is None:
+            locked.conversation_notice_on = received_on
+            locked.save(update_fields=["conversation_notice_on"])
+            _event(
+                locked,
+                "return_conversation_called",
+                _("Notice about the return conversation received in Sesam"),
+                by=None,
+                rule_id="RET-1",
+            )
+    return locked
+
+
 # ---- RET-1..RET-3: the return conversations -----------------------------------------------------
 
 

@@ -259,3 +259,31 @@ def test_ret_1_a_form_with_a_topic_unchecked_saves_nothing_and_says_why(case, as
         or "obligatoriske" in response.content.decode()
     )
     assert not ReturnConversation.objects.exists()
+
+
+def test_ret_1_the_sesam_notice_calls_for_the_conversation_on_the_case(centre, staff):
+    from mottak.services import sesam_notice_record
+
+    resident = make_resident(centre, asylum_stage="rejected_udi")
+    received = timezone.localdate()
+    for _ in range(2):
+        sesam_notice_record(
+            resident=resident, kind="return_conversation", received_on=received, by=staff
+        )
+    case_events_drain()
+    case = ReturnCase.objects.get(resident=resident)
+    assert case.conversation_notice_on == received
+
+
+def test_ret_1_a_notice_for_a_resident_not_in_a_return_stage_opens_nothing(centre, staff):
+    from mottak.services import sesam_notice_record
+
+    resident = make_resident(centre, asylum_stage="granted")
+    sesam_notice_record(
+        resident=resident,
+        kind="return_conversation",
+        received_on=timezone.localdate(),
+        by=staff,
+    )
+    case_events_drain()
+    assert not ReturnCase.objects.exists()
