@@ -38,6 +38,11 @@ def access_return_case(*, user, case_id, action: Action = Action.VIEW) -> Return
     return case
 
 
+def may_work_on(user, case: ReturnCase) -> bool:
+    """RET-5: the named ASA caseworker works the case (an administrator may step in)."""
+    return bool(user.is_admin_role or (case.caseworker_id and case.caseworker_id == user.pk))
+
+
 def open_case_of(resident_id: int) -> ReturnCase | None:
     return ReturnCase.objects.filter(resident_id=resident_id, state=ReturnCase.State.OPEN).first()
 

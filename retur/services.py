@@ -41,14 +41,9 @@ def _event(case: ReturnCase, kind: str, summary: str, *, by, rule_id: str, at=No
     )
 
 
-def _may_work(user, case: ReturnCase) -> bool:
-    """RET-5: the named ASA caseworker works the case (an administrator may step in)."""
-    return bool(user.is_admin_role or (case.caseworker_id and case.caseworker_id == user.pk))
-
-
 def _do(case: ReturnCase, code: str, *, by, work, at=None):
     def guarded(locked: ReturnCase):
-        if not _may_work(by, locked):
+        if not selectors.may_work_on(by, locked):
             raise PermissionDenied
         return work(locked)
 

@@ -37,7 +37,7 @@ def case_list(request):
 def case_detail(request, case_id: int):
     case = selectors.access_return_case(user=request.user, case_id=case_id)
     read_log_record(user=request.user, subject=case.resident, action="view", detail="return case")
-    may_work = services._may_work(request.user, case)
+    may_work = selectors.may_work_on(request.user, case)
     held = {c.kind for c in case.conversations.all() if c.held_at}
     context = {
         "case": case,
