@@ -8,7 +8,7 @@ from django.utils import timezone
 from mottak.access import Action, residents_visible_to
 from mottak.models import Role
 
-from .models import ReturnCase, UneReversalShare
+from .models import ReturnCase, ReturnConversation, UneReversalShare
 
 
 def return_cases_visible_to(user, action: Action = Action.VIEW) -> QuerySet[ReturnCase]:
@@ -36,6 +36,22 @@ def access_return_case(*, user, case_id, action: Action = Action.VIEW) -> Return
     if case is None:
         raise Http404
     return case
+
+
+def access_held_conversation(*, user, conversation_id) -> ReturnConversation:
+    """A held conversation of a case the user may see; anything else answers like a missing one."""
+    conversation = (
+        ReturnConversation.objects.filter(
+            pk=conversation_id,
+            held_at__isnull=False,
+            case__in=return_cases_visible_to(user),
+        )
+        .select_related("case__resident", "case__centre")
+        .first()
+    )
+    if conversation is None:
+        raise Http404
+    return conversation
 
 
 def may_work_on(user, case: ReturnCase) -> bool:

@@ -10,17 +10,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
-from cases import exports, legal
+from cases import exports
 from cases.downloads import download_name
-from cases.services import form_printout_pdf, read_log_record
+from cases.services import read_log_record
 from cases.views_routines import routine_step_view
 from mottak.access import Action, may
 
-from . import forms, references, rules, selectors, selectors_portfolio, services
+from . import documents, forms, selectors, selectors_portfolio, services
 from .models import ReturnCase, ReturnConversation, ReturnHandover
 
 Kind = ReturnConversation.Kind
-INTERPRETER_NB = {"in_person": "fremmøtt", "phone": "på telefon"}
 
 
 @login_required
@@ -168,30 +167,11 @@ assign = routine_step_view(
 @require_GET
 def minutes_pdf(request, conversation_id: int):
     """RET-1: the minutes of a held conversation, as a PDF for the case file."""
-    conversation = (
-        ReturnConversation.objects.filter(
-            pk=conversation_id,
-            held_at__isnull=False,
-            case__in=selectors.return_cases_visible_to(request.user),
-        )
-        .select_related("case__resident", "case__centre")
-        .first()
+    conversation = selectors.access_held_conversation(
+        user=request.user, conversation_id=conversation_id
     )
-    if conversation is None:
-        raise Http404
     case = conversation.case
-    pdf = form_printout_pdf(
-        subject=case.resident,
-        template="retur_conversation_minutes.html",
-        context=_minutes_context(conversation),
-        by=request.user,
-        recipient={
-            "recipient_name": case.centre.name,
-            "recipient_kind": "centre",
-            "recipient_address": _("The case file"),
-        },
-        routine_reference=legal.cite(references.ROUTINE_RETURN, on=timezone.localdate()).routines,
-    )
+    pdf = documents.conversation_minutes_pdf(conversation, by=request.user)
     read_log_record(
         user=request.user, subject=case.resident, action="download", detail="return minutes"
     )
@@ -200,38 +180,6 @@ def minutes_pdf(request, conversation_id: int):
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     response["Cache-Control"] = "private, no-store"
     return response
-
-
-def _minutes_context(conversation: ReturnConversation) -> dict:
-    from mottak.documents import iso, person_block
-
-    covered = set(conversation.topics)
-    return {
-        "person": person_block(conversation.case.resident, centre=conversation.case.centre),
-        "kind": "Etter UDIs avslag" if conversation.kind == Kind.AFTER_UDI else "Etter UNEs avslag",
-        "held_at": iso(conversation.held_at),
-        "topics": [
-            {"text": t.text_nb, "covered": t.code in covered}
-            for t in rules.mandatory_topics(conversation.kind)
-        ],
-        "minor_questions": conversation.minor_questions,
-        "minor_reactions": conversation.minor_reactions,
-        "interpreter": (
-            f"{conversation.interpreter_language} ({INTERPRETER_NB[conversation.interpreter_mode]})"
-            if conversation.interpreter_mode
-            else "Ingen tolk"
-        ),
-        "representative": (
-            "Til stede"
-            if conversation.representative_present
-            else (
-                "Invitert, ikke til stede"
-                if conversation.representative_invited
-                else "Ikke invitert"
-            )
-        ),
-        "reversal_share": conversation.reversal_share_text,
-    }
 
 
 # ---- RET-4: RMA's portfolio, in aggregates ----------------------------------------------------
