@@ -293,6 +293,10 @@ class Routine:
             self, "transitions", {s: frozenset(t) for s, t in self.transitions.items()}
         )
         object.__setattr__(self, "_by_code", by_code)
+        for watch in self.watches:
+            # The resident page reads statuses from the open cases it has already loaded.
+            if watch.status and not watch.states <= self.open_states:
+                raise ValueError(f"{self.name}.{watch.code}: a status watch needs open states.")
 
     # -- lookups
 

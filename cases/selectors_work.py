@@ -164,6 +164,22 @@ def statuses_of(resident_ids, *, now: datetime | None = None) -> dict[int, list[
     return found
 
 
+def statuses_among(open_cases: list["OpenCase"], *, now: datetime | None = None) -> list[WatchRow]:
+    """The status watches a resident's already loaded open cases are in, most serious first,
+    without a query. Only for routines whose status states are all open states (the kernel
+    checks it when a routine is declared), so no case in a status state is missing here."""
+    now = now or timezone.now()
+    rows = []
+    for item in open_cases:
+        state = getattr(item.case, item.routine.state_field)
+        for watch in _status_watches(item.routine):
+            if state in watch.states and _matches(item.case, watch.where):
+                since = _hours_since(item.case, watch.since, now)
+                rows.append(WatchRow(item.routine, watch, item.case, item.url, since))
+    rows.sort(key=lambda row: row.watch.rank)
+    return rows
+
+
 def _matches(case, where) -> bool:
     """The watch's keyword filters read on a loaded case (plain field equality or __in)."""
     for key, wanted in where.items():

@@ -63,7 +63,7 @@ def _may_change(user, ct_id: int, obj_id: int) -> bool:
     return True
 
 
-def consents_panel_context(*, subject, user=None) -> dict:
+def consents_panel_context(*, subject, user=None, may_change: bool | None = None) -> dict:
     """What cases/consents/_consents.html needs, for the resident page to include. Links to
     record or withdraw show only to whoever may do it (a link must not lead to a 404)."""
     ct = ContentType.objects.get_for_model(subject)
@@ -71,7 +71,7 @@ def consents_panel_context(*, subject, user=None) -> dict:
         "consents": list(consents_for(subject)),
         "subject_ct_id": ct.pk,
         "subject_id": subject.pk,
-        "may_change": _may_change(user, ct.pk, subject.pk),
+        "may_change": _may_change(user, ct.pk, subject.pk) if may_change is None else may_change,
     }
 
 

@@ -49,31 +49,65 @@ READ_ONLY_ROLES = frozenset({Role.REGION_CASEWORKER, Role.ASA_CASEWORKER})
 
 def centre_membership_grant(*, user: User, centre: Centre) -> None:
     assign_perm(MEMBER_OF_CENTRE, user, centre)
+    _forget_memberships(user)
 
 
 def centre_membership_revoke(*, user: User, centre: Centre) -> None:
     remove_perm(MEMBER_OF_CENTRE, user, centre)
+    _forget_memberships(user)
 
 
 def region_membership_grant(*, user: User, region: Region) -> None:
     assign_perm(MEMBER_OF_REGION, user, region)
+    _forget_memberships(user)
+
+
+# A user's memberships are read once per user object — in a request, once per request — and
+# the page's queries then carry the ids. Rebuilding guardian's permission joins inside every
+# query of a page cost more than the queries themselves (compiling and planning them).
+_MEMBERSHIP_CACHE = "_access_memberships"
+
+
+def _forget_memberships(user: User) -> None:
+    user.__dict__.pop(_MEMBERSHIP_CACHE, None)
+
+
+def _membership_ids(user: User, permission: str, klass) -> list[int]:
+    cache = user.__dict__.setdefault(_MEMBERSHIP_CACHE, {})
+    if permission not in cache:
+        cache[permission] = list(
+            get_objects_for_user(
+                user,
+                permission,
+                klass=klass,
+                accept_global_perms=False,
+                with_superuser=False,
+                use_groups=False,  # memberships are granted to users only, never to groups
+            ).values_list("pk", flat=True)
+        )
+    return cache[permission]
+
+
+def member_centre_ids(user: User) -> list[int]:
+    """Ids of the centres the user works at (object permissions only, never model-wide ones)."""
+    if not user.is_authenticated or user.role not in CENTRE_ROLES:
+        return []
+    return _membership_ids(user, MEMBER_OF_CENTRE, Centre)
+
+
+def member_region_ids(user: User) -> list[int]:
+    if not user.is_authenticated or user.role != Role.REGION_CASEWORKER:
+        return []
+    return _membership_ids(user, MEMBER_OF_REGION, Region)
 
 
 def member_centres(user: User) -> QuerySet[Centre]:
-    """Centres the user works at (object permissions only, never model-wide ones)."""
-    if not user.is_authenticated or user.role not in CENTRE_ROLES:
-        return Centre.objects.none()
-    return get_objects_for_user(
-        user, MEMBER_OF_CENTRE, klass=Centre, accept_global_perms=False, with_superuser=False
-    )
+    """Centres the user works at."""
+    return Centre.objects.filter(pk__in=member_centre_ids(user))
 
 
 def member_regions(user: User) -> QuerySet[Region]:
-    if not user.is_authenticated or user.role != Role.REGION_CASEWORKER:
-        return Region.objects.none()
-    return get_objects_for_user(
-        user, MEMBER_OF_REGION, klass=Region, accept_global_perms=False, with_superuser=False
-    )
+    return Region.objects.filter(pk__in=member_region_ids(user))
 
 
 def centres_visible_to(user: User) -> QuerySet[Centre]:
@@ -83,8 +117,8 @@ def centres_visible_to(user: User) -> QuerySet[Centre]:
     if user.is_admin_role or user.role in {Role.ASA_CASEWORKER, Role.RMA}:
         return Centre.objects.all()
     if user.role == Role.REGION_CASEWORKER:
-        return Centre.objects.filter(region__in=member_regions(user).values("pk"))
-    return Centre.objects.filter(pk__in=member_centres(user).values("pk"))
+        return Centre.objects.filter(region_id__in=member_region_ids(user))
+    return Centre.objects.filter(pk__in=member_centre_ids(user))
 
 
 def residents_visible_to(user: User, action: Action = Action.LIST) -> QuerySet[Resident]:
@@ -95,22 +129,40 @@ def residents_visible_to(user: User, action: Action = Action.LIST) -> QuerySet[R
     if action == Action.CHANGE and user.role in READ_ONLY_ROLES:
         return Resident.objects.none()
     if user.role in CENTRE_ROLES:
-        centres = member_centres(user).values("pk")
+        centres = member_centre_ids(user)
         if action == Action.CHANGE:
             return Resident.objects.filter(centre__in=centres)
-        return Resident.objects.filter(Q(centre__in=centres) | Q(pk__in=_incoming(centres)))
+        return Resident.objects.filter(Q(centre__in=centres) | Q(pk__in=_incoming_ids(user)))
     if user.role == Role.REGION_CASEWORKER:
-        return Resident.objects.filter(centre__region__in=member_regions(user).values("pk"))
+        return Resident.objects.filter(centre__region_id__in=member_region_ids(user))
     if user.role == Role.ASA_CASEWORKER:
         return Resident.objects.filter(asylum_stage__in=RETURN_STAGES)
     return Resident.objects.none()  # RMA and unknown roles: aggregates only
 
 
-def _incoming(centres) -> QuerySet:
-    """Residents on their way to one of these centres: an approved move, not yet completed."""
-    return Move.objects.filter(state=Move.State.APPROVED, target_centre__in=centres).values(
-        "resident_id"
-    )
+def may_change_resident(user: User, resident: Resident) -> bool:
+    """residents_visible_to(user, CHANGE)'s answer for one loaded resident, without a query."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_admin_role:
+        return True
+    if user.role in READ_ONLY_ROLES or user.role not in CENTRE_ROLES:
+        return False
+    return resident.centre_id in member_centre_ids(user)
+
+
+def _incoming_ids(user: User) -> list[int]:
+    """Residents on their way to one of the user's centres: an approved move, not yet completed.
+    Read once per user object like the memberships: as ids, the resident filter stays an index
+    lookup instead of a scan of every resident under an OR with a subquery."""
+    cache = user.__dict__.setdefault(_MEMBERSHIP_CACHE, {})
+    if "incoming" not in cache:
+        cache["incoming"] = list(
+            Move.objects.filter(
+                state=Move.State.APPROVED, target_centre__in=member_centre_ids(user)
+            ).values_list("resident_id", flat=True)
+        )
+    return cache["incoming"]
 
 
 def moves_visible_to(user: User, action: Action = Action.VIEW) -> QuerySet[Move]:
@@ -123,7 +175,7 @@ def moves_visible_to(user: User, action: Action = Action.VIEW) -> QuerySet[Move]
     residents = residents_visible_to(user, action).values("pk")
     if action == Action.CHANGE or user.role not in CENTRE_ROLES:
         return Move.objects.filter(resident__in=residents)
-    own = member_centres(user).values("pk")
+    own = member_centre_ids(user)
     return Move.objects.filter(Q(resident__in=residents) | Q(centre__in=own))
 
 

@@ -87,36 +87,28 @@ def _health_office(move) -> dict:
 
 def _may_decide(user, move) -> bool:
     """The regional office of the centre being left decides the move (MOT-3)."""
-    from .access import member_regions
+    from .access import member_region_ids
 
     if user.is_admin_role:
         return True
-    return (
-        user.role == roles.REGION_CASEWORKER
-        and member_regions(user).filter(pk=move.centre.region_id).exists()
-    )
+    return user.role == roles.REGION_CASEWORKER and move.centre.region_id in member_region_ids(user)
 
 
 def _may_confirm_arrival(user, move) -> bool:
     """The receiving centre confirms the arrival."""
-    from .access import member_centres
+    from .access import member_centre_ids
 
     if user.is_admin_role:
         return True
-    return (
-        move.target_centre_id is not None
-        and member_centres(user).filter(pk=move.target_centre_id).exists()
-    )
+    return move.target_centre_id is not None and move.target_centre_id in member_centre_ids(user)
 
 
 def _may_withdraw(user, move) -> bool:
-    from .access import member_centres
+    from .access import member_centre_ids
 
     if _may_decide(user, move):
         return True
-    return (
-        user.role == roles.CENTRE_LEADER and member_centres(user).filter(pk=move.centre_id).exists()
-    )
+    return user.role == roles.CENTRE_LEADER and move.centre_id in member_centre_ids(user)
 
 
 def _moving_notice(recipient, label: str) -> tuple[Notice, ...]:

@@ -13,13 +13,14 @@ from django.utils.translation import gettext as _
 from cases.models import Dispatch
 from cases.selectors import dispatches_for_subject, routine_page, timeline_for
 from cases.selectors_deadlines import deadlines_for_resident
-from cases.selectors_work import deadline_links, open_cases_of, statuses_of
+from cases.selectors_work import deadline_links, open_cases_of, statuses_among
 
 from . import resident_actions, rules
 from .access import (
     Action,
     access_resident,
     may,
+    may_change_resident,
     member_centres,
     residents_visible_to,
 )
@@ -52,7 +53,7 @@ def centres_for_change(user: User) -> QuerySet[Centre]:
 
 
 def can_change(*, user: User, resident: Resident) -> bool:
-    return residents_visible_to(user, Action.CHANGE).filter(pk=resident.pk).exists()
+    return may_change_resident(user, resident)
 
 
 def resident_list(
@@ -165,8 +166,14 @@ def _glances(watch_rows, open_stay: Stay | None, stays) -> list[Glance]:
 def resident_page(*, user: User, resident_id: int, today: date | None = None) -> ResidentPage:
     """Everything the resident page shows, in a fixed number of queries whatever the data size
     (one per part, one per routine for its cases and statuses); 404 when not visible."""
-    resident = access_resident(user=user, resident_id=resident_id, action=Action.VIEW)
-    resident = Resident.objects.select_related("centre__region").get(pk=resident.pk)
+    try:
+        resident = (
+            residents_visible_to(user, Action.VIEW)
+            .select_related("centre__region")
+            .get(pk=int(resident_id))
+        )
+    except (Resident.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
     today = today or timezone.localdate()
     stays = list(resident.stays.select_related("centre").order_by("-started_at"))
     open_stay = next((stay for stay in stays if stay.ended_at is None), None)
@@ -175,7 +182,8 @@ def resident_page(*, user: User, resident_id: int, today: date | None = None) ->
     links = deadline_links(open_deadlines)
     for deadline in open_deadlines:
         deadline.step_url = links.get(deadline.pk, "")
-    statuses = _glances(statuses_of([resident.pk]).get(resident.pk, []), open_stay, stays)
+    open_cases = open_cases_of(resident)
+    statuses = _glances(statuses_among(open_cases), open_stay, stays)
     changeable = can_change(user=user, resident=resident)
     actions = (
         resident_actions.offered(
@@ -208,7 +216,7 @@ def resident_page(*, user: User, resident_id: int, today: date | None = None) ->
         open_deadlines=open_deadlines,
         dispatches=list(dispatches_for_subject(resident)),
         statuses=statuses,
-        open_cases=open_cases_of(resident),
+        open_cases=open_cases,
         age=rules.age_on(resident.date_of_birth, today),
         days_to_18=rules.days_until_18(resident.date_of_birth, today),
         can_change=changeable,

@@ -14,7 +14,7 @@ from . import routine_moves as steps
 from .access import (
     Action,
     centres_visible_to,
-    member_regions,
+    member_region_ids,
     residents_visible_to,
 )
 from .models import Centre, Departure, Move, PrivateMove, Resident, Role, User
@@ -80,7 +80,7 @@ def move_list(*, user: User) -> dict:
     if user.is_admin_role:
         moves = Move.objects.all()
     elif user.role == Role.REGION_CASEWORKER:
-        moves = Move.objects.filter(centre__region__in=member_regions(user).values("pk"))
+        moves = Move.objects.filter(centre__region_id__in=member_region_ids(user))
     else:
         moves = Move.objects.none()
     moves = moves.select_related("resident", "centre", "proposed_centre", "target_centre")
@@ -106,9 +106,8 @@ def may_request_move(*, user: User, resident: Resident) -> bool:
     """The centre (change access) or the regional office of the resident's centre."""
     if residents_visible_to(user, Action.CHANGE).filter(pk=resident.pk).exists():
         return True
-    return (
-        user.role == Role.REGION_CASEWORKER
-        and member_regions(user).filter(pk=resident.centre.region_id).exists()
+    return user.role == Role.REGION_CASEWORKER and resident.centre.region_id in member_region_ids(
+        user
     )
 
 

@@ -14,7 +14,7 @@ from cases import legal
 from cases.models import Deadline, Dispatch
 from cases.services import checklist_status, form_printout_pdf
 from mottak import directory
-from mottak.access import Action, member_centres, member_regions, residents_visible_to
+from mottak.access import Action, member_centre_ids, member_region_ids, residents_visible_to
 from mottak.models import Appointment, Resident, Role, Stay
 
 from . import documents, rules
@@ -68,7 +68,7 @@ def region_queue(*, user) -> QuerySet[LeaveApplication]:
         return LeaveApplication.objects.none()
     return _with_related(
         LeaveApplication.objects.filter(
-            centre__region__in=member_regions(user).values("pk"),
+            centre__region_id__in=member_region_ids(user),
             state=LeaveApplication.State.FORWARDED,
         )
     ).order_by("departure_at", "id")
@@ -80,7 +80,7 @@ def user_is_centre_decider(user, application: LeaveApplication) -> bool:
         user.is_authenticated
         and user.is_active
         and user.role == Role.CENTRE_LEADER
-        and member_centres(user).filter(pk=application.centre_id).exists()
+        and application.centre_id in member_centre_ids(user)
     )
 
 
@@ -89,7 +89,7 @@ def user_is_region_decider(user, application: LeaveApplication) -> bool:
         user.is_authenticated
         and user.is_active
         and user.role == Role.REGION_CASEWORKER
-        and member_regions(user).filter(pk=application.centre.region_id).exists()
+        and application.centre.region_id in member_region_ids(user)
     )
 
 

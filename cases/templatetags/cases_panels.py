@@ -22,10 +22,13 @@ def _with_request(context, values: dict) -> dict:
 
 
 @register.inclusion_tag("cases/consents/_consents.html", takes_context=True)
-def consents_panel(context, subject):
+def consents_panel(context, subject, may_change=None):
+    """`may_change`: the page's own answer, when it has one, saves asking the access layer."""
     request = context.get("request")
     user = getattr(request, "user", None)
-    return _with_request(context, consents_panel_context(subject=subject, user=user))
+    return _with_request(
+        context, consents_panel_context(subject=subject, user=user, may_change=may_change)
+    )
 
 
 @register.inclusion_tag("cases/checklists/_checklist.html", takes_context=True)

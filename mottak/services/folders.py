@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from cases.services import timeline_event_record
 
 from .. import rules_folders as rules
-from ..access import member_centres
+from ..access import member_centre_ids
 from ..models import (
     Centre,
     DocumentCategory,
@@ -221,7 +221,7 @@ def key_worker_assign(*, resident: Resident, user: User, by: User) -> KeyWorker:
         raise ValidationError(
             _("Only the child-welfare lead and the centre leader name key workers.")
         )
-    if not member_centres(user).filter(pk=resident.centre_id).exists():
+    if resident.centre_id not in member_centre_ids(user):
         raise ValidationError(_("A key worker must work at the resident's centre."))
     try:
         with transaction.atomic():
