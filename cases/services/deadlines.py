@@ -489,70 +489,78 @@ def deadline_place_path(deadline: Deadline) -> str:
     return reverse("cases:deadlines_region", args=[deadline.region_id])
 
 
-def _sweep_one(
-    deadline: Deadline,
-    *,
-    now: datetime,
-    result: SweepResult,
-    recipients: _Recipients,
-    emails: list[EmailEntry],
-    sent: set[tuple[int, str]],
-) -> None:
-    handler = due_handler(deadline.kind)
-    if handler is not None:
-        _sweep_handled(deadline, handler, now=now, result=result)
-        return
+# The sweep plans each due row in memory (who is told, what changes, what the timeline says)
+# and then writes the whole batch with one statement per table: alerts, notifications, the
+# deadline rows, their history rows and the timeline events. Rows whose kind has an on-due
+# handler go one by one, since their handlers work through their apps' services.
+SWEPT_FIELDS = ("state", "escalated_at", "next_alert_at", "reminders_sent", "reminded_at")
+SWEPT_FIELDS += ("last_error",)
+
+
+@dataclass
+class _PlannedAlert:
+    stage: str
+    kind: str
+    recipients: list
+
+
+@dataclass
+class _RowPlan:
+    """What the sweep does to one row; nothing is written until the batch is."""
+
+    deadline: Deadline
+    alerts: list[_PlannedAlert] = field(default_factory=list)
+    events: list[tuple[str, str]] = field(default_factory=list)  # (timeline kind, summary)
+    counts: dict[str, int] = field(default_factory=dict)  # SweepResult field → increment
+
+    def count(self, name: str, n: int = 1) -> None:
+        self.counts[name] = self.counts.get(name, 0) + n
+
+
+def _plan_row(
+    deadline: Deadline, *, now: datetime, recipients: _Recipients, sent: set[tuple[int, str]]
+) -> _RowPlan:
+    """Reminders and escalations due on this row, planned; raises NoRecipientError before
+    anything is written when nobody could be told."""
+    plan = _RowPlan(deadline)
     cls = urgency_classes.get(deadline.urgency)
 
-    def alert(stage: str, kind: str, audience: Audience) -> int:
-        return _alert(
-            deadline,
-            stage=stage,
-            kind=kind,
-            recipients=recipients.of(deadline, audience),
-            emails=emails,
-            sent=sent,
-        )
+    def alert(stage: str, kind: str, audience: Audience) -> None:
+        users = recipients.of(deadline, audience)
+        if not users:
+            raise NoRecipientError("no active user to notify")
+        if (deadline.pk, stage) in sent:
+            return  # Already told by an earlier or overlapping sweep.
+        plan.alerts.append(_PlannedAlert(stage, kind, users))
+        plan.count("notifications", len(users))
 
     if now >= deadline.due_at:
-        result.notifications += alert(
-            STAGE_ESCALATION, DeadlineAlert.Kind.ESCALATION, cls.escalation_at_limit
-        )
-        result.escalations += 1
+        alert(STAGE_ESCALATION, DeadlineAlert.Kind.ESCALATION, cls.escalation_at_limit)
+        plan.count("escalations")
         deadline.state = State.MISSED
         deadline.escalated_at = now
         deadline.next_alert_at = None
-        _timeline(
-            deadline,
-            kind="deadline_missed",
-            summary=_("Deadline missed: %(label)s") % {"label": _(deadline.label)},
-            at=now,
-        )
+        summary = _("Deadline missed: %(label)s") % {"label": _(deadline.label)}
+        plan.events.append(("deadline_missed", summary))
     else:
         opened_at, due_at = deadline.opened_at, deadline.due_at
         # An alert at opening that could not go out when the deadline opened.
         if cls.alert_at_opening and (deadline.pk, STAGE_OPENED) not in sent:
-            result.notifications += alert(
-                STAGE_OPENED, DeadlineAlert.Kind.OPENED, opening_audience(deadline, cls)
-            )
-            result.alerts_at_opening += 1
+            alert(STAGE_OPENED, DeadlineAlert.Kind.OPENED, opening_audience(deadline, cls))
+            plan.count("alerts_at_opening")
         points = cls.reminder_points(opened_at=opened_at, due_at=due_at)
         passed = [i for i, point in enumerate(points) if point <= now]
         # After an outage only the latest passed reminder is sent, not every one missed.
         if passed and passed[-1] >= deadline.reminders_sent:
             index = passed[-1]
-            result.notifications += alert(
-                f"reminder-{index + 1}", DeadlineAlert.Kind.REMINDER, cls.reminders_to
-            )
-            result.reminders += 1
+            alert(f"reminder-{index + 1}", DeadlineAlert.Kind.REMINDER, cls.reminders_to)
+            plan.count("reminders")
             deadline.reminders_sent = index + 1
             deadline.reminded_at = now
         leader = cls.leader_point(opened_at=opened_at, due_at=due_at)
         if leader is not None and leader <= now and (deadline.pk, STAGE_LEADER) not in sent:
-            result.notifications += alert(
-                STAGE_LEADER, DeadlineAlert.Kind.UNDONE, cls.leader_escalation_to
-            )
-            result.leader_escalations += 1
+            alert(STAGE_LEADER, DeadlineAlert.Kind.UNDONE, cls.leader_escalation_to)
+            plan.count("leader_escalations")
         deadline.next_alert_at = _next_alert_at(
             cls,
             opened_at=opened_at,
@@ -561,7 +569,123 @@ def _sweep_one(
             after=now,
         )
     deadline.last_error = ""
-    deadline.save()
+    return plan
+
+
+def _write_plans(plans: list[_RowPlan], *, now: datetime, emails: list[EmailEntry]) -> None:
+    """The planned rows written with one statement per table (none for an empty table)."""
+    alerts, fan_out = [], []
+    for plan in plans:
+        for planned in plan.alerts:
+            alert = DeadlineAlert(deadline=plan.deadline, stage=planned.stage, kind=planned.kind)
+            alerts.append(alert)
+            fan_out.append((alert, planned.recipients))
+    DeadlineAlert.objects.bulk_create(alerts)
+    Notification.objects.bulk_create(
+        [
+            Notification(recipient=user, alert=alert, deadline=alert.deadline, kind=alert.kind)
+            for alert, users in fan_out
+            for user in users
+        ]
+    )
+    deadlines = [plan.deadline for plan in plans]
+    if deadlines:
+        Deadline.objects.bulk_update(deadlines, SWEPT_FIELDS)
+        Deadline.history.bulk_history_create(deadlines, update=True, default_date=now)
+    TimelineEvent.objects.bulk_create(
+        [
+            TimelineEvent(
+                content_type_id=plan.deadline.subject_ct_id,
+                object_id=plan.deadline.subject_id,
+                kind=kind,
+                rule_id=plan.deadline.rule_id,
+                summary=summary[:300],
+                at=now,
+            )
+            for plan in plans
+            if plan.deadline.subject_ct_id is not None
+            for kind, summary in plan.events
+        ]
+    )
+    for alert, users in fan_out:
+        path = deadline_place_path(alert.deadline)
+        place = _place(alert.deadline)
+        emails.extend(EmailEntry(u.email, alert.kind, place, path) for u in users if u.email)
+
+
+def _count(plans: list[_RowPlan], result: SweepResult) -> None:
+    for plan in plans:
+        for name, n in plan.counts.items():
+            setattr(result, name, getattr(result, name) + n)
+
+
+def _sweep_batch(
+    batch: list[Deadline],
+    *,
+    now: datetime,
+    result: SweepResult,
+    recipients: _Recipients,
+    emails: list[EmailEntry],
+    sent: set[tuple[int, str]],
+) -> None:
+    plans = []
+    for deadline in batch:
+        handler = due_handler(deadline.kind)
+        if handler is not None:
+            _isolated(
+                deadline,
+                result,
+                now,
+                lambda d=deadline, h=handler: _sweep_handled(d, h, now=now, result=result),
+            )
+            continue
+        try:
+            plans.append(_plan_row(deadline, now=now, recipients=recipients, sent=sent))
+        except Exception as error:  # noqa: BLE001 - one bad row must not stop the others
+            _fail(deadline, result, now, error)
+    batch_emails: list[EmailEntry] = []
+    try:
+        with transaction.atomic():
+            _write_plans(plans, now=now, emails=batch_emails)
+    except Exception:  # noqa: BLE001 - e.g. an alert written meanwhile: row by row instead
+        logger.warning("The sweep's batch write failed; writing its %s rows one by one", len(plans))
+        _sweep_rows_one_by_one(
+            plans, now=now, result=result, recipients=recipients, emails=emails, sent=sent
+        )
+        return
+    _count(plans, result)
+    emails.extend(batch_emails)
+
+
+def _sweep_rows_one_by_one(plans, *, now, result, recipients, emails, sent) -> None:
+    """The slow path after a failed batch write: each row planned afresh and written in its
+    own savepoint, so only the row at fault fails."""
+    for stale in plans:
+        deadline = stale.deadline
+        deadline.refresh_from_db()
+
+        def one(deadline=deadline):
+            plan = _plan_row(deadline, now=now, recipients=recipients, sent=sent)
+            row_emails: list[EmailEntry] = []
+            _write_plans([plan], now=now, emails=row_emails)
+            _count([plan], result)
+            emails.extend(row_emails)
+
+        _isolated(deadline, result, now, one)
+
+
+def _isolated(deadline: Deadline, result: SweepResult, now: datetime, work) -> None:
+    try:
+        with transaction.atomic():
+            work()
+    except Exception as error:  # noqa: BLE001 - one bad row must not stop the others
+        _fail(deadline, result, now, error)
+
+
+def _fail(deadline: Deadline, result: SweepResult, now: datetime, error: Exception) -> None:
+    _record_failure(deadline, now=now, error=error)
+    result.failures += 1
+    result.failed_ids.append(deadline.pk)
 
 
 def _sweep_handled(deadline: Deadline, handler, *, now: datetime, result: SweepResult) -> None:
@@ -633,21 +757,9 @@ def deadlines_sweep(*, now: datetime | None = None, batch_size: int | None = Non
                     "deadline_id", "stage"
                 )
             )
-            for deadline in batch:
-                try:
-                    with transaction.atomic():
-                        _sweep_one(
-                            deadline,
-                            now=now,
-                            result=result,
-                            recipients=recipients,
-                            emails=emails,
-                            sent=sent,
-                        )
-                except Exception as error:  # noqa: BLE001 - one bad row must not stop the others
-                    _record_failure(deadline, now=now, error=error)
-                    result.failures += 1
-                    result.failed_ids.append(deadline.pk)
+            _sweep_batch(
+                batch, now=now, result=result, recipients=recipients, emails=emails, sent=sent
+            )
             notification_emails_queue(emails)
         if len(batch) < batch_size:
             return result

@@ -269,3 +269,62 @@ def test_x_5_e_mail_can_be_switched_off(
         deadlines_sweep(now=T0 + timedelta(hours=25))
     assert mail.outbox == []
     assert Notification.objects.count() == 2
+
+
+def _sweep_statements(n_due, centre):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    deadlines = [open_24h(ResidentFactory(centre=centre), centre) for _ in range(n_due)]
+    with CaptureQueriesContext(connection) as queries:
+        result = deadlines_sweep(now=T0 + timedelta(days=1, hours=1))
+    assert result.escalations == n_due
+    assert Deadline.objects.filter(pk__in=[d.pk for d in deadlines], state=State.MISSED).count()
+    Deadline.objects.filter(pk__in=[d.pk for d in deadlines]).delete()
+    return len(queries)
+
+
+def test_x_5_the_sweep_writes_a_batch_with_one_statement_per_table(centre, people):
+    """Alerts, notifications, the rows, their history and the timeline: the statements do not
+    grow with the due rows of a batch, and every row still gets all of them written."""
+    few = _sweep_statements(2, centre)
+    many = _sweep_statements(12, centre)
+    assert many == few
+
+
+def test_x_5_a_batch_write_writes_every_table_for_every_row(resident, centre, people):
+    deadlines = [open_24h(ResidentFactory(centre=centre), centre) for _ in range(3)]
+    deadlines_sweep(now=T0 + timedelta(days=1, hours=1))
+    for deadline in deadlines:
+        assert told(deadline, "escalation") == names(people, "leader", "caseworker")
+        assert deadline.history.filter(state=State.MISSED).count() == 1
+        assert TimelineEvent.objects.filter(
+            object_id=deadline.subject_id, kind="deadline_missed"
+        ).exists()
+
+
+def test_x_5_a_failed_batch_write_falls_back_to_rows_and_fails_only_the_row_at_fault(
+    resident, centre, people, monkeypatch
+):
+    """An alert already written for one row (e.g. by an overlapping path) makes the batch's
+    insert fail; the batch is then written row by row and only that row is marked."""
+    first, second = (open_24h(ResidentFactory(centre=centre), centre) for _ in range(2))
+    now = T0 + timedelta(days=1, hours=1)
+    from cases.services import deadlines as deadline_services
+
+    real = deadline_services._plan_row
+
+    def plan_then_race(deadline, **kwargs):
+        plan = real(deadline, **kwargs)
+        if deadline.pk == second.pk and not DeadlineAlert.objects.filter(deadline=second).exists():
+            DeadlineAlert.objects.create(deadline=second, stage="escalation", kind="escalation")
+        return plan
+
+    monkeypatch.setattr(deadline_services, "_plan_row", plan_then_race)
+    result = deadlines_sweep(now=now)
+    first.refresh_from_db()
+    assert first.state == State.MISSED
+    assert told(first, "escalation") == names(people, "leader", "caseworker")
+    # The second row: its alert existed when replanned, so it is not told twice.
+    assert DeadlineAlert.objects.filter(deadline=second, stage="escalation").count() == 1
+    assert (result.escalations, result.failures, result.failed_ids) == (1, 1, [second.pk])
