@@ -8,7 +8,6 @@ from simple_history.admin import SimpleHistoryAdmin
 from .models import (
     Conversation,
     CopyOffer,
-    DeletionRecord,
     Entry,
     KeyWorkerAssignment,
     Mapping,
@@ -62,11 +61,3 @@ class MeasureAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
 @admin.register(CopyOffer)
 class CopyOfferAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     list_display = ["__str__", "centre", "offered_at", "accepted"]
-
-
-@admin.register(DeletionRecord)
-class DeletionRecordAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    """R-21: the report of what was deleted (counts only)."""
-
-    list_display = ["__str__", "deleted_at", "centre", "reason"]
-    list_filter = ["reason", "centre"]

@@ -344,27 +344,3 @@ class CopyOffer(models.Model):
 
     def __str__(self) -> str:
         return f"copy offer #{self.pk}"
-
-
-class DeletionRecord(models.Model):
-    """R-21, KART-16, SAV-12: that a minor's mapping was deleted, and how many rows and files
-    of each kind — without any of the data, and without saying whose it was."""
-
-    class Reason(models.TextChoices):
-        NO_STORAGE_CONSENT = "no_storage_consent", _("No consent to keep it after leaving")
-        TURNED_18 = "turned_18", _("Kept with consent until the 18th birthday")
-
-    deleted_at = models.DateTimeField(_("deleted"))
-    centre = models.ForeignKey(
-        "mottak.Centre", on_delete=models.PROTECT, related_name="+", verbose_name=_("centre")
-    )
-    reason = models.CharField(_("why"), max_length=24, choices=Reason.choices)
-    counts = models.JSONField(_("what was deleted"), default=dict)
-
-    class Meta:
-        ordering = ["-deleted_at", "-id"]
-        verbose_name = _("deletion record")
-        verbose_name_plural = _("deletion records")
-
-    def __str__(self) -> str:
-        return f"deletion #{self.pk}"
