@@ -8,6 +8,7 @@ The form speaks Norwegian whatever the user's language.
 
 from django.utils import translation
 
+from cases.consent_rules import GivenBy
 from cases.services import consents_valid_for
 from mottak.documents import person_block
 
@@ -21,9 +22,22 @@ def _nb(label) -> str:
 
 
 def transfer_context(
-    mapping: Mapping, *, recipient_kind: str, version: int, nothing_new: bool, purpose: str
+    mapping: Mapping,
+    *,
+    recipient_kind: str,
+    version: int,
+    nothing_new: bool,
+    purpose: str,
+    areas: tuple[str, ...] | None = None,
+    assessment: dict | None = None,
 ) -> dict:
-    kept, left_out = rules.redaction(recipient_kind)
+    """`areas`: the areas a recipient outside the KART-12 list needs, as the leader's
+    `assessment` names them; else the recipient kind's (rules.AREAS_FOR_RECIPIENT)."""
+    if areas is None:
+        kept, left_out = rules.redaction(recipient_kind)
+    else:
+        kept = tuple(a for a in rules.ALL_AREAS if a in areas)
+        left_out = tuple(a for a in rules.ALL_AREAS if a not in areas)
     consent = next(
         iter(
             consents_valid_for(
@@ -36,6 +50,8 @@ def transfer_context(
     measures = mapping.measures.filter(area__in=kept)
     return {
         "person": person_block(mapping.resident, centre=mapping.centre),
+        # KART-12: the leader's assessment of a recipient outside the list (function, why).
+        "assessment": assessment,
         "version": version,
         "nothing_new": nothing_new,
         "track": _nb(TransferTrack(mapping.transfer_track).label) if mapping.transfer_track else "",
@@ -74,7 +90,7 @@ def transfer_context(
         # KART-13: the representative's (from 18 the resident's) declaration goes with it.
         "consent": {
             "given_by_name": consent.given_by_name,
-            "given_by": _nb(consent.get_given_by_display()),
+            "given_by": _nb(GivenBy(consent.given_by).label),
             "given_on": consent.given_on.isoformat(),
         }
         if consent is not None

@@ -344,3 +344,41 @@ class CopyOffer(models.Model):
 
     def __str__(self) -> str:
         return f"copy offer #{self.pk}"
+
+
+class RecipientAssessment(models.Model):
+    """KART-12: a recipient outside the list of those who need the mapping gets a copy only after
+    the centre leader's recorded assessment — who, when, why, the recipient's function and the
+    areas it needs (the redaction of its copy, KART-14)."""
+
+    mapping = models.ForeignKey(
+        Mapping,
+        on_delete=models.CASCADE,
+        related_name="recipient_assessments",
+        verbose_name=_("mapping"),
+    )
+    recipient = models.ForeignKey(
+        "mottak.ExternalRecipient",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("recipient"),
+    )
+    function = models.CharField(_("the recipient's function for the minor"), max_length=200)
+    reason = models.TextField(_("why the recipient needs it"))
+    areas = models.JSONField(_("areas the recipient needs"), default=list)
+    assessed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("assessed by"),
+    )
+    assessed_at = models.DateTimeField(_("assessed"))
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-assessed_at", "-id"]
+        verbose_name = _("assessment of a recipient")
+        verbose_name_plural = _("assessments of recipients")
+
+    def __str__(self) -> str:
+        return f"assessment #{self.pk}"

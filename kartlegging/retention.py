@@ -43,6 +43,7 @@ from .models import (
     KeyWorkerAssignment,
     Mapping,
     Measure,
+    RecipientAssessment,
 )
 from .purposes import Purpose
 
@@ -205,6 +206,7 @@ def mapping_delete(*, mapping_id: int, reason: str, now: datetime) -> machinery.
             ("conversations", Conversation),
             ("measures", Measure),
             ("copy_offers", CopyOffer),
+            ("recipient_assessments", RecipientAssessment),
         )
         for name, model in children:
             counts[name] = model.objects.filter(mapping_id=mapping_id).count()

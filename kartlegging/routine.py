@@ -29,6 +29,7 @@ REVIEW = "review"
 FINISH = "finish"
 TRANSFER = "transfer"
 RESEND = "resend"
+OTHER = "other_recipient"
 TRANSFERS = "kartlegging_transfers"
 TRANSFER_TEMPLATE = "kartlegging_overforing.html"
 
@@ -79,6 +80,15 @@ def _transfer_notice() -> Notice:
         legal_basis=(refs.ROUTINE_TRANSFER, refs.ROUTINE_DATA),
         consent=Purpose.MAPPING_TRANSFER.value,
     )
+
+
+def assessed_recipient(mapping) -> dict:
+    """KART-12: the recipient of the centre leader's latest assessment (the service passes the
+    one it sends to)."""
+    assessment = mapping.recipient_assessments.select_related("recipient").first()
+    if assessment is None:
+        raise ValueError("No recipient has been assessed for this mapping.")
+    return {"recipient": assessment.recipient}
 
 
 WATCHES = (
@@ -179,6 +189,25 @@ MAPPING = register(
                 # Each sending meets it and opens the next, three months after it.
                 due=Due("first_transfer_at", "months", rules.RESEND_EVERY_MONTHS, repeat=True),
                 notices=(_transfer_notice(),),
+            ),
+            Step(
+                OTHER,
+                _("Copy to another recipient after the centre leader's assessment"),
+                ("KART-12", "KART-13", "KART-14"),
+                states=ALL_STATES,
+                checklist=TRANSFERS,
+                required=False,
+                notices=(
+                    Notice(
+                        Purpose.MAPPING_TRANSFER_ASSESSED.value,
+                        TRANSFER_TEMPLATE,
+                        recipient=assessed_recipient,
+                        recipient_label="a recipient outside the list, assessed by the leader",
+                        channels=PAPER,
+                        legal_basis=(refs.ROUTINE_TRANSFER, refs.ROUTINE_DATA),
+                        consent=Purpose.MAPPING_TRANSFER_ASSESSED.value,
+                    ),
+                ),
             ),
         ),
     )

@@ -38,12 +38,14 @@ from .models import (
     KeyWorkerAssignment,
     Mapping,
     Measure,
+    RecipientAssessment,
     TransferTrack,
 )
 from .purposes import Purpose
 from .routine import (
     FINISH,
     MAPPING,
+    OTHER,
     RESEND,
     REVIEW,
     START,
@@ -605,6 +607,101 @@ def mapping_transfer_send(
     return routine_step_do(
         routine=MAPPING, case=mapping, step_code=step_code, by=by, work=work, permission="lead"
     ).value
+
+
+def mapping_recipient_assess(
+    *, mapping: Mapping, recipient, function: str, reason: str, areas, by
+) -> RecipientAssessment:
+    """KART-12: the centre leader's recorded assessment that a recipient outside the list needs
+    the mapping for its responsibility for the minor: who, when, why, its function and the
+    areas it needs (its copy holds those only, KART-14). Anyone else is refused, with a
+    message, and nothing is saved."""
+    if not rules.may_assess_recipient(role=by.role):
+        refuse(["assessment_not_leader"])
+    areas = [a for a in rules.ALL_AREAS if a in set(areas or ())] if areas else list(areas or ())
+    refuse(
+        rules.assessment_problems(
+            function=function, reason=reason, areas=areas, kind=recipient.kind
+        )
+    )
+    with transaction.atomic():
+        locked = routine_case_lock(routine=MAPPING, case=mapping)
+        _require(by, locked, "lead")
+        assessment = RecipientAssessment.objects.create(
+            mapping=locked,
+            recipient=recipient,
+            function=function.strip(),
+            reason=reason.strip(),
+            areas=areas,
+            assessed_by=by,
+            assessed_at=timezone.now(),
+        )
+        _event(
+            locked,
+            "mapping_recipient_assessed",
+            _("The centre leader assessed a recipient outside the list"),
+            by=by,
+            rule_id="KART-12",
+        )
+    return assessment
+
+
+def mapping_transfer_other_send(*, mapping: Mapping, recipient, channel: str, by) -> Dispatch:
+    """KART-12: a paper copy to a recipient outside the list, only after the centre leader's
+    recorded assessment of that recipient; redacted to the areas the assessment names with the
+    record of what was left out (KART-14); with the consent (KART-13, checked by the dispatch
+    engine); never by e-mail. A recipient on the list needs no assessment and goes by the
+    ordinary transfer."""
+    if rules.on_kart_12_list(recipient.kind):
+        refuse(["assessment_not_needed"])
+    assessment = (
+        RecipientAssessment.objects.filter(mapping=mapping, recipient=recipient)
+        .select_related("assessed_by")
+        .first()
+    )
+    if assessment is None:
+        refuse(["assessment_missing"])
+
+    def work(locked: Mapping) -> Dispatch:
+        version = _other_transfers(locked, recipient).count() + 1
+        context = documents.transfer_context(
+            locked,
+            recipient_kind=recipient.kind,
+            version=version,
+            nothing_new=False,
+            purpose=Purpose.MAPPING_TRANSFER_ASSESSED.value,
+            areas=tuple(assessment.areas),
+            assessment={
+                "function": assessment.function,
+                "reason": assessment.reason,
+                "assessed_on": timezone.localdate(assessment.assessed_at).isoformat(),
+            },
+        )
+        return routine_notice_create(
+            routine=MAPPING,
+            case=locked,
+            step_code=OTHER,
+            channel=channel,
+            context=context,
+            by=by,
+            purpose=Purpose.MAPPING_TRANSFER_ASSESSED.value,
+            recipient={"recipient": recipient},
+            version=version,
+        )
+
+    return routine_step_do(
+        routine=MAPPING, case=mapping, step_code=OTHER, by=by, work=work, permission="lead"
+    ).value
+
+
+def _other_transfers(mapping: Mapping, recipient):
+    return Dispatch.objects.filter(
+        owner_ct__app_label="kartlegging",
+        owner_ct__model="mapping",
+        owner_id=mapping.pk,
+        purpose=Purpose.MAPPING_TRANSFER_ASSESSED.value,
+        recipient_name=recipient.name,
+    )
 
 
 def mapping_first_transfer_sent(*, mapping: Mapping, by) -> None:

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.db.models import Exists, Max, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from cases import retention
 from cases.services import timeline_event_record
@@ -209,10 +209,10 @@ def register_retention() -> None:
     retention.register_record_type(
         retention.RecordType(
             name=PHOTO_RECORD_TYPE,
-            label=_lazy("Photos of residents who left"),
+            label=gettext_lazy("Photos of residents who left"),
             rule_ids=("SAV-3", "KART-16"),
             period={"months": PHOTO_RETENTION_MONTHS},
-            runs_from=_lazy("the end of the resident's last stay, unless missing"),
+            runs_from=gettext_lazy("the end of the resident's last stay, unless missing"),
             expired=photos_expired,
             delete=photo_delete,
         )
