@@ -12,6 +12,7 @@ from .models import (
     KeyWorkerAssignment,
     Mapping,
     Measure,
+    RecipientAssessment,
 )
 
 
@@ -61,3 +62,10 @@ class MeasureAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
 @admin.register(CopyOffer)
 class CopyOfferAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     list_display = ["__str__", "centre", "offered_at", "accepted"]
+
+
+@admin.register(RecipientAssessment)
+class RecipientAssessmentAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
+    """KART-12: the centre leader's assessments of recipients outside the list."""
+
+    list_display = ["__str__", "recipient", "assessed_at", "assessed_by"]

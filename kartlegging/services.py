@@ -44,6 +44,7 @@ from .models import (
 from .purposes import Purpose
 from .routine import (
     FINISH,
+    HANDOVER,
     MAPPING,
     OTHER,
     RESEND,
@@ -145,6 +146,52 @@ def _after_move(mapping: Mapping, *, at: datetime) -> None:
     ):
         measure.awaiting_move_decision = True
         measure.save()
+
+
+def mapping_handover_make(*, mapping: Mapping, from_centre, by) -> Dispatch | None:
+    """KART-15: on a move the mapping and the plan go to the new centre on paper too (the
+    record itself follows the minor, mapping_open): a copy of everything, from the centre
+    left to the centre moved to, by hand with the personal folder; no consent (R-14). One copy
+    per move-in: a second call for the same stay gives back the one made."""
+    since = mapping.stay_started_at
+
+    def work(locked: Mapping) -> Dispatch:
+        made = (
+            _transfers(locked)
+            .filter(step_code=HANDOVER, created_at__gte=since)
+            .order_by("created_at")
+            .first()
+        )
+        if made is not None:
+            return made
+        version = _transfers(locked).filter(step_code=HANDOVER).count() + 1
+        context = documents.transfer_context(
+            locked,
+            recipient_kind="centre",
+            version=version,
+            nothing_new=False,
+            purpose=Purpose.MAPPING_TRANSFER.value,
+        )
+        context["handover_from"] = from_centre.name
+        return routine_notice_create(
+            routine=MAPPING,
+            case=locked,
+            step_code=HANDOVER,
+            channel="by_hand",
+            context=context,
+            by=by,
+            version=version,
+            letterhead={
+                "signer": by.get_full_name(),
+                "name": from_centre.name,
+                "address": getattr(from_centre, "address", ""),
+                "phone": getattr(from_centre, "phone", ""),
+            },
+        )
+
+    return routine_step_do(
+        routine=MAPPING, case=mapping, step_code=HANDOVER, by=by, work=work
+    ).value
 
 
 def mapping_open_for_current_stay(*, resident: Resident, by) -> Mapping:
