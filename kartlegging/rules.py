@@ -84,6 +84,24 @@ def assessment_problems(*, function: str, reason: str, areas, kind: str) -> list
     return problems
 
 
+# KART-12: each transfer states its purpose and the recipient's function (the seed's §4.1.2 a,
+# in the form's Norwegian).
+RECIPIENT_PURPOSE_NB = {
+    "imdi": "IMDis regionkontor ved bosettingsansvarlig saksbehandler, i bosettingssaken",
+    "udi_region": (
+        "UDIs regionkontor ved kontaktperson, fagansvarlig for enslige mindreårige eller "
+        "leder/stedfortreder, i sak om bo- og omsorgsløsning, alternativ mottaksplass eller retur"
+    ),
+    "child_welfare": "Barneverntjenesten, i undersøkelsessak etter barnevernsloven",
+    "iom": "IOM, som ledd i forberedelse og tilrettelegging av retur",
+    "correctional_service": "Kriminalomsorgen, som ledd i tilrettelegging av tiltak",
+    "dublin_care_authority": (
+        "Omsorgsmyndigheten i første asylsøkerland, ved retur etter Dublin-forordningen"
+    ),
+    "centre": "Nytt asylmottak, som viderefører kartleggingen og tiltaksplanen ved flytting",
+}
+
+
 # KART-8/9: who receives the paper copy on each track.
 TRACK_RECIPIENT_KIND = {"settlement": "imdi", "return": "udi_region"}
 

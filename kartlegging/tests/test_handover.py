@@ -72,4 +72,3 @@ def test_kart_15_r_14_a_move_sends_the_new_centre_a_paper_copy_without_consent(
 def test_kart_15_a_return_to_the_same_centre_sends_no_copy(mapping, staff, centre):
     move(mapping, staff, centre, staff)
     assert not Dispatch.objects.filter(step_code=HANDOVER).exists()
-
