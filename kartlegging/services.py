@@ -632,7 +632,8 @@ def mapping_transfer_send(
         kind = (
             recipient["recipient"].kind if "recipient" in recipient else recipient["recipient_kind"]
         )
-        version = _transfers(locked).count() + 1
+        # v1, v2 … of the copies after the decision (a move's copy to the new centre apart).
+        version = _transfers(locked).filter(step_code__in=(TRANSFER, RESEND)).count() + 1
         context = documents.transfer_context(
             locked,
             recipient_kind=kind,

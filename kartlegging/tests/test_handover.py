@@ -72,3 +72,36 @@ def test_kart_15_r_14_a_move_sends_the_new_centre_a_paper_copy_without_consent(
 def test_kart_15_a_return_to_the_same_centre_sends_no_copy(mapping, staff, centre):
     move(mapping, staff, centre, staff)
     assert not Dispatch.objects.filter(step_code=HANDOVER).exists()
+
+
+def test_kart_15_kart_10_the_copy_to_the_new_centre_does_not_count_as_a_version_to_imdi(
+    assigned, staff, far_centre, user_factory
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from cases.services import consent_record
+    from mottak.models import ExternalRecipient
+
+    ExternalRecipient.objects.create(kind="imdi", name="IMDi Vest", address="Postboks 9")
+    new_lead = user_factory("child_welfare_lead", centre=far_centre)
+    move(assigned, staff, far_centre, new_lead)
+    mapping = Mapping.objects.get(pk=assigned.pk)
+    services.mapping_finish(mapping=mapping, by=new_lead)
+    consent_record(
+        subject=mapping.resident,
+        given_by="representative",
+        given_by_name="Rita Representant",
+        purpose="mapping_transfer",
+        recipient_kinds=["imdi"],
+        given_on=timezone.localdate(),
+        declaration_file=SimpleUploadedFile(
+            "s.pdf", b"%PDF-1.4\n%x\n%%EOF\n", content_type="application/pdf"
+        ),
+        by=new_lead,
+    )
+    services.mapping_record_sesam_notice(
+        mapping=mapping, track="settlement", received_at=timezone.now(), by=new_lead
+    )
+    to_imdi = services.mapping_transfer_send(mapping=mapping, channel="post", by=new_lead)
+    assert Dispatch.objects.filter(step_code=HANDOVER).count() == 1
+    assert to_imdi.version == 1
