@@ -174,3 +174,19 @@ def test_kart_12_the_page_refuses_staff_with_a_message_and_records_the_leaders(
     response = client.post(url, data, follow=True)
     assert RecipientAssessment.objects.get().assessed_by == leader
     assert "Hamar skole" in response.content.decode()
+
+
+def test_kart_12_another_centres_leader_gets_404_and_nothing_is_saved(
+    client, written, school, user_factory, far_centre
+):
+    client.force_login(user_factory("centre_leader", centre=far_centre))
+    for name, data in (
+        (
+            "kartlegging:recipient_assess",
+            {"recipient": school.pk, "function": "x", "reason": "y", "areas": ["school"]},
+        ),
+        ("kartlegging:transfer_other", {"recipient": school.pk, "channel": "post"}),
+    ):
+        response = client.post(reverse(name, args=[written.pk]), data)
+        assert response.status_code == 404
+    assert not RecipientAssessment.objects.exists() and not Dispatch.objects.exists()
