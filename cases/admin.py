@@ -12,6 +12,7 @@ from .models import (
     Consent,
     Deadline,
     DeadlineAlert,
+    DeletionRecord,
     Dispatch,
     LegalReference,
     Notification,
@@ -152,3 +153,21 @@ class CaseEventAdmin(ReadLogAdmin):
     list_select_related = ["subject_ct"]
     search_fields = ["kind", "last_error"]
     date_hierarchy = "created_at"
+
+
+@admin.register(DeletionRecord)
+class DeletionRecordAdmin(admin.ModelAdmin):
+    """KART-16, SAV-12: the report of what the retention job deleted (counts only)."""
+
+    list_display = ["id", "record_type", "reason", "deleted_at", "centre", "counts"]
+    list_filter = ["record_type", "reason", "centre"]
+    date_hierarchy = "deleted_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

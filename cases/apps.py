@@ -35,3 +35,10 @@ class CasesConfig(AppConfig):
             every_minutes=1,
             expire_seconds=50,
         )
+        # Retention per record type (KART-16, SAV-12): the nightly deletion job.
+        register_schedule(
+            "cases.retention_run",
+            "cases.retention_run",
+            crontab={"minute": "30", "hour": "2"},
+            expire_seconds=3 * 3600,
+        )

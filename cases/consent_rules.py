@@ -47,6 +47,12 @@ class RecipientKind(models.TextChoices):
     IOM = "iom", _("IOM")
     CORRECTIONAL = "correctional_service", _("Correctional service")
     DUBLIN_CARE_AUTHORITY = "dublin_care_authority", _("Care authority of the first asylum country")
+    # Outside KART-12's list: a transfer to them needs the leader's recorded assessment too.
+    SCHOOL = "school", _("School")
+    HEALTH_OFFICE = "health_office", _("Municipal health office")
+    COUNTY_GOVERNOR = "county_governor", _("County governor")
+    POLICE = "police", _("Police district")
+    LAWYER = "lawyer", _("Lawyer")
 
 
 RECIPIENT_KINDS = frozenset(RecipientKind.values)

@@ -2,6 +2,7 @@
 
 from celery import shared_task
 
+from .retention import retention_run
 from .services.deadlines import deadlines_sweep
 from .services.events import case_events_drain
 from .tasks_dispatch import render_dispatch, requeue_stale_dispatches  # noqa: F401
@@ -27,3 +28,9 @@ def drain_case_events() -> dict:
     """Run by beat every minute: the handlers of life events not yet handled (P9). Safe to run
     twice at once or to retry (see case_events_drain)."""
     return case_events_drain().as_dict()
+
+
+@shared_task(name="cases.retention_run", ignore_result=True, soft_time_limit=3000, time_limit=3300)
+def run_retention() -> dict:
+    """Nightly: every registered record type's expired records deleted (KART-16, SAV-12)."""
+    return retention_run().as_dict()

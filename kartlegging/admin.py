@@ -8,11 +8,11 @@ from simple_history.admin import SimpleHistoryAdmin
 from .models import (
     Conversation,
     CopyOffer,
-    DeletionRecord,
     Entry,
     KeyWorkerAssignment,
     Mapping,
     Measure,
+    RecipientAssessment,
 )
 
 
@@ -64,9 +64,8 @@ class CopyOfferAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     list_display = ["__str__", "centre", "offered_at", "accepted"]
 
 
-@admin.register(DeletionRecord)
-class DeletionRecordAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    """R-21: the report of what was deleted (counts only)."""
+@admin.register(RecipientAssessment)
+class RecipientAssessmentAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
+    """KART-12: the centre leader's assessments of recipients outside the list."""
 
-    list_display = ["__str__", "deleted_at", "centre", "reason"]
-    list_filter = ["reason", "centre"]
+    list_display = ["__str__", "recipient", "assessed_at", "assessed_by"]

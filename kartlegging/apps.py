@@ -16,6 +16,9 @@ class KartleggingConfig(AppConfig):
         from . import handlers, routine  # noqa: F401 - routine: declares and registers it
 
         handlers.register()
+        from . import retention
+
+        retention.register()  # the mapping's retention on the shared machinery (KART-16)
         register_capabilities()
         from mottak import demo as mottak_demo
 

@@ -198,3 +198,39 @@ class CopyOfferForm(forms.Form):
 
     def clean_accepted(self) -> bool:
         return self.cleaned_data["accepted"] == "yes"
+
+
+class RecipientAssessmentForm(forms.Form):
+    """KART-12: the centre leader's assessment of a recipient outside the list."""
+
+    recipient = forms.ModelChoiceField(label=_("Recipient"), queryset=None)
+    function = forms.CharField(label=_("The recipient's function for the minor"), max_length=200)
+    reason = forms.CharField(
+        label=_("Why the recipient needs the mapping"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=4000,
+    )
+    areas = forms.MultipleChoiceField(
+        label=_("The areas the recipient needs"),
+        choices=Area.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, recipients, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["recipient"].queryset = recipients
+
+
+class OtherTransferForm(forms.Form):
+    """KART-12, KART-14: the copy to an assessed recipient, on paper."""
+
+    recipient = forms.ModelChoiceField(label=_("Recipient"), queryset=None)
+    channel = forms.ChoiceField(
+        label=_("How it is sent"),
+        choices=(("post", _("By post")), ("by_hand", _("By hand"))),
+        widget=forms.RadioSelect,
+    )
+
+    def __init__(self, *args, recipients, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["recipient"].queryset = recipients

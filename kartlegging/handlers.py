@@ -13,7 +13,7 @@ from cases.events import register_event_handler
 from cases.periods import OSLO
 from cases.services.routines import routine_case_lock, routine_deadline_open
 from mottak import events as life
-from mottak.models import AsylumStage, Stay
+from mottak.models import AsylumStage, Centre, Stay, User
 
 from . import retention, services
 from .models import Mapping, TransferTrack
@@ -30,7 +30,19 @@ def stay_opened(event) -> None:
     )
     if stay is None:
         return
-    services.mapping_open(resident=stay.resident, stay=stay)
+    before = Mapping.objects.filter(resident=stay.resident).values("centre_id").first()
+    mapping = services.mapping_open(resident=stay.resident, stay=stay)
+    # KART-15: a move to another centre — the record has followed the minor; a paper copy goes
+    # to the new centre as well, signed by whoever recorded the move-in (no consent, R-14).
+    moved_from = before["centre_id"] if before else None
+    by = User.objects.filter(pk=event.payload.get("by_id"), is_active=True).first()
+    if moved_from is None or moved_from == stay.centre_id or by is None:
+        return
+    if mapping.stay_started_at != stay.started_at or stay.ended_at is not None:
+        return  # a later stay is the mapping's now
+    services.mapping_handover_make(
+        mapping=mapping, from_centre=Centre.objects.get(pk=moved_from), by=by
+    )
 
 
 def _notice_moment(event) -> datetime:

@@ -28,6 +28,21 @@ PROBLEM_MESSAGES = {
     "no_decision_due": _("This measure has no decision to make after a move."),
     "entry_of_other_mapping": _("The entry belongs to another minor's mapping."),
     "measure_closed": _("This measure is closed."),
+    "assessment_not_needed": _(
+        "This recipient is among those who need the mapping: no leader's assessment is needed."
+    ),
+    "assessment_kind_not_allowed": _("The mapping cannot be sent to this kind of recipient."),
+    "assessment_function_missing": _("Give the recipient's function for the minor."),
+    "assessment_reason_missing": _("Give the reason why the recipient needs the mapping."),
+    "assessment_areas_missing": _("Choose the areas of the mapping the recipient needs."),
+    "assessment_not_leader": _(
+        "Only the centre leader may assess a recipient outside the list of those who need the "
+        "mapping."
+    ),
+    "assessment_missing": _(
+        "This recipient is not among those who need the mapping: the centre leader must record "
+        "an assessment before a copy can be sent."
+    ),
 }
 
 

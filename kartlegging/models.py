@@ -346,25 +346,39 @@ class CopyOffer(models.Model):
         return f"copy offer #{self.pk}"
 
 
-class DeletionRecord(models.Model):
-    """R-21, KART-16, SAV-12: that a minor's mapping was deleted, and how many rows and files
-    of each kind — without any of the data, and without saying whose it was."""
+class RecipientAssessment(models.Model):
+    """KART-12: a recipient outside the list of those who need the mapping gets a copy only after
+    the centre leader's recorded assessment — who, when, why, the recipient's function and the
+    areas it needs (the redaction of its copy, KART-14)."""
 
-    class Reason(models.TextChoices):
-        NO_STORAGE_CONSENT = "no_storage_consent", _("No consent to keep it after leaving")
-        TURNED_18 = "turned_18", _("Kept with consent until the 18th birthday")
-
-    deleted_at = models.DateTimeField(_("deleted"))
-    centre = models.ForeignKey(
-        "mottak.Centre", on_delete=models.PROTECT, related_name="+", verbose_name=_("centre")
+    mapping = models.ForeignKey(
+        Mapping,
+        on_delete=models.CASCADE,
+        related_name="recipient_assessments",
+        verbose_name=_("mapping"),
     )
-    reason = models.CharField(_("why"), max_length=24, choices=Reason.choices)
-    counts = models.JSONField(_("what was deleted"), default=dict)
+    recipient = models.ForeignKey(
+        "mottak.ExternalRecipient",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("recipient"),
+    )
+    function = models.CharField(_("the recipient's function for the minor"), max_length=200)
+    reason = models.TextField(_("why the recipient needs it"))
+    areas = models.JSONField(_("areas the recipient needs"), default=list)
+    assessed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("assessed by"),
+    )
+    assessed_at = models.DateTimeField(_("assessed"))
+    history = HistoricalRecords()
 
     class Meta:
-        ordering = ["-deleted_at", "-id"]
-        verbose_name = _("deletion record")
-        verbose_name_plural = _("deletion records")
+        ordering = ["-assessed_at", "-id"]
+        verbose_name = _("assessment of a recipient")
+        verbose_name_plural = _("assessments of recipients")
 
     def __str__(self) -> str:
-        return f"deletion #{self.pk}"
+        return f"assessment #{self.pk}"

@@ -23,17 +23,31 @@ from cases.rules import (
     register_dispatch_rules,
 )
 
+from . import rules
+
 
 class Purpose(models.TextChoices):
     """What a transfer of mapping data (or the consent to it) is for."""
 
     MAPPING_TRANSFER = "mapping_transfer", _("Transfer of the individual mapping and action plan")
     MAPPING_STORAGE = "mapping_storage", _("Keeping mapping data after leaving without an address")
+    # KART-12: to a recipient outside the list, after the centre leader's recorded assessment.
+    MAPPING_TRANSFER_ASSESSED = (
+        "mapping_transfer_assessed",
+        _("Transfer of the mapping to another recipient after the leader's assessment"),
+    )
     CHILD_WELFARE_INVESTIGATION = (
         "child_welfare_investigation",
         _("Child welfare asks in an investigation"),
     )
 
+
+KART_12_LIST = frozenset(
+    {UDI_REGION, CHILD_WELFARE, IMDI, IOM, CORRECTIONAL_SERVICE, DUBLIN_CARE_AUTHORITY, CENTRE}
+)
+
+# KART-12: the recipients outside the list a copy may go to after the leader's assessment.
+OUTSIDE_THE_LIST = rules.ASSESSABLE_KINDS
 
 DISPATCH_RULES = (
     DispatchRule(
@@ -41,18 +55,18 @@ DISPATCH_RULES = (
         _("Individual mapping and action plan"),
         ("KART-8", "KART-9", "KART-10", "KART-12", "KART-13", "KART-14", "KART-15"),
         # KART-12: only instances that need it.
-        frozenset(
-            {
-                UDI_REGION,
-                CHILD_WELFARE,
-                IMDI,
-                IOM,
-                CORRECTIONAL_SERVICE,
-                DUBLIN_CARE_AUTHORITY,
-                CENTRE,
-            }
-        ),
+        KART_12_LIST,
         # KART-14: never by e-mail, not even encrypted.
+        PAPER,
+    ),
+    # KART-12: any other recipient — the service sends it only after the centre leader's
+    # recorded assessment (kartlegging.services.mapping_transfer_other_send); a recipient on
+    # the list goes by the purpose above.
+    DispatchRule(
+        Purpose.MAPPING_TRANSFER_ASSESSED.value,
+        Purpose.MAPPING_TRANSFER_ASSESSED.label,
+        ("KART-12", "KART-13", "KART-14"),
+        OUTSIDE_THE_LIST,
         PAPER,
     ),
     DispatchRule(
@@ -71,6 +85,11 @@ CONSENT_RULES = (
         Purpose.MAPPING_TRANSFER.value,
         Purpose.MAPPING_TRANSFER.label,
         ("KART-8", "KART-13", "R-14"),
+    ),
+    ConsentRule(
+        Purpose.MAPPING_TRANSFER_ASSESSED.value,
+        Purpose.MAPPING_TRANSFER_ASSESSED.label,
+        ("KART-12", "KART-13"),
     ),
     ConsentRule(
         Purpose.MAPPING_STORAGE.value,

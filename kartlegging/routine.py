@@ -29,6 +29,8 @@ REVIEW = "review"
 FINISH = "finish"
 TRANSFER = "transfer"
 RESEND = "resend"
+OTHER = "other_recipient"
+HANDOVER = "handover"
 TRANSFERS = "kartlegging_transfers"
 TRANSFER_TEMPLATE = "kartlegging_overforing.html"
 
@@ -79,6 +81,21 @@ def _transfer_notice() -> Notice:
         legal_basis=(refs.ROUTINE_TRANSFER, refs.ROUTINE_DATA),
         consent=Purpose.MAPPING_TRANSFER.value,
     )
+
+
+def new_centre_recipient(mapping) -> dict:
+    """KART-15: the centre the minor moved to (the mapping's centre once the move is in)."""
+    centre = mapping.centre
+    return directory.named("centre", centre.name, getattr(centre, "address", ""))
+
+
+def assessed_recipient(mapping) -> dict:
+    """KART-12: the recipient of the centre leader's latest assessment (the service passes the
+    one it sends to)."""
+    assessment = mapping.recipient_assessments.select_related("recipient").first()
+    if assessment is None:
+        raise ValueError("No recipient has been assessed for this mapping.")
+    return {"recipient": assessment.recipient}
 
 
 WATCHES = (
@@ -179,6 +196,46 @@ MAPPING = register(
                 # Each sending meets it and opens the next, three months after it.
                 due=Due("first_transfer_at", "months", rules.RESEND_EVERY_MONTHS, repeat=True),
                 notices=(_transfer_notice(),),
+            ),
+            Step(
+                HANDOVER,
+                _("Paper copy of the mapping and the plan to the new centre"),
+                ("KART-15", "R-14"),
+                states=ALL_STATES,
+                checklist=TRANSFERS,
+                required=False,
+                # Made by the move-in's handler (kartlegging.handlers.stay_opened); no consent
+                # from centre to centre (R-14); on paper with the personal folder.
+                notices=(
+                    Notice(
+                        Purpose.MAPPING_TRANSFER.value,
+                        TRANSFER_TEMPLATE,
+                        recipient=new_centre_recipient,
+                        recipient_label="the centre the minor moved to",
+                        channels=PAPER,
+                        legal_basis=(refs.ROUTINE_TRANSFER, refs.ROUTINE_DATA),
+                        consent=Purpose.MAPPING_TRANSFER.value,
+                    ),
+                ),
+            ),
+            Step(
+                OTHER,
+                _("Copy to another recipient after the centre leader's assessment"),
+                ("KART-12", "KART-13", "KART-14"),
+                states=ALL_STATES,
+                checklist=TRANSFERS,
+                required=False,
+                notices=(
+                    Notice(
+                        Purpose.MAPPING_TRANSFER_ASSESSED.value,
+                        TRANSFER_TEMPLATE,
+                        recipient=assessed_recipient,
+                        recipient_label="a recipient outside the list, assessed by the leader",
+                        channels=PAPER,
+                        legal_basis=(refs.ROUTINE_TRANSFER, refs.ROUTINE_DATA),
+                        consent=Purpose.MAPPING_TRANSFER_ASSESSED.value,
+                    ),
+                ),
             ),
         ),
     )

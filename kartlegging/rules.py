@@ -49,6 +49,59 @@ AREAS_FOR_RECIPIENT = {
     "correctional_service": ("family", "care_needs", "safety"),
     "dublin_care_authority": ("family", "care_needs", "safety"),
 }
+# KART-12: the instances that need the mapping for their responsibility for the minor. Any
+# other recipient gets a copy only after the centre leader's recorded assessment.
+KART_12_KINDS = frozenset(AREAS_FOR_RECIPIENT)
+
+
+# KART-12, KART-13: the recipients outside the list a copy may go to after the leader's
+# assessment, with a consent that names them.
+ASSESSABLE_KINDS = frozenset({"school", "health_office", "county_governor", "police", "lawyer"})
+
+
+def on_kart_12_list(recipient_kind: str) -> bool:
+    return recipient_kind in KART_12_KINDS
+
+
+def may_assess_recipient(*, role: str) -> bool:
+    """KART-12: "etter vurdering fra leder" — the centre leader, no one else (not an
+    administrator, not the child-welfare lead)."""
+    return role == Role.CENTRE_LEADER
+
+
+def assessment_problems(*, function: str, reason: str, areas, kind: str) -> list[str]:
+    problems = []
+    if on_kart_12_list(kind):
+        problems.append("assessment_not_needed")
+    elif kind not in ASSESSABLE_KINDS:
+        problems.append("assessment_kind_not_allowed")
+    if not function.strip():
+        problems.append("assessment_function_missing")
+    if not reason.strip():
+        problems.append("assessment_reason_missing")
+    if not areas or not set(areas) <= set(ALL_AREAS):
+        problems.append("assessment_areas_missing")
+    return problems
+
+
+# KART-12: each transfer states its purpose and the recipient's function (the seed's §4.1.2 a,
+# in the form's Norwegian).
+RECIPIENT_PURPOSE_NB = {
+    "imdi": "IMDis regionkontor ved bosettingsansvarlig saksbehandler, i bosettingssaken",
+    "udi_region": (
+        "UDIs regionkontor ved kontaktperson, fagansvarlig for enslige mindreårige eller "
+        "leder/stedfortreder, i sak om bo- og omsorgsløsning, alternativ mottaksplass eller retur"
+    ),
+    "child_welfare": "Barneverntjenesten, i undersøkelsessak etter barnevernsloven",
+    "iom": "IOM, som ledd i forberedelse og tilrettelegging av retur",
+    "correctional_service": "Kriminalomsorgen, som ledd i tilrettelegging av tiltak",
+    "dublin_care_authority": (
+        "Omsorgsmyndigheten i første asylsøkerland, ved retur etter Dublin-forordningen"
+    ),
+    "centre": "Nytt asylmottak, som viderefører kartleggingen og tiltaksplanen ved flytting",
+}
+
+
 # KART-8/9: who receives the paper copy on each track.
 TRACK_RECIPIENT_KIND = {"settlement": "imdi", "return": "udi_region"}
 

@@ -243,3 +243,21 @@ def transfers_of(mapping: Mapping) -> list:
             owner_ct=ContentType.objects.get_for_model(Mapping), owner_id=mapping.pk
         ).order_by("-created_at", "-id")
     )
+
+
+def recipients_outside_the_list():
+    """KART-12: the directory's recipients that are not among those who need the mapping."""
+    from mottak.models import ExternalRecipient
+
+    return ExternalRecipient.objects.filter(kind__in=rules.ASSESSABLE_KINDS).order_by("name")
+
+
+def assessed_recipients(mapping: Mapping):
+    """KART-12: the recipients outside the list the centre leader has assessed for this minor."""
+    return recipients_outside_the_list().filter(
+        pk__in=mapping.recipient_assessments.values("recipient")
+    )
+
+
+def recipient_assessments_of(mapping: Mapping) -> list:
+    return list(mapping.recipient_assessments.select_related("recipient", "assessed_by"))

@@ -38,12 +38,15 @@ from .models import (
     KeyWorkerAssignment,
     Mapping,
     Measure,
+    RecipientAssessment,
     TransferTrack,
 )
 from .purposes import Purpose
 from .routine import (
     FINISH,
+    HANDOVER,
     MAPPING,
+    OTHER,
     RESEND,
     REVIEW,
     START,
@@ -143,6 +146,52 @@ def _after_move(mapping: Mapping, *, at: datetime) -> None:
     ):
         measure.awaiting_move_decision = True
         measure.save()
+
+
+def mapping_handover_make(*, mapping: Mapping, from_centre, by) -> Dispatch | None:
+    """KART-15: on a move the mapping and the plan go to the new centre on paper too (the
+    record itself follows the minor, mapping_open): a copy of everything, from the centre
+    left to the centre moved to, by hand with the personal folder; no consent (R-14). One copy
+    per move-in: a second call for the same stay gives back the one made."""
+    since = mapping.stay_started_at
+
+    def work(locked: Mapping) -> Dispatch:
+        made = (
+            _transfers(locked)
+            .filter(step_code=HANDOVER, created_at__gte=since)
+            .order_by("created_at")
+            .first()
+        )
+        if made is not None:
+            return made
+        version = _transfers(locked).filter(step_code=HANDOVER).count() + 1
+        context = documents.transfer_context(
+            locked,
+            recipient_kind="centre",
+            version=version,
+            nothing_new=False,
+            purpose=Purpose.MAPPING_TRANSFER.value,
+        )
+        context["handover_from"] = from_centre.name
+        return routine_notice_create(
+            routine=MAPPING,
+            case=locked,
+            step_code=HANDOVER,
+            channel="by_hand",
+            context=context,
+            by=by,
+            version=version,
+            letterhead={
+                "signer": by.get_full_name(),
+                "name": from_centre.name,
+                "address": getattr(from_centre, "address", ""),
+                "phone": getattr(from_centre, "phone", ""),
+            },
+        )
+
+    return routine_step_do(
+        routine=MAPPING, case=mapping, step_code=HANDOVER, by=by, work=work
+    ).value
 
 
 def mapping_open_for_current_stay(*, resident: Resident, by) -> Mapping:
@@ -583,7 +632,8 @@ def mapping_transfer_send(
         kind = (
             recipient["recipient"].kind if "recipient" in recipient else recipient["recipient_kind"]
         )
-        version = _transfers(locked).count() + 1
+        # v1, v2 … of the copies after the decision (a move's copy to the new centre apart).
+        version = _transfers(locked).filter(step_code__in=(TRANSFER, RESEND)).count() + 1
         context = documents.transfer_context(
             locked,
             recipient_kind=kind,
@@ -605,6 +655,101 @@ def mapping_transfer_send(
     return routine_step_do(
         routine=MAPPING, case=mapping, step_code=step_code, by=by, work=work, permission="lead"
     ).value
+
+
+def mapping_recipient_assess(
+    *, mapping: Mapping, recipient, function: str, reason: str, areas, by
+) -> RecipientAssessment:
+    """KART-12: the centre leader's recorded assessment that a recipient outside the list needs
+    the mapping for its responsibility for the minor: who, when, why, its function and the
+    areas it needs (its copy holds those only, KART-14). Anyone else is refused, with a
+    message, and nothing is saved."""
+    if not rules.may_assess_recipient(role=by.role):
+        refuse(["assessment_not_leader"])
+    areas = [a for a in rules.ALL_AREAS if a in set(areas or ())] if areas else list(areas or ())
+    refuse(
+        rules.assessment_problems(
+            function=function, reason=reason, areas=areas, kind=recipient.kind
+        )
+    )
+    with transaction.atomic():
+        locked = routine_case_lock(routine=MAPPING, case=mapping)
+        _require(by, locked, "lead")
+        assessment = RecipientAssessment.objects.create(
+            mapping=locked,
+            recipient=recipient,
+            function=function.strip(),
+            reason=reason.strip(),
+            areas=areas,
+            assessed_by=by,
+            assessed_at=timezone.now(),
+        )
+        _event(
+            locked,
+            "mapping_recipient_assessed",
+            _("The centre leader assessed a recipient outside the list"),
+            by=by,
+            rule_id="KART-12",
+        )
+    return assessment
+
+
+def mapping_transfer_other_send(*, mapping: Mapping, recipient, channel: str, by) -> Dispatch:
+    """KART-12: a paper copy to a recipient outside the list, only after the centre leader's
+    recorded assessment of that recipient; redacted to the areas the assessment names with the
+    record of what was left out (KART-14); with the consent (KART-13, checked by the dispatch
+    engine); never by e-mail. A recipient on the list needs no assessment and goes by the
+    ordinary transfer."""
+    if rules.on_kart_12_list(recipient.kind):
+        refuse(["assessment_not_needed"])
+    assessment = (
+        RecipientAssessment.objects.filter(mapping=mapping, recipient=recipient)
+        .select_related("assessed_by")
+        .first()
+    )
+    if assessment is None:
+        refuse(["assessment_missing"])
+
+    def work(locked: Mapping) -> Dispatch:
+        version = _other_transfers(locked, recipient).count() + 1
+        context = documents.transfer_context(
+            locked,
+            recipient_kind=recipient.kind,
+            version=version,
+            nothing_new=False,
+            purpose=Purpose.MAPPING_TRANSFER_ASSESSED.value,
+            areas=tuple(assessment.areas),
+            assessment={
+                "function": assessment.function,
+                "reason": assessment.reason,
+                "assessed_on": timezone.localdate(assessment.assessed_at).isoformat(),
+            },
+        )
+        return routine_notice_create(
+            routine=MAPPING,
+            case=locked,
+            step_code=OTHER,
+            channel=channel,
+            context=context,
+            by=by,
+            purpose=Purpose.MAPPING_TRANSFER_ASSESSED.value,
+            recipient={"recipient": recipient},
+            version=version,
+        )
+
+    return routine_step_do(
+        routine=MAPPING, case=mapping, step_code=OTHER, by=by, work=work, permission="lead"
+    ).value
+
+
+def _other_transfers(mapping: Mapping, recipient):
+    return Dispatch.objects.filter(
+        owner_ct__app_label="kartlegging",
+        owner_ct__model="mapping",
+        owner_id=mapping.pk,
+        purpose=Purpose.MAPPING_TRANSFER_ASSESSED.value,
+        recipient_name=recipient.name,
+    )
 
 
 def mapping_first_transfer_sent(*, mapping: Mapping, by) -> None:

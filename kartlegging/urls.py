@@ -20,6 +20,8 @@ urlpatterns = [
     path("<int:mapping_id>/sesam/", views.sesam_notice, name="sesam_notice"),
     path("<int:mapping_id>/kopier/", views.copies, name="copies"),
     path("<int:mapping_id>/oversending/", views.transfer, name="transfer"),
+    path("<int:mapping_id>/mottakervurdering/", views.recipient_assess, name="recipient_assess"),
+    path("<int:mapping_id>/oversending/annen/", views.transfer_other, name="transfer_other"),
     path("<int:mapping_id>/tiltak/", views.measure_add, name="measure_add"),
     path("<int:mapping_id>/tiltak/<int:measure_id>/", views.measure_update, name="measure_update"),
     path(

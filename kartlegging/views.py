@@ -18,7 +18,7 @@ from cases.services.routines import routine_may
 from cases.views_routines import form_errors_as_messages, refusal_as_messages
 from mottak.access import Action, access_resident, may
 
-from . import forms, selectors, services
+from . import forms, rules, selectors, services
 from .models import Mapping, Measure
 from .routine import MAPPING
 
@@ -121,7 +121,15 @@ def detail(request, mapping_id: int):
         )
         context["health_form"] = forms.HealthFlagForm(initial={"has_needs": mapping.health_needs})
     context["transfers"] = selectors.transfers_of(mapping)
+    context["assessments"] = selectors.recipient_assessments_of(mapping)
+    if can_change and rules.may_assess_recipient(role=request.user.role):
+        context["assessment_form"] = forms.RecipientAssessmentForm(
+            recipients=selectors.recipients_outside_the_list()
+        )
     if can_lead:
+        context["other_transfer_form"] = forms.OtherTransferForm(
+            recipients=selectors.assessed_recipients(mapping), initial={"channel": "post"}
+        )
         context["sesam_form"] = forms.SesamNoticeForm(initial={"received_at": now_local})
         context["transfer_form"] = forms.TransferForm(initial={"channel": "post"})
         context["key_worker_form"] = forms.KeyWorkerForm(
@@ -353,6 +361,30 @@ transfer = _post(
     ),
     gettext_lazy("The paper copy is made. Print it, send it and record it as sent."),
     anchor="transfers",
+)
+
+recipient_assess = _post(
+    lambda post, m: forms.RecipientAssessmentForm(
+        post, recipients=selectors.recipients_outside_the_list()
+    ),
+    lambda m, by, data: services.mapping_recipient_assess(
+        mapping=m,
+        recipient=data["recipient"],
+        function=data["function"],
+        reason=data["reason"],
+        areas=data["areas"],
+        by=by,
+    ),
+    gettext_lazy("The assessment is recorded."),
+    anchor="other-recipients",
+)
+transfer_other = _post(
+    lambda post, m: forms.OtherTransferForm(post, recipients=selectors.assessed_recipients(m)),
+    lambda m, by, data: services.mapping_transfer_other_send(
+        mapping=m, recipient=data["recipient"], channel=data["channel"], by=by
+    ),
+    gettext_lazy("The paper copy is made. Print it, send it and record it as sent."),
+    anchor="other-recipients",
 )
 
 copies = _post(

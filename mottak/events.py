@@ -3,7 +3,8 @@
 Routine apps react by registering handlers for these kinds (cases.events); the payload holds
 ids and codes only:
 
-- STAY_OPENED  {"stay_id", "centre_id"} — arrival (a new resident or a known one), MOT-1.
+- STAY_OPENED  {"stay_id", "centre_id", "by_id"} — arrival (a new resident or a known one),
+  MOT-1; `by_id` the user who recorded it (absent in events published before it was added).
 - STAY_ENDED   {"stay_id", "centre_id", "reason"} — the stay ended; reason is a
   Stay.EndReason code.
 - TURNED_18    {"stay_id", "centre_id"} of the open stay — published by the daily check

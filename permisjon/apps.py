@@ -16,6 +16,9 @@ class PermisjonConfig(AppConfig):
         from . import handlers, routine  # noqa: F401 - routine: declares and registers it
 
         handlers.register()
+        from . import retention
+
+        retention.register()  # the contact persons' ID copies (KART-16, cases/retention.py)
         register_capabilities()
         from mottak import demo as mottak_demo
 

@@ -16,6 +16,9 @@ class SavnetConfig(AppConfig):
         from . import handlers, routine  # noqa: F401 - routine: declares and registers it
 
         handlers.register()
+        from .services import profiles
+
+        profiles.register_retention()  # photos on the shared retention machinery (SAV-3)
 
         register_capabilities()
         from mottak import demo as mottak_demo

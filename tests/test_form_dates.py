@@ -23,7 +23,7 @@ from django.utils import timezone, translation
 
 from cases.form_fields import PlausibleDateField, PlausibleDateTimeField
 from cases.models import TimelineEvent
-from mottak.models import Centre, Resident, User
+from mottak.models import Centre, ExternalRecipient, Resident, User
 from permisjon import services as leave_services
 from permisjon.forms import ContactPersonForm, LeaveApplicationForm
 from permisjon.models import LeaveApplication
@@ -41,6 +41,8 @@ CONSTRUCTOR_ARGUMENTS = {
     "rows": lambda: [],
     "residents": lambda: Resident.objects.none(),
     "staff": lambda: User.objects.none(),
+    # KART-12: the recipients a mapping copy may go to after the leader's assessment.
+    "recipients": lambda: ExternalRecipient.objects.none(),
     # A return conversation's form shows the mandatory topics of its kind (RET-1..RET-3).
     "kind": lambda: "after_udi",
 }

@@ -8,6 +8,7 @@ from .dispatches import Dispatch
 from .events import CaseEvent
 from .legal import LegalReference
 from .notifications import Notification
+from .retention import DeletionRecord
 
 __all__ = [
     "CaseEvent",
@@ -15,6 +16,7 @@ __all__ = [
     "Consent",
     "Deadline",
     "DeadlineAlert",
+    "DeletionRecord",
     "Dispatch",
     "LegalReference",
     "Notification",

@@ -456,10 +456,12 @@ def routine_notice_create(
     enclosed_files=(),
     routine_reference: str = "",
     consent_decision: str = "",
+    letterhead: dict | None = None,
 ):
     """Create the step's declared notice: the declared recipient (or the one given), an
     allowed channel, the declared legal basis; the dispatch engine checks the purpose's
-    recipients, channel and consent and makes a double submit one dispatch."""
+    recipients, channel and consent and makes a double submit one dispatch. `letterhead`: the
+    sender when it is not the subject's centre now (a copy from the centre a minor left)."""
     step = routine.step(step_code)
     notice = _notice(step, purpose)
     if channel not in notice.channels:
@@ -484,6 +486,7 @@ def routine_notice_create(
         enclosures=enclosures,
         enclosed_files=enclosed_files,
         consent_decision=consent_decision,
+        letterhead=letterhead,
         **addressee,
     )
 

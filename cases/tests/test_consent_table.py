@@ -24,7 +24,12 @@ DAY_BEFORE_18 = date(2026, 6, 14)  # 17 years and 364 days
 EIGHTEENTH_BIRTHDAY = date(2026, 6, 15)
 AT_16 = date(2024, 9, 1)
 
-CONSENT_PURPOSES = ("mapping_transfer", "mapping_storage", "asylum_information")
+CONSENT_PURPOSES = (
+    "mapping_transfer",
+    "mapping_transfer_assessed",
+    "mapping_storage",
+    "asylum_information",
+)
 
 
 # --- R-14 -----------------------------------------------------------------------------------

@@ -139,7 +139,7 @@ def test_kart_13_resident_consents_at_18_years(born_2006, staff, media_root):
         ({"purpose": "anything"}, "what the consent is for"),
         ({"purpose": Purpose.CHILD_WELFARE_INVESTIGATION}, "what the consent is for"),
         ({"recipient_kinds": []}, "at least one recipient"),
-        ({"recipient_kinds": ["imdi", "school"]}, "not known"),
+        ({"recipient_kinds": ["imdi", "tax_office"]}, "not known"),
         ({"given_on": date.today() + timedelta(days=2)}, "in the future"),
         ({"given_by": "lawyer"}, "who gave the consent"),
     ],

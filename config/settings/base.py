@@ -143,6 +143,10 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # Rendered PDFs and uploads live under MEDIA_ROOT and are only served through access-checked views.
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "var" / "media"))
 MEDIA_URL = None
+# Retention per record type (KART-16, SAV-12; cases/retention.py, `manage.py retention_report`):
+# a type not named keeps its registered period — "kartlegging.mapping" {"weeks": 2},
+# "savnet.photo" {"months": 6}, "permisjon.id_copy" {"days": 30}.
+RETENTION: dict[str, dict[str, int]] = {}
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 11 * 1024 * 1024
 

@@ -12,7 +12,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from cases import periods
-from cases.models import ChecklistStepCompletion, Deadline, Dispatch, TimelineEvent
+from cases.models import (
+    ChecklistStepCompletion,
+    Deadline,
+    DeletionRecord,
+    Dispatch,
+    TimelineEvent,
+)
 from cases.services import (
     case_events_drain,
     consent_record,
@@ -21,7 +27,7 @@ from cases.services import (
     dispatch_render,
 )
 from kartlegging import retention, services
-from kartlegging.models import DeletionRecord, Mapping
+from kartlegging.models import Mapping
 from kartlegging.tests.conftest import talk
 from mottak import services as mottak_services
 from mottak.models import ExternalRecipient
@@ -100,8 +106,6 @@ def rows_of_mapping(mapping_id: int, resident_id: int) -> dict[str, int]:
     the mapping."""
     found = {}
     for model in apps.get_app_config("kartlegging").get_models():
-        if model is DeletionRecord:
-            continue
         found[model.__name__] = model.objects.count()
     found["Dispatch"] = Dispatch.objects.filter(
         owner_id=mapping_id, owner_ct__model="mapping"
@@ -197,3 +201,44 @@ def test_r_21_a_stay_ended_by_a_move_asks_for_nothing(mapping, staff):
     mottak_services.stay_close(stay=stay, ended_at=timezone.now(), reason="moved", by=staff)
     case_events_drain(now=timezone.now() + timedelta(minutes=1))
     assert not Deadline.objects.filter(kind=retention.STORAGE_CONSENT_DEADLINE).exists()
+
+
+def test_kart_16_r_21_the_nightly_job_deletes_a_day_after_the_deadline_not_a_day_before(
+    mapping, staff, leader, caseworker
+):
+    """Without the minute sweep: the retention job alone finds the mapping whose consent
+    deadline has passed."""
+    from cases.retention import retention_run
+
+    end_as_missing(mapping, staff)
+    ask = Deadline.objects.get(kind=retention.STORAGE_CONSENT_DEADLINE)
+    run = retention_run(now=ask.due_at - timedelta(days=1), only=[retention.RECORD_TYPE])
+    assert run.deleted[retention.RECORD_TYPE] == 0
+    assert Mapping.objects.filter(pk=mapping.pk).exists()
+    run = retention_run(now=ask.due_at + timedelta(days=1), only=[retention.RECORD_TYPE])
+    assert run.deleted[retention.RECORD_TYPE] == 1
+    assert not Mapping.objects.filter(pk=mapping.pk).exists()
+    record = DeletionRecord.objects.get(record_type=retention.RECORD_TYPE)
+    assert record.reason == "no_storage_consent"
+
+
+def test_sav_12_r_21_a_consent_withdrawn_after_the_deadline_deletes_on_the_next_night(
+    mapping, staff, lead, leader, caseworker
+):
+    from cases.retention import retention_run
+    from cases.services import consent_withdraw
+
+    given = consent(mapping.resident, lead)
+    end_as_missing(mapping, staff)
+    ask = Deadline.objects.get(kind=retention.STORAGE_CONSENT_DEADLINE)
+    deadlines_sweep(now=ask.due_at + timedelta(minutes=1))
+    after = ask.due_at + timedelta(days=1)
+    assert (
+        retention_run(now=after, only=[retention.RECORD_TYPE]).deleted[retention.RECORD_TYPE] == 0
+    )
+    consent_withdraw(consent=given, by=lead)
+    later = after + timedelta(days=1)
+    assert (
+        retention_run(now=later, only=[retention.RECORD_TYPE]).deleted[retention.RECORD_TYPE] == 1
+    )
+    assert not Mapping.objects.filter(pk=mapping.pk).exists()

@@ -374,3 +374,73 @@ def test_r_14_kart_8_no_decision_replaces_the_consent_towards_imdi(finished, lea
             mapping=finished, channel="post", by=leader, consent_decision="Haster"
         )
     assert not Dispatch.objects.exists()
+
+
+def test_kart_12_r_22_udi_forms_carry_the_mapping_plan_and_consent_declarations(
+    finished, lead, key_worker, tmp_path
+):
+    """Item 7: the paper copy is UDI's mapping form and plan form — the work done, every
+    conversation with its interpreter, the measures with recommendation and the minor's view,
+    the recipient's function and purpose, and the two declarations to sign."""
+    services.conversation_record(
+        mapping=finished,
+        kind="plan",
+        held_at=timezone.now() - timedelta(hours=1),
+        interpreter_used=True,
+        interpreter_language="tigrinja",
+        interpreter_mode="phone",
+        by=key_worker,
+    )
+    consent(finished.resident, lead)
+    services.mapping_record_sesam_notice(
+        mapping=finished, track="settlement", received_at=timezone.now(), by=lead
+    )
+    dispatch = services.mapping_transfer_send(mapping=finished, channel="post", by=lead)
+    text = " ".join(pdf_text(dispatch, tmp_path).split())
+    for field in (
+        "Del 1: Kartleggingsskjema",
+        "Del 2: Tiltaksplan",
+        "Ordinær kartlegging startet",
+        "Kartleggingen ferdigstilt",
+        "Tolk: Ja, tigrinja, på telefon",
+        "Mål: Innføringsklasse",
+        "Ansvarlig: Særkontakt",
+        "IMDis regionkontor ved bosettingsansvarlig saksbehandler",
+        "Versjon v1",
+        "Representantens underskrift",
+        "Den mindreåriges underskrift",
+        "kjenner til hva opplysningene skal brukes til",
+    ):
+        assert field in text, field
+    assert "KART" not in text
+
+
+def test_kart_10_a_version_sent_is_never_changed_the_next_is_v2(
+    finished, lead, key_worker, tmp_path
+):
+    consent(finished.resident, lead)
+    services.mapping_record_sesam_notice(
+        mapping=finished, track="settlement", received_at=timezone.now(), by=lead
+    )
+    first = services.mapping_transfer_send(mapping=finished, channel="post", by=lead)
+    first_text = pdf_text(first, tmp_path)
+    first.refresh_from_db()
+    sha, name = first.sha256, first.pdf.name
+    dispatch_mark_sent(dispatch=first, by=lead)
+    services.entry_add(
+        mapping=finished,
+        area="family",
+        source="staff",
+        text="Ny opplysning etter første utgave.",
+        recorded_on=timezone.localdate(),
+        by=key_worker,
+    )
+    dispatch_render(dispatch_id=first.pk)  # a retried render changes nothing
+    first.refresh_from_db()
+    assert (first.sha256, first.pdf.name) == (sha, name)
+    assert "Ny opplysning" not in first_text
+    second = services.mapping_transfer_send(mapping=finished, channel="post", by=lead)
+    assert second.version == 2 and second.pk != first.pk
+    second_text = " ".join(pdf_text(second, tmp_path).split())
+    assert "Ny opplysning etter første utgave." in second_text
+    assert "Versjon v2" in second_text

@@ -86,7 +86,7 @@ def resident_register_with_arrival(
             fields["registration_number"] = data.registration_number or None
             resident = Resident.objects.create(centre=centre, **fields)
             stay = Stay.objects.create(resident=resident, centre=centre, started_at=arrived_at)
-            _publish_stay(events.STAY_OPENED, stay)
+            _publish_stay(events.STAY_OPENED, stay, by_id=by.pk)
             arrival_open(stay=stay, by=by)
             timeline_event_record(
                 subject=resident,
@@ -124,7 +124,7 @@ def stay_open(*, resident: Resident, centre: Centre, arrived_at: datetime, by: U
             ) from None
         locked.centre = centre
         locked.save()
-        _publish_stay(events.STAY_OPENED, stay)
+        _publish_stay(events.STAY_OPENED, stay, by_id=by.pk)
         # MOT-1 runs at every arrival, also one opened by a move to another centre.
         arrival_open(stay=stay, by=by)
         timeline_event_record(

@@ -42,7 +42,11 @@ def test_p9_arrival_publishes_stay_opened(resident, staff, neighbour_centre):
         resident=resident, centre=neighbour_centre, arrived_at=timezone.now(), by=staff
     )
     event = CaseEvent.objects.get(kind=events.STAY_OPENED)
-    assert event.payload == {"stay_id": new.pk, "centre_id": neighbour_centre.pk}
+    assert event.payload == {
+        "stay_id": new.pk,
+        "centre_id": neighbour_centre.pk,
+        "by_id": staff.pk,  # who recorded it (KART-15's copy is signed by them)
+    }
 
 
 def test_p9_registering_a_resident_publishes_stay_opened(centre, staff):
@@ -59,7 +63,7 @@ def test_p9_registering_a_resident_publishes_stay_opened(centre, staff):
     )
     event = CaseEvent.objects.get(kind=events.STAY_OPENED)
     assert event.subject_id == resident.pk
-    assert set(event.payload) == {"stay_id", "centre_id"}
+    assert set(event.payload) == {"stay_id", "centre_id", "by_id"}
 
 
 def test_mot_4_turned_18_is_published_once_for_residents_with_an_open_stay(centre):

@@ -12,8 +12,9 @@ from django.db import transaction
 from django.db.models import Exists, Max, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from cases import periods
+from cases import retention
 from cases.services import timeline_event_record
 from cases.uploads import stored_file_delete, upload_check
 from mottak.models import Resident, Stay
@@ -140,10 +141,20 @@ def resident_photo_delete(*, resident: Resident, by) -> bool:
     return True
 
 
-def photos_due_for_deletion(*, now: datetime, months: int = PHOTO_RETENTION_MONTHS):
-    """Photos of residents who left more than `months` ago: no open stay, the last stay ended
-    before the cut-off, and not missing now (a missing minor's photo is what the search needs)."""
-    cutoff = periods.months(now, -months)
+PHOTO_RECORD_TYPE = "savnet.photo"
+
+
+def photos_due_for_deletion(*, now: datetime, months: int | None = None, period=None):
+    """Photos of residents who left more than the retention period ago (months, or the
+    configured period of "savnet.photo"): no open stay, the last stay ended before the cut-off,
+    and not missing now (a missing minor's photo is what the search needs)."""
+    if period is None:
+        period = (
+            {"months": months}
+            if months is not None
+            else retention.retention_period(PHOTO_RECORD_TYPE)
+        )
+    cutoff = retention.before(now, period)
     open_stay = Stay.objects.filter(resident=OuterRef("resident"), ended_at__isnull=True)
     missing = MissingReport.objects.filter(
         resident=OuterRef("resident"), state__in=MissingReport.ACTIVE_STATES
@@ -159,20 +170,65 @@ def photos_due_for_deletion(*, now: datetime, months: int = PHOTO_RETENTION_MONT
     )
 
 
-def resident_photos_purge(*, now: datetime | None = None, months: int = PHOTO_RETENTION_MONTHS):
-    """Retention of the photos: delete those of residents who left more than `months` ago, and
-    every stored photo file no row refers to (left by a resident record deleted, which deletes
-    its photo row by cascade). Returns (rows deleted, orphan files deleted). Run daily by
-    `manage.py savnet_photos_purge`."""
+def photos_expired(*, now: datetime, period: dict) -> list[int]:
+    """The retention machinery's selector (cases/retention.py)."""
+    return list(photos_due_for_deletion(now=now, period=period).values_list("pk", flat=True))
+
+
+def photo_delete(photo_id: int, *, now: datetime) -> retention.Deleted | None:
+    """The retention machinery's deleter: the photo, every history row of it (their file names
+    included) and its file. None when it is gone, or the resident is back or missing again."""
+    photo = ResidentPhoto.objects.select_for_update().filter(pk=photo_id).first()
+    if photo is None:
+        return None
+    back = Stay.objects.filter(resident_id=photo.resident_id, ended_at__isnull=True).exists()
+    missing = MissingReport.objects.filter(
+        resident_id=photo.resident_id, state__in=MissingReport.ACTIVE_STATES
+    ).exists()
+    if back or missing:
+        return None
+    history = ResidentPhoto.history.model.objects.filter(id=photo_id)
+    names = {photo.image.name, *history.exclude(image="").values_list("image", flat=True)}
+    centre_id = (
+        Stay.objects.filter(resident_id=photo.resident_id)
+        .order_by("-started_at")
+        .values_list("centre_id", flat=True)
+        .first()
+    )
+    photo.delete()
+    history_rows = ResidentPhoto.history.model.objects.filter(id=photo_id).delete()[0]
+    return retention.Deleted(
+        reason="left",
+        counts={"photos": 1, "history_rows": history_rows},
+        centre_id=centre_id,
+        files=tuple(sorted(name for name in names if name)),
+    )
+
+
+def register_retention() -> None:
+    retention.register_record_type(
+        retention.RecordType(
+            name=PHOTO_RECORD_TYPE,
+            label=gettext_lazy("Photos of residents who left"),
+            rule_ids=("SAV-3", "KART-16"),
+            period={"months": PHOTO_RETENTION_MONTHS},
+            runs_from=gettext_lazy("the end of the resident's last stay, unless missing"),
+            expired=photos_expired,
+            delete=photo_delete,
+        )
+    )
+
+
+def resident_photos_purge(*, now: datetime | None = None, months: int | None = None):
+    """Retention of the photos: delete those of residents who left more than `months` ago (by
+    default the configured period) through the shared retention machinery, and every stored
+    photo file no row refers to (left by a resident record deleted, which deletes its photo row
+    by cascade). Returns (rows deleted, orphan files deleted). Run nightly by the retention job
+    and by `manage.py savnet_photos_purge`."""
     now = now or timezone.now()
-    rows = 0
-    for photo in photos_due_for_deletion(now=now, months=months):
-        name = photo.image.name
-        with transaction.atomic():
-            photo.delete()
-        stored_file_delete(name)
-        rows += 1
-    return rows, _orphan_photo_files_delete(now=now)
+    period = {"months": months} if months is not None else None
+    result = retention.retention_run(now=now, only=[PHOTO_RECORD_TYPE], period=period)
+    return result.deleted[PHOTO_RECORD_TYPE], _orphan_photo_files_delete(now=now)
 
 
 def _orphan_photo_files_delete(*, now: datetime, older_than_seconds: int = 3600) -> int:

@@ -501,6 +501,38 @@ def test_sav_3_photo_retention_deletes_photos_of_residents_who_left(
     assert not (media / gone).exists()
 
 
+def test_kart_16_sav_3_photo_goes_on_the_retention_job_a_day_after_six_months(
+    centre, staff, media, directory
+):
+    """The photo is a record type of the shared retention machinery: its period is
+    configuration, the nightly job deletes the row, its history rows and its file, and leaves
+    a deletion record with counts only."""
+    from cases import periods, retention
+    from cases.models import DeletionRecord
+
+    resident = make_resident(centre)
+    profiles.resident_photo_upload(resident=resident, upload=png(), by=staff)
+    profiles.resident_photo_upload(resident=resident, upload=png((50, 70)), by=staff)
+    name = ResidentPhoto.objects.get().image.name
+    stay = Stay.objects.get(resident=resident)
+    left = timezone.now() - timedelta(days=1)
+    stay.ended_at, stay.end_reason = left, Stay.EndReason.OTHER
+    stay.save()
+    six_months = periods.months(left, profiles.PHOTO_RETENTION_MONTHS)
+    day_before = six_months - timedelta(days=1)
+    run = retention.retention_run(now=day_before, only=[profiles.PHOTO_RECORD_TYPE])
+    assert run.deleted[profiles.PHOTO_RECORD_TYPE] == 0
+    day_after = six_months + timedelta(days=1)
+    run = retention.retention_run(now=day_after, only=[profiles.PHOTO_RECORD_TYPE])
+    assert run.deleted[profiles.PHOTO_RECORD_TYPE] == 1
+    assert not ResidentPhoto.objects.exists()
+    assert not ResidentPhoto.history.model.objects.filter(resident_id=resident.pk).exists()
+    assert not (media / name).exists()
+    record = DeletionRecord.objects.get(record_type="savnet.photo")
+    assert record.counts["photos"] == 1 and record.counts["history_rows"] >= 2
+    assert record.centre_id == centre.pk
+
+
 def test_sav_3_a_photo_file_left_by_a_deleted_record_is_removed(minor, staff, media):
     photo = profiles.resident_photo_upload(resident=minor, upload=png(), by=staff)
     name = photo.image.name

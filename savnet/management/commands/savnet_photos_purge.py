@@ -1,8 +1,9 @@
-"""Retention of residents' photos (SAV-3): run daily, e.g. from cron or the beat schedule."""
+"""Retention of residents' photos (SAV-3): the nightly retention job (cases/retention.py) does it
+too; this runs it now, with another period if given."""
 
 from django.core.management.base import BaseCommand
 
-from savnet.services.profiles import PHOTO_RETENTION_MONTHS, resident_photos_purge
+from savnet.services.profiles import resident_photos_purge
 
 
 class Command(BaseCommand):
@@ -12,7 +13,9 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--months", type=int, default=PHOTO_RETENTION_MONTHS)
+        parser.add_argument(
+            "--months", type=int, default=None, help="Instead of the configured period."
+        )
 
     def handle(self, *args, months: int, **options):
         rows, files = resident_photos_purge(months=months)
