@@ -12,7 +12,6 @@ import os
 import tempfile
 import time
 from datetime import datetime, timedelta
-from functools import partial
 from pathlib import Path
 
 from django.contrib.contenttypes.models import ContentType
@@ -295,7 +294,13 @@ def _queue_render(dispatch_id: int) -> None:
 def _queue_render_on_commit(dispatch_id: int) -> None:
     # robust: a broker that is down must not fail the request after the commit; the row
     # stays queued and dispatches_requeue_stale picks it up.
-    transaction.on_commit(partial(_queue_render, dispatch_id), robust=True)
+    # A named function, not functools.partial: Django logs a failed robust callback by its
+    # __qualname__, which a partial lacks, so the broker's error became an AttributeError
+    # raised after the commit (found by bench/fault_campaign.py with the broker cut).
+    def queue_render() -> None:
+        _queue_render(dispatch_id)
+
+    transaction.on_commit(queue_render, robust=True)
 
 
 def dispatch_queue(*, dispatch: Dispatch, by) -> Dispatch:

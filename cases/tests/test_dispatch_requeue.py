@@ -158,3 +158,18 @@ def test_x_1_a_render_in_progress_holds_its_lease_and_is_not_asked_for_again(res
     before = timezone.now()
     assert dispatches_requeue_stale() == 1
     assert Dispatch.objects.get(pk=dispatch.pk).queued_at >= before
+
+
+def test_x_1_a_broker_down_at_the_commit_fails_nothing_and_leaves_the_render_to_the_requeue(
+    resident, staff, django_capture_on_commit_callbacks, monkeypatch
+):
+    from kombu.exceptions import OperationalError
+
+    def broker_down(*args, **kwargs):
+        raise OperationalError("Error 111 connecting to the broker. Connection refused.")
+
+    monkeypatch.setattr(render_dispatch, "delay", broker_down)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        dispatch = create_arrival_notice(resident=resident, by=staff)
+    assert len(callbacks) == 1
+    assert Dispatch.objects.get(pk=dispatch.pk).state == Dispatch.State.QUEUED
