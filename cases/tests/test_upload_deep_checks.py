@@ -22,7 +22,10 @@ from pypdf.generic import (
 
 from cases.uploads import upload_check
 
-from .upload_samples import PDF, image_bytes, media_root, minimal_pdf, upload  # noqa: F401
+from . import upload_samples
+from .upload_samples import PDF, image_bytes, minimal_pdf, upload
+
+media_root = upload_samples.media_root
 
 PAYLOAD = b"<script>alert('x')</script>"
 
@@ -119,8 +122,7 @@ def test_pdf_with_a_script_in_a_page_annotation_action_is_refused():
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
         b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] /Annots [4 0 R] >>",
-        b"<< /Type /Annot /Subtype /Link /Rect [0 0 10 10] /A << /S /JavaScript "
-        b"/JS 5 0 R >> >>",
+        b"<< /Type /Annot /Subtype /Link /Rect [0 0 10 10] /A << /S /JavaScript /JS 5 0 R >> >>",
         b"<< /Length 12 >>\nstream\napp.alert(1)\nendstream",
     )
     _refused(content, "pdf_script")
@@ -279,9 +281,9 @@ def test_stored_declaration_is_the_re_encoded_image(resident, staff, media_root)
 def test_refused_pdf_on_the_consent_page_gives_the_message_not_a_500(
     client, resident, staff, media_root
 ):
-    from cases.models import Consent
-
     from django.contrib.contenttypes.models import ContentType
+
+    from cases.models import Consent
 
     client.force_login(staff)
     url = reverse(
