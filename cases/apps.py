@@ -14,12 +14,13 @@ class CasesConfig(AppConfig):
         register_schedule(
             "cases.sweep_deadlines", "cases.sweep_deadlines", every_minutes=1, expire_seconds=50
         )
-        # A render whose message was lost while the broker was down is queued again.
+        # A render whose message was lost (broker down at the commit, or its whole worker
+        # killed) is queued again: every minute, so it is done within two minutes.
         register_schedule(
             "cases.requeue_stale_dispatches",
             "cases.requeue_stale_dispatches",
-            every_minutes=5,
-            expire_seconds=240,
+            every_minutes=1,
+            expire_seconds=50,
         )
         # Uploads whose transaction rolled back after the file was written.
         register_schedule(

@@ -18,3 +18,9 @@ accesslog = "-"
 errorlog = "-"
 # The path without the query string: a search may carry a name, and names stay out of logs.
 access_log_format = '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(M)sms'
+# Header limits, explicit (gunicorn's defaults). Gunicorn has no body limit: the body is capped
+# before it is read by config.request_limits (REQUEST_MAX_BODY_BYTES, 11 MB), and the reverse
+# proxy in front should refuse the same (nginx: client_max_body_size 11m).
+limit_request_line = 4094
+limit_request_fields = 100
+limit_request_field_size = 8190

@@ -242,6 +242,18 @@ def can_see_history(user: User) -> bool:
     return user.is_authenticated and (user.is_admin_role or user.role == Role.CENTRE_LEADER)
 
 
+def can_export_subject_data(user: User) -> bool:
+    """An access request's archive of everything about a resident (GDPR art. 15): admins."""
+    return user.is_authenticated and user.is_admin_role
+
+
+def access_resident_for_export(*, user: User, resident_id) -> Resident:
+    """The resident whose data an admin exports; anyone else gets 404, as if it were missing."""
+    if not can_export_subject_data(user):
+        raise Http404
+    return access_resident(user=user, resident_id=resident_id, action=Action.VIEW)
+
+
 def resident_of(subject) -> Resident | None:
     """The resident a case subject belongs to: the resident itself or its `resident` field."""
     if isinstance(subject, Resident):

@@ -15,6 +15,11 @@ record_patterns = [
     path("beboere/<int:resident_id>/", views.resident_detail, name="resident_detail"),
     path("beboere/eksport.<slug:fmt>", views.resident_export, name="resident_export"),
     path("beboere/<int:resident_id>/historikk/", views.resident_history, name="resident_history"),
+    path(
+        "beboere/<int:resident_id>/innsyn/",
+        views.resident_data_export,
+        name="resident_data_export",
+    ),
     path("beboere/<int:resident_id>/endre/", views.resident_edit, name="resident_edit"),
     path("beboere/<int:resident_id>/avtaler/ny/", views.appointment_new, name="appointment_new"),
     path(

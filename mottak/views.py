@@ -21,6 +21,7 @@ from .access import (
     Action,
     access_resident,
     access_stay,
+    can_export_subject_data,
     can_see_history,
     centres_visible_to,
     may,
@@ -147,6 +148,7 @@ def resident_detail(request, resident_id: int):
             "page": page,
             "resident": page.resident,
             "can_see_history": can_see_history(request.user),
+            "can_export_subject_data": can_export_subject_data(request.user),
             "can_change": page.can_change,
         },
     )
@@ -516,3 +518,20 @@ def date_of_birth_correct(request, resident_id: int):
         done=_("The date of birth is corrected; the deadlines counted from it have moved."),
         anchor="#details-heading",
     )
+
+
+@login_required
+@require_POST
+def resident_data_export(request, resident_id: int):
+    """An access request (GDPR art. 15): everything about the resident as one ZIP archive."""
+    from django.http import HttpResponse
+
+    from .subject_access import resident_data_export as export
+
+    data = export(user=request.user, resident_id=resident_id)
+    response = HttpResponse(data, content_type="application/zip")
+    name = f"innsyn-{timezone.localdate():%Y-%m-%d}.zip"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

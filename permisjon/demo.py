@@ -28,9 +28,25 @@ Decider = LeaveApplication.Decider
 # The Dublin procedure and a final rejection need PU's view first: the scenes keep to the
 # common case.
 STAGES_NEEDING_PU = {"dublin", "final_rejection", "final_rejection_une"}
-# A placeholder standing in for the contact person's ID copy (checked by content: a PDF).
-ID_COPY = b"%PDF-1.4\n% Demo: fiktiv kopi av identitetspapir\n%%EOF\n"
-SIGNED_AGREEMENT = b"%PDF-1.4\n% Demo: fiktiv signert avtale\n%%EOF\n"
+
+
+def _demo_pdf(title: str) -> bytes:
+    """A one-page PDF with a title: uploads are parsed, so a placeholder must be a real PDF."""
+    import io
+
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    writer.add_metadata({"/Title": title})
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+# Placeholders standing in for the contact person's ID copy and the signed agreement.
+ID_COPY = _demo_pdf("Demo: fiktiv kopi av identitetspapir")
+SIGNED_AGREEMENT = _demo_pdf("Demo: fiktiv signert avtale")
 # The structured answers of the preparation (PERM-4): a leave with nothing against it.
 ANSWERS = {
     "d_met": {"meeting": "met"},

@@ -93,6 +93,9 @@ class Dispatch(models.Model):
     pdf = models.FileField(_("PDF"), storage=DispatchStorage(), max_length=200, blank=True)
     sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
     rendered_at = models.DateTimeField(_("rendered"), null=True, blank=True)
+    # When a render was last asked for (queued, retried, failed, queued again): the requeue of
+    # lost renders waits this long before asking again (dispatches_requeue_stale).
+    queued_at = models.DateTimeField(_("render asked for"), null=True, blank=True)
 
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

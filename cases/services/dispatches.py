@@ -12,7 +12,6 @@ import os
 import tempfile
 import time
 from datetime import datetime, timedelta
-from functools import partial
 from pathlib import Path
 
 from django.contrib.contenttypes.models import ContentType
@@ -31,6 +30,11 @@ from .audit import timeline_event_record
 logger = logging.getLogger(__name__)
 
 RENDERABLE = frozenset({Dispatch.State.QUEUED, Dispatch.State.RENDER_FAILED})
+# A render asked for this long ago and not running (its row unlocked) is asked for again; with
+# the requeue running every minute a render lost with its worker is done within two minutes.
+REQUEUE_AFTER = timedelta(seconds=45)
+# Celery's own retries of a failed render (cases.tasks_dispatch.render_dispatch) plus the first.
+AUTOMATIC_ATTEMPTS = 6
 
 PROBLEM_MESSAGES = {
     rules.Problem.UNKNOWN_PURPOSE: lambda: _("Unknown purpose of the notice."),
@@ -290,7 +294,13 @@ def _queue_render(dispatch_id: int) -> None:
 def _queue_render_on_commit(dispatch_id: int) -> None:
     # robust: a broker that is down must not fail the request after the commit; the row
     # stays queued and dispatches_requeue_stale picks it up.
-    transaction.on_commit(partial(_queue_render, dispatch_id), robust=True)
+    # A named function, not functools.partial: Django logs a failed robust callback by its
+    # __qualname__, which a partial lacks, so the broker's error became an AttributeError
+    # raised after the commit (found by bench/fault_campaign.py with the broker cut).
+    def queue_render() -> None:
+        _queue_render(dispatch_id)
+
+    transaction.on_commit(queue_render, robust=True)
 
 
 def dispatch_queue(*, dispatch: Dispatch, by) -> Dispatch:
@@ -305,6 +315,7 @@ def _queue_from(dispatch: Dispatch, state: str, refusal: str) -> Dispatch:
         if locked.state != state:
             raise ValidationError(refusal)
         locked.state = Dispatch.State.QUEUED
+        locked.queued_at = timezone.now()
         locked.save()
         _queue_render_on_commit(locked.pk)
     return locked
@@ -496,6 +507,7 @@ def _record_failure(*, dispatch_id: int, error: str) -> None:
             dispatch.state = Dispatch.State.RENDER_FAILED
             dispatch.attempts += 1
             dispatch.last_error = error
+            dispatch.queued_at = timezone.now()
             dispatch.save()
     except Exception as exc:  # the database itself may be what failed
         logger.warning(
@@ -512,17 +524,36 @@ def dispatch_retry_render(*, dispatch: Dispatch, by) -> Dispatch:
     )
 
 
-def dispatches_requeue_stale(*, older_than: timedelta = timedelta(minutes=10)) -> int:
-    """Queue again the renders whose message was lost (broker down at the commit)."""
+def dispatches_requeue_stale(*, older_than: timedelta = REQUEUE_AFTER) -> int:
+    """Ask again for the renders whose message was lost: the broker was down at the commit,
+    or the whole worker died holding the message (Redis would hand it out again only after
+    its visibility timeout, an hour).
+
+    The lease is the row lock: a live render holds its dispatch's row for its whole
+    transaction, so it is skipped here (SKIP LOCKED); a dead worker's connection is gone and
+    PostgreSQL has dropped its lock. `queued_at` stamps every ask, so a render still waiting its
+    turn in the broker is asked for again at most once per `older_than`. A second message is
+    harmless: dispatch_render renders under the row lock and only a row still to be rendered.
+    A failed render is asked for again until AUTOMATIC_ATTEMPTS are used up; then it waits for
+    staff to retry it."""
     cutoff = timezone.now() - older_than
-    ids = list(
-        Dispatch.objects.filter(state=Dispatch.State.QUEUED, created_at__lt=cutoff)
-        .order_by("pk")
-        .values_list("pk", flat=True)[:500]
+    waiting = models.Q(state=Dispatch.State.QUEUED) | models.Q(
+        state=Dispatch.State.RENDER_FAILED, attempts__lt=AUTOMATIC_ATTEMPTS
     )
-    for dispatch_id in ids:
-        _queue_render(dispatch_id)
-    return len(ids)
+    asked_long_ago = models.Q(queued_at__lt=cutoff) | models.Q(
+        queued_at__isnull=True, created_at__lt=cutoff
+    )
+    with transaction.atomic():
+        stale = list(
+            Dispatch.objects.select_for_update(skip_locked=True)
+            .filter(waiting & asked_long_ago)
+            .order_by("pk")[:500]
+        )
+        for dispatch in stale:
+            dispatch.queued_at = timezone.now()
+            dispatch.save(update_fields=["queued_at"])
+            _queue_render_on_commit(dispatch.pk)
+    return len(stale)
 
 
 # --- sending --------------------------------------------------------------------------------

@@ -419,14 +419,18 @@ def test_draft_is_not_rendered_until_queued(resident, staff, django_capture_on_c
         dispatch_queue(dispatch=dispatch, by=staff)
 
 
-def test_requeue_stale_picks_only_old_queued_dispatches(resident, staff):
+def test_requeue_stale_picks_only_old_queued_dispatches(
+    resident, staff, django_capture_on_commit_callbacks
+):
     old = create_arrival_notice(resident=resident, by=staff)
     old.created_at = timezone.now() - timedelta(hours=1)
     old.save()
     create_arrival_notice(
         resident=resident, by=staff, version=2
     )  # fresh: its message is on its way
-    assert dispatches_requeue_stale(older_than=timedelta(minutes=10)) == 1
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        assert dispatches_requeue_stale(older_than=timedelta(minutes=10)) == 1
+    assert len(callbacks) == 1
     if EAGER:
         assert Dispatch.objects.get(pk=old.pk).state == Dispatch.State.RENDERED
 

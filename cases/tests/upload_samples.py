@@ -1,5 +1,6 @@
 """Sample uploads and a private MEDIA_ROOT for the consent, checklist and upload tests."""
 
+import io
 from pathlib import Path
 
 import pytest
@@ -7,9 +8,31 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from cases.uploads import MAX_UPLOAD_BYTES
 
-PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
-PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00"
-JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00\xff\xd9"
+
+def minimal_pdf(text: str = "") -> bytes:
+    """A real one-page PDF (the upload check parses every PDF)."""
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=200, height=200)
+    if text:
+        writer.add_metadata({"/Title": text})
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def image_bytes(fmt: str = "PNG", size=(4, 4), color=(200, 30, 30), **save) -> bytes:
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", size, color).save(out, format=fmt, **save)
+    return out.getvalue()
+
+
+PDF = minimal_pdf()
+PNG = image_bytes("PNG")
+JPEG = image_bytes("JPEG")
 ELF = b"\x7fELF\x02\x01\x01\x00" + b"\x00" * 120
 WINDOWS_EXE = b"MZ\x90\x00\x03\x00\x00\x00" + b"\x00" * 120
 SVG = (
@@ -24,7 +47,11 @@ def upload(content: bytes, name: str = "declaration.pdf", content_type: str = "a
 
 
 def pdf_of_size(size: int) -> bytes:
-    return PDF + b"0" * (size - len(PDF))
+    """A valid PDF padded to `size` bytes with a comment line (readers skip it)."""
+    body = PDF[: PDF.index(b"\n") + 1]
+    rest = PDF[len(body) :]
+    padding = size - len(PDF) - 2
+    return body + b"%" + b"0" * padding + b"\n" + rest
 
 
 def exactly_max_pdf() -> bytes:

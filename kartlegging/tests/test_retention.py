@@ -26,6 +26,7 @@ from cases.services import (
     dispatch_mark_sent,
     dispatch_render,
 )
+from cases.tests.upload_samples import minimal_pdf
 from kartlegging import retention, services
 from kartlegging.models import Mapping
 from kartlegging.tests.conftest import talk
@@ -86,7 +87,7 @@ def consent(resident, by, *, purpose="mapping_storage", kinds=()):
         given_on=timezone.localdate(),
         declaration_file=SimpleUploadedFile(
             "samtykke.pdf",
-            b"%PDF-1.4\n%" + purpose.encode() + b"\n%%EOF\n",
+            minimal_pdf(purpose),
             content_type="application/pdf",
         ),
         by=by,

@@ -21,6 +21,7 @@ from cases.services import (
     dispatch_mark_sent,
     dispatch_render,
 )
+from cases.tests.upload_samples import minimal_pdf
 from kartlegging import services
 from kartlegging.routine import MAPPING, RESEND, TRANSFER
 from kartlegging.tests.conftest import talk
@@ -85,7 +86,7 @@ def consent(resident, by, *, kinds=("imdi", "udi_region"), given_by="representat
         given_on=on or timezone.localdate(),
         declaration_file=SimpleUploadedFile(
             "samtykke.pdf",
-            b"%PDF-1.4\n%" + given_by.encode() + str(on).encode() + b"\n%%EOF\n",
+            minimal_pdf(given_by + str(on)),
             content_type="application/pdf",
         ),
         by=by,

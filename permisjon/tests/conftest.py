@@ -5,6 +5,7 @@ from datetime import date, timedelta
 import pytest
 from django.utils import timezone
 
+from cases.tests.upload_samples import minimal_pdf
 from permisjon import services
 
 
@@ -86,7 +87,7 @@ ANSWERS = {
 }
 
 
-ID_COPY = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+ID_COPY = minimal_pdf("ID copy")
 
 
 def id_copy():

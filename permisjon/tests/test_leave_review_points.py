@@ -365,8 +365,17 @@ def test_perm_3_the_id_copy_is_printed_with_the_forwarded_application(
 def test_perm_3_an_unreadable_id_copy_gives_a_page_asking_for_a_paper_copy(
     submit, resident, staff, tmp_path
 ):
-    # The fixture's ID copy is a PDF without pages: it cannot be printed from the system.
+    # Uploads are parsed, so only a file damaged on disk (or stored before the checks) is
+    # unreadable: the stored ID copy is overwritten with a PDF without pages.
+    from pathlib import Path
+
+    from django.core.files.storage import default_storage
+
+    from cases.models import ChecklistStepCompletion
+
     application = prepare(submit(resident, length_days=15), staff)
+    for completion in ChecklistStepCompletion.objects.exclude(attachment=""):
+        Path(default_storage.path(completion.attachment.name)).write_bytes(b"%PDF-1.4\n%%EOF\n")
     services.leave_application_forward(application=application, by=staff, channel="by_hand")
     text = pdf_text(Dispatch.objects.get(template="permisjon_soknad.html"), tmp_path)
     assert "Vedlegget kunne ikke skrives ut fra systemet. Legg ved en papirkopi." in text

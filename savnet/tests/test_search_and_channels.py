@@ -14,6 +14,7 @@ from django.utils import timezone
 from PIL import Image
 
 from cases.models import Deadline, Dispatch
+from cases.tests.upload_samples import minimal_pdf
 from mottak.models import Stay
 from mottak.tests.factories import make_resident
 from savnet import routine as checklist
@@ -462,7 +463,7 @@ def test_sav_3_photo_is_served_only_to_those_who_may_see_the_resident(
 def test_sav_3_photo_upload_takes_images_only_and_drops_their_metadata(
     minor, staff, media, django_capture_on_commit_callbacks
 ):
-    pdf = SimpleUploadedFile("scan.pdf", b"%PDF-1.4\n%...\n1 0 obj\n<<>>\nendobj\n")
+    pdf = SimpleUploadedFile("scan.pdf", minimal_pdf())
     with pytest.raises(ValidationError, match="PNG or JPEG"):
         profiles.resident_photo_upload(resident=minor, upload=pdf, by=staff)
     assert not ResidentPhoto.objects.exists()

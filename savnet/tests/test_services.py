@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from cases.models import Deadline, Dispatch
 from cases.services.routines import done_codes as routine_done_codes
+from cases.tests.upload_samples import minimal_pdf
 from mottak.models import Appointment, Centre
 from mottak.tests.factories import make_resident
 from savnet import routine as checklist
@@ -644,7 +645,7 @@ def test_sav_10_asylum_information_goes_to_the_region_only_with_consent(
         recipient_kinds=["udi_region"],
         given_on=timezone.localdate(),
         declaration_file=SimpleUploadedFile(
-            "samtykke.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf"
+            "samtykke.pdf", minimal_pdf(), content_type="application/pdf"
         ),
         by=staff,
     )
