@@ -391,10 +391,13 @@ class SweepResult:
         return asdict(self)
 
 
-def _members(obj: models.Model, perm: str, roles) -> list:
-    """Active users holding the membership permission on `obj` (directly or via a group)."""
+def _members(obj: models.Model, perm: str, roles=None) -> list:
+    """Active users holding the membership permission on `obj` (directly or via a group), in
+    these roles (None: in any role)."""
     users = get_users_with_perms(obj, only_with_perms_in=[perm], with_group_users=True)
-    return list(users.filter(role__in=roles, is_active=True).order_by("pk"))
+    if roles is not None:
+        users = users.filter(role__in=roles)
+    return list(users.filter(is_active=True).order_by("pk"))
 
 
 def _admins() -> list:
@@ -416,13 +419,23 @@ class _Recipients:
             self._cache[key] = compute()
         return self._cache[key]
 
+    def _members(self, obj: models.Model, perm: str, roles) -> list:
+        """Active members of a centre or region in these roles; each place's members are read
+        once per sweep whatever the roles asked (a region is shared by all its centres)."""
+        every_role = self._get(
+            ("members", obj._meta.label, obj.pk, perm),
+            lambda: _members(obj, perm),
+        )
+        wanted = set(roles)
+        return [user for user in every_role if user.role in wanted]
+
     def _matching(self, deadline: Deadline, audience: Audience) -> list:
         users = {}
         names = role_names()
         if deadline.centre_id and audience.centre_roles:
             users.update(
                 (u.pk, u)
-                for u in _members(
+                for u in self._members(
                     deadline.centre, names.member_of_centre, names.of(audience.centre_roles)
                 )
             )
@@ -430,7 +443,7 @@ class _Recipients:
         if deadline.region_id and audience.region_roles and region_told:
             users.update(
                 (u.pk, u)
-                for u in _members(
+                for u in self._members(
                     deadline.region, names.member_of_region, names.of(audience.region_roles)
                 )
             )
@@ -493,10 +506,6 @@ def deadline_place_path(deadline: Deadline) -> str:
 # and then writes the whole batch with one statement per table: alerts, notifications, the
 # deadline rows, their history rows and the timeline events. Rows whose kind has an on-due
 # handler go one by one, since their handlers work through their apps' services.
-SWEPT_FIELDS = ("state", "escalated_at", "next_alert_at", "reminders_sent", "reminded_at")
-SWEPT_FIELDS += ("last_error",)
-
-
 @dataclass
 class _PlannedAlert:
     stage: str
@@ -589,8 +598,8 @@ def _write_plans(plans: list[_RowPlan], *, now: datetime, emails: list[EmailEntr
         ]
     )
     deadlines = [plan.deadline for plan in plans]
+    _update_rows(deadlines, now=now)
     if deadlines:
-        Deadline.objects.bulk_update(deadlines, SWEPT_FIELDS)
         Deadline.history.bulk_history_create(deadlines, update=True, default_date=now)
     TimelineEvent.objects.bulk_create(
         [
@@ -611,6 +620,22 @@ def _write_plans(plans: list[_RowPlan], *, now: datetime, emails: list[EmailEntr
         path = deadline_place_path(alert.deadline)
         place = _place(alert.deadline)
         emails.extend(EmailEntry(u.email, alert.kind, place, path) for u in users if u.email)
+
+
+def _update_rows(deadlines: list[Deadline], *, now: datetime) -> None:
+    """At most two UPDATEs: the rows escalated now all get the same values; the others (a
+    reminder or an alert sent, the next look moved) get theirs per row in one CASE update."""
+    escalated = [d.pk for d in deadlines if d.state == State.MISSED and d.escalated_at == now]
+    if escalated:
+        Deadline.objects.filter(pk__in=escalated).update(
+            state=State.MISSED, escalated_at=now, next_alert_at=None, last_error=""
+        )
+    done = set(escalated)
+    others = [d for d in deadlines if d.pk not in done]
+    if others:
+        Deadline.objects.bulk_update(
+            others, ("next_alert_at", "reminders_sent", "reminded_at", "last_error")
+        )
 
 
 def _count(plans: list[_RowPlan], result: SweepResult) -> None:
