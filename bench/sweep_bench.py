@@ -64,7 +64,7 @@ def seed(rows: int, due: int) -> None:
     from django.utils import timezone
 
     from cases.models import Deadline
-    from mottak.access import centre_membership_grant, region_membership_grant
+    from mottak.services.memberships import centre_membership_grant, region_membership_grant
     from mottak.models import Centre, Region, Resident, Role, User
 
     if Deadline.objects.count() == rows:

@@ -17,7 +17,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Q, QuerySet
 from django.http import Http404
-from guardian.shortcuts import assign_perm, get_objects_for_user, remove_perm
+from guardian.shortcuts import get_objects_for_user
 
 from cases.registry import register_once
 
@@ -45,18 +45,6 @@ class Action(StrEnum):
 MEMBER_OF_CENTRE = "mottak.member_of_centre"
 MEMBER_OF_REGION = "mottak.member_of_region"
 READ_ONLY_ROLES = frozenset({Role.REGION_CASEWORKER, Role.ASA_CASEWORKER})
-
-
-def centre_membership_grant(*, user: User, centre: Centre) -> None:
-    assign_perm(MEMBER_OF_CENTRE, user, centre)
-
-
-def centre_membership_revoke(*, user: User, centre: Centre) -> None:
-    remove_perm(MEMBER_OF_CENTRE, user, centre)
-
-
-def region_membership_grant(*, user: User, region: Region) -> None:
-    assign_perm(MEMBER_OF_REGION, user, region)
 
 
 def member_centres(user: User) -> QuerySet[Centre]:

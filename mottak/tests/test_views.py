@@ -236,7 +236,7 @@ def test_search_is_kept_across_pages_and_can_be_cleared(client, staff, centre):
 
 def test_filter_by_centre_and_stage(client, user_factory, centre, neighbour_centre):
     user = user_factory(Role.CENTRE_LEADER, centre=centre)
-    from mottak.access import centre_membership_grant
+    from mottak.services.memberships import centre_membership_grant
 
     centre_membership_grant(user=user, centre=neighbour_centre)
     ResidentFactory(centre=centre, family_name="Alfa", asylum_stage=AsylumStage.DUBLIN)
