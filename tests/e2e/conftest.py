@@ -57,12 +57,13 @@ def backup_code_for(username: str) -> str:
 
 def log_in(page, username: str, password: str = PASSWORD) -> None:
     """Password, then the second factor (a backup code), as a person logs in."""
+    code = backup_code_for(username)
     page.goto(f"{page.base_url}/login/")
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Log in").click()
     page.wait_for_url(f"{page.base_url}/konto/kode/**")
-    page.get_by_label("Code").fill(backup_code_for(username))
+    page.locator("#id_code").fill(code)
     page.get_by_role("button", name="Confirm").click()
     page.wait_for_url(f"{page.base_url}/")
 
