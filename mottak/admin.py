@@ -12,6 +12,8 @@ from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from simple_history.admin import SimpleHistoryAdmin
 
 from .admin_access import user_access_view
@@ -249,3 +251,9 @@ class TurningEighteenAdmin(_ResidentRecordAdmin):
 
 # Registering the admins of the moves (MOT-3, MOT-5, MOT-6) and of the presence register.
 from . import admin_moves, admin_presence  # noqa: E402, F401
+
+# The second factor's devices hold the secrets (the app key, the backup codes): they are not
+# shown in the admin; a user's access page resets them through the audited service.
+for _device_model in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(_device_model):
+        admin.site.unregister(_device_model)

@@ -234,3 +234,10 @@ def test_csp_sets_base_uri_and_form_action(client, db):
 def test_language_cookie_is_secure_in_production():
     values = production_settings("LANGUAGE_COOKIE_SECURE", "LANGUAGE_COOKIE_HTTPONLY")
     assert values == {"LANGUAGE_COOKIE_SECURE": True, "LANGUAGE_COOKIE_HTTPONLY": True}
+
+
+def test_second_factor_secrets_are_not_in_the_admin(client, superuser):
+    """The app key and the backup codes are not shown; the access page resets them."""
+    assert not [m for m in admin.site._registry if m._meta.app_label.startswith("otp_")]
+    client.force_login(superuser)
+    assert client.get("/admin/otp_totp/totpdevice/").status_code == 404
