@@ -4,7 +4,7 @@ Nearly every page shows personal data about children, and the centres' machines 
 a page must not come back from the browser cache or a proxy after logout. Static files are
 served before this (WhiteNoise) and keep their long cache lifetimes."""
 
-from django.utils.cache import add_never_cache_headers, patch_cache_control
+from django.utils.cache import patch_cache_control
 
 
 class NoStoreMiddleware:
@@ -13,6 +13,8 @@ class NoStoreMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        add_never_cache_headers(response)
-        patch_cache_control(response, private=True)
+        if not response.has_header("Cache-Control"):
+            response["Cache-Control"] = "private, no-store"
+        elif "no-store" not in response["Cache-Control"]:
+            patch_cache_control(response, private=True, no_store=True)
         return response

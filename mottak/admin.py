@@ -19,6 +19,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from .admin_access import user_access_view
 from .forms_account import ResidentLookupForm
 from .models import (
+    AccessChange,
     Appointment,
     Arrival,
     AsylumStageChange,
@@ -74,6 +75,26 @@ class UserAdmin(SimpleHistoryAdmin, DjangoUserAdmin):
     add_fieldsets = [
         (None, {"classes": ["wide"], "fields": ["username", "role", "password1", "password2"]}),
     ]
+
+
+@admin.register(AccessChange)
+class AccessChangeAdmin(admin.ModelAdmin):
+    """The access history, for looking: rows are written by the membership and second-factor
+    services only."""
+
+    list_display = ["at", "kind", "user", "centre", "region", "actor", "reason"]
+    list_filter = ["kind"]
+    list_select_related = ["user", "centre", "region", "actor"]
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Region)
