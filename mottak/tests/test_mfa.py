@@ -188,3 +188,32 @@ def test_admin_reset_is_audited_and_the_user_enrols_again(client, staff, admin_u
 @pytest.mark.parametrize("path", ["/login/", "/healthz"])
 def test_anonymous_pages_are_not_redirected(client, db, path):
     assert client.get(path).status_code == 200
+
+
+@pytest.mark.slow
+def test_demo_users_come_enrolled_with_the_printed_codes(client, db, capsys):
+    from base64 import b32decode
+
+    from django.core.management import call_command
+
+    from mottak import demo
+
+    call_command("seed_demo", "--force")
+    printed = capsys.readouterr().out
+    assert demo.DEMO_TOTP_SECRET in printed and demo.DEMO_BACKUP_CODES[0] in printed
+    assert b32decode(demo.DEMO_TOTP_SECRET).hex() == demo.DEMO_TOTP_KEY_HEX
+
+    leader = demo.User.objects.get(username="leder")
+    password_login_as = {"username": "leder", "password": demo.DEMO_PASSWORD}
+    client.post(reverse("login"), password_login_as)
+    code = demo.DEMO_BACKUP_CODES[0]
+    assert client.post(reverse("mfa_verify"), {"code": code}).status_code == 302
+    assert client.get("/").status_code == 200
+    # The app key verifies too (the demo's published secret).
+    app = TOTPDevice.objects.get(user=leader, confirmed=True)
+    client.post(reverse("logout"))
+    client.post(reverse("login"), password_login_as)
+    assert client.post(reverse("mfa_verify"), {"code": code_now(app)}).status_code == 302
+    # Seeding again puts the used backup code back.
+    call_command("seed_demo", "--force")
+    assert StaticDevice.objects.get(user=leader).token_set.filter(token=code).exists()
