@@ -52,6 +52,29 @@ def english_outside_requests():
         yield
 
 
+@pytest.fixture(autouse=True)
+def force_login_passes_second_factor(monkeypatch):
+    """`force_login` in tests stands for a finished login: password and second factor. It
+    attaches a confirmed device to the session as a code would (django_otp.login). Tests of
+    the second factor itself log in with a password and a real code (mottak/tests/test_mfa.py)."""
+    from django.test.client import ClientMixin
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_static.models import StaticDevice
+
+    original = ClientMixin.force_login
+
+    def force_login(self, user, backend=None):
+        original(self, user, backend)
+        device, _ = StaticDevice.objects.get_or_create(
+            user=user, name="test login", defaults={"confirmed": True}
+        )
+        session = self.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+
+    monkeypatch.setattr(ClientMixin, "force_login", force_login)
+
+
 @pytest.fixture
 def client(client):
     """The test client asks for English, so assertions read the English message ids."""

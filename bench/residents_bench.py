@@ -57,8 +57,8 @@ def seed() -> None:
     from django.db import connection, transaction
     from django.utils import timezone
 
-    from mottak.access import centre_membership_grant
     from mottak.models import Centre, Region, Resident, Role, Stay, User
+    from mottak.services.memberships import centre_membership_grant
 
     if Resident.objects.count() >= RESIDENTS:
         return

@@ -65,8 +65,8 @@ def seed(rows: int, due: int) -> None:
     from django.utils import timezone
 
     from cases.models import Deadline
-    from mottak.access import centre_membership_grant, region_membership_grant
     from mottak.models import Centre, Region, Resident, Role, User
+    from mottak.services.memberships import centre_membership_grant, region_membership_grant
 
     if Deadline.objects.count() == rows:
         print(f"reusing {rows:,} seeded deadlines")

@@ -32,7 +32,6 @@ class MappingAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     list_display = ["__str__", "centre", "state", "stay_started_at", "welcome_held_at"]
     list_filter = ["state", "centre"]
     list_select_related = ["centre"]
-    search_fields = ["resident__duf_number", "resident__registration_number"]
 
 
 @admin.register(KeyWorkerAssignment)

@@ -17,7 +17,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Q, QuerySet
 from django.http import Http404
-from guardian.shortcuts import assign_perm, get_objects_for_user, remove_perm
+from guardian.shortcuts import get_objects_for_user
 
 from cases.registry import register_once
 
@@ -47,28 +47,14 @@ MEMBER_OF_REGION = "mottak.member_of_region"
 READ_ONLY_ROLES = frozenset({Role.REGION_CASEWORKER, Role.ASA_CASEWORKER})
 
 
-def centre_membership_grant(*, user: User, centre: Centre) -> None:
-    assign_perm(MEMBER_OF_CENTRE, user, centre)
-    _forget_memberships(user)
-
-
-def centre_membership_revoke(*, user: User, centre: Centre) -> None:
-    remove_perm(MEMBER_OF_CENTRE, user, centre)
-    _forget_memberships(user)
-
-
-def region_membership_grant(*, user: User, region: Region) -> None:
-    assign_perm(MEMBER_OF_REGION, user, region)
-    _forget_memberships(user)
-
-
 # A user's memberships are read once per user object — in a request, once per request — and
 # the page's queries then carry the ids. Rebuilding guardian's permission joins inside every
 # query of a page cost more than the queries themselves (compiling and planning them).
 _MEMBERSHIP_CACHE = "_access_memberships"
 
 
-def _forget_memberships(user: User) -> None:
+def memberships_forget(user: User) -> None:
+    """Called by the membership services after a change, for the user object in hand."""
     user.__dict__.pop(_MEMBERSHIP_CACHE, None)
 
 

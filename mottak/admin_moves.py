@@ -20,7 +20,6 @@ class MoveAdmin(SimpleHistoryAdmin):
     list_display = ["resident", "centre", "target_centre", "state", "requested_at", "move_date"]
     list_filter = ["state", "centre"]
     list_select_related = ["resident", "centre", "target_centre"]
-    search_fields = ["resident__duf_number", "resident__registration_number"]
     raw_id_fields = ["resident", "centre", "target_centre", "proposed_centre"]
     readonly_fields = ["state", "created_by", "decided_by"]
     inlines = [MoveHandoverItemInline]
@@ -31,7 +30,6 @@ class PrivateMoveAdmin(SimpleHistoryAdmin):
     list_display = ["resident", "centre", "state", "municipality", "recorded_at"]
     list_filter = ["state", "centre"]
     list_select_related = ["resident", "centre"]
-    search_fields = ["resident__duf_number", "resident__registration_number"]
     raw_id_fields = ["resident", "centre"]
     readonly_fields = ["state", "created_by"]
 
@@ -41,6 +39,5 @@ class DepartureAdmin(SimpleHistoryAdmin):
     list_display = ["resident", "centre", "kind", "state", "departed_at"]
     list_filter = ["state", "kind", "centre"]
     list_select_related = ["resident", "centre"]
-    search_fields = ["resident__duf_number", "resident__registration_number"]
     raw_id_fields = ["resident", "centre"]
     readonly_fields = ["state", "created_by"]

@@ -17,11 +17,11 @@ from datetime import date, datetime, time, timedelta
 
 from django.db import transaction
 from django.utils import timezone, translation
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cases.models import Notification
 from cases.services import deadlines_sweep
 
-from .access import centre_membership_grant, region_membership_grant
 from .models import (
     FINAL_REJECTION_STAGES,
     Appointment,
@@ -49,8 +49,16 @@ from .services import (
     stay_close,
     stay_open,
 )
+from .services.memberships import centre_membership_grant, region_membership_grant
+from .services.mfa import APP_DEVICE_NAME, mfa_backup_codes_issue
 
 DEMO_PASSWORD = "mottak-demo-2025"
+# The second factor of every demo user (published, like the password): an authenticator app
+# set up with this key (base32 MVWS23LPOR2GC2ZNMRSW23ZNORXXI4BB), or one of these backup
+# codes. Each backup code works once per user; the seed puts all of them back at every run.
+DEMO_TOTP_KEY_HEX = "656d2d6d6f7474616b2d64656d6f2d746f747021"
+DEMO_TOTP_SECRET = "MVWS23LPOR2GC2ZNMRSW23ZNORXXI4BB"
+DEMO_BACKUP_CODES = [f"demo{n:04d}" for n in range(1, 11)]
 SEED = 20250101
 RESIDENT_COUNT = 60
 
@@ -508,12 +516,23 @@ def _seed_users(result: SeedResult, centres: dict[str, Centre]) -> dict[str, Use
             user.set_password(DEMO_PASSWORD)
             user.save()
         result.add("users", created)
+        _seed_second_factor(user)
         if spec.role in {Role.CENTRE_STAFF, Role.CHILD_WELFARE_LEAD, Role.CENTRE_LEADER}:
             centre_membership_grant(user=user, centre=demo_centre)
         elif spec.role == Role.REGION_CASEWORKER:
             region_membership_grant(user=user, region=demo_centre.region)
         users[spec.username] = user
     return users
+
+
+def _seed_second_factor(user: User) -> None:
+    """Demo users come enrolled: the published app key and the published backup codes."""
+    TOTPDevice.objects.get_or_create(
+        user=user,
+        name=APP_DEVICE_NAME,
+        defaults={"key": DEMO_TOTP_KEY_HEX, "confirmed": True},
+    )
+    mfa_backup_codes_issue(user, codes=DEMO_BACKUP_CODES)
 
 
 def _at(day: date, hour: int) -> datetime:

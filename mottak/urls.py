@@ -1,13 +1,13 @@
 """Login, the start page and the core records' pages.
 
-"home", "login" and "logout" are top-level names (the settings point at them); the record
+"home", "login", "logout" and the second-factor pages are top-level names (the settings point at them); the record
 pages live in the "mottak" namespace.
 """
 
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from . import urls_moves, views, views_folders, views_presence
+from . import urls_moves, views, views_account, views_folders, views_presence
 
 record_patterns = [
     path("beboere/", views.resident_list, name="resident_list"),
@@ -125,5 +125,7 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("konto/kode/", views_account.mfa_verify_view, name="mfa_verify"),
+    path("konto/tofaktor/", views_account.mfa_enrol_view, name="mfa_enrol"),
     path("", include((record_patterns, "mottak"))),
 ]

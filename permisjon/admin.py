@@ -25,7 +25,6 @@ class LeaveApplicationAdmin(SimpleHistoryAdmin):
     list_display = ["__str__", "centre", "state", "decider", "departure_at", "return_at"]
     list_filter = ["state", "decider", "centre"]
     list_select_related = ["centre", "resident"]
-    search_fields = ["resident__duf_number", "resident__registration_number"]
     readonly_fields = [f.name for f in LeaveApplication._meta.fields]
     inlines = [ContactPersonInline, LeaveReferenceInline, FollowUpCallInline]
 

@@ -45,7 +45,6 @@ class MissingReportAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     list_filter = ["state", "source", "centre__region", "centre"]
     list_select_related = ["resident", "centre"]
     # Search by the number staff use, never by name.
-    search_fields = ["resident__duf_number", "resident__registration_number"]
     date_hierarchy = "reason_to_believe_at"
     inlines = [PhoneCallInline, AppointmentCancellationInline]
 

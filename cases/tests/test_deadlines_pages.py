@@ -133,7 +133,7 @@ def test_x_5_region_page_counts_open_and_overdue_per_centre(
     client, caseworker, centre, neighbour_centre, rows, django_assert_max_num_queries
 ):
     client.force_login(caseworker)
-    with django_assert_max_num_queries(8):  # +1: the user's memberships, read once per request
+    with django_assert_max_num_queries(9):  # 7, the user's memberships and the second factor
         response = client.get(reverse("cases:deadlines_region", args=[centre.region_id]))
     assert response.status_code == 200
     counts = {c.pk: (c.open_count, c.overdue_count) for c in response.context["centres"]}

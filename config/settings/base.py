@@ -20,7 +20,7 @@ ALLOWED_HOSTS = [
 ]
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "config.apps.AuditedAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -30,6 +30,8 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django_celery_beat",
     "cases",
     "mottak",
@@ -42,6 +44,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "config.middleware.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -49,6 +52,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "mottak.middleware.SecondFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -105,11 +109,21 @@ LOGOUT_REDIRECT_URL = "login"
 GUARDIAN_RAISE_403 = False
 ANONYMOUS_USER_NAME = None
 
-# Login hardening.
+# Login hardening. The client address is REMOTE_ADDR unless DJANGO_TRUSTED_PROXY_COUNT names
+# how many proxies in front of the app append to X-Forwarded-For (config/client_ip.py); a
+# header from anyone else is ignored. Failures lock the pair (user name, address): a stranger
+# guessing from elsewhere locks only their own address out, never the named user at theirs.
+# Many user names failing from one address lock that address (config/login_throttle.py).
+TRUSTED_PROXY_COUNT = int(os.environ.get("DJANGO_TRUSTED_PROXY_COUNT", "0"))
+AXES_CLIENT_IP_CALLABLE = "config.client_ip.client_ip"
+AXES_HANDLER = "config.login_throttle.ThrottledAxesHandler"
 AXES_FAILURE_LIMIT = 5
+AXES_USERNAMES_PER_ADDRESS_LIMIT = 10
 AXES_COOLOFF_TIME = 0.5  # hours
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Second factor (mottak/services/mfa.py): the name authenticator apps show for the account.
+OTP_TOTP_ISSUER = "EM-mottak"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 SESSION_COOKIE_AGE = 30 * 60  # idle timeout: 30 minutes, renewed on every request
 SESSION_SAVE_EVERY_REQUEST = True
@@ -128,6 +142,8 @@ CONTENT_SECURITY_POLICY = {
         "script-src": ["'self'"],
         "frame-ancestors": ["'none'"],
         "form-action": ["'self'"],
+        "base-uri": ["'none'"],
+        "object-src": ["'none'"],
     }
 }
 

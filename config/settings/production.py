@@ -57,10 +57,10 @@ CSRF_COOKIE_NAME = "__Host-csrftoken"
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Strict"
 
-# Login lockout counts per client address; behind proxies the address comes from X-Forwarded-For.
-TRUSTED_PROXY_COUNT = int(os.environ.get("DJANGO_TRUSTED_PROXY_COUNT", "0"))
-if TRUSTED_PROXY_COUNT:
-    AXES_CLIENT_IP_CALLABLE = "config.client_ip.client_ip"
+# The language cookie carries no secret, but it goes over HTTPS only like the others.
+LANGUAGE_COOKIE_SECURE = True
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

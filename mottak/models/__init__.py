@@ -1,5 +1,6 @@
 """mottak's records, one module per area; every model is importable as `mottak.models.X`."""
 
+from .access_audit import AccessChange
 from .arrival import Arrival
 from .asylum import AsylumStageChange, SesamNotice
 from .core import (
@@ -41,6 +42,7 @@ from .representative import (
 from .turning18 import TurningEighteen
 
 __all__ = [
+    "AccessChange",
     "ACTING_STATUSES",
     "Arrival",
     "AsylumStageChange",

@@ -30,6 +30,20 @@ from .folders import (
     personal_folder_open,
     private_folder_open,
 )
+from .memberships import (
+    centre_membership_grant,
+    centre_membership_revoke,
+    region_membership_grant,
+    region_membership_revoke,
+)
+from .mfa import (
+    mfa_backup_codes_issue,
+    mfa_enrolment_confirm,
+    mfa_enrolment_device,
+    mfa_is_enrolled,
+    mfa_reset,
+    mfa_verify,
+)
 from .moves import (
     move_approve,
     move_child_welfare_views_record,
@@ -85,6 +99,16 @@ from .turning18 import (
 )
 
 __all__ = [
+    "centre_membership_grant",
+    "centre_membership_revoke",
+    "region_membership_grant",
+    "region_membership_revoke",
+    "mfa_backup_codes_issue",
+    "mfa_enrolment_confirm",
+    "mfa_enrolment_device",
+    "mfa_is_enrolled",
+    "mfa_reset",
+    "mfa_verify",
     "folder_item_add",
     "folder_item_hand_back",
     "folders_hand_back",

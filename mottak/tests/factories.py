@@ -14,8 +14,8 @@ from datetime import date, timedelta
 import factory
 from django.utils import timezone
 
-from mottak.access import centre_membership_grant, region_membership_grant
 from mottak.models import Appointment, Centre, Region, Resident, Role, Stay, User
+from mottak.services.memberships import centre_membership_grant, region_membership_grant
 
 LOCALE = "no_NO"
 PASSWORD = "pw-test-123!"

@@ -5,13 +5,12 @@ import pytest
 
 from mottak.access import (
     Action,
-    centre_membership_grant,
-    centre_membership_revoke,
     may_change_resident,
     member_centre_ids,
     residents_visible_to,
 )
 from mottak.models import Move
+from mottak.services.memberships import centre_membership_grant, centre_membership_revoke
 from mottak.tests.factories import ResidentFactory
 
 ROLES = ["centre_staff", "child_welfare_lead", "centre_leader", "region_caseworker"]

@@ -42,11 +42,29 @@ def browser_page(page, live_server):
     return page
 
 
+def backup_code_for(username: str) -> str:
+    """A fresh backup code of the user's (one is used up by each login); enrols the user's
+    backup-code device if the test made the user without one."""
+    from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+
+    from mottak.models import User
+
+    device, _ = StaticDevice.objects.get_or_create(
+        user=User.objects.get(username=username), name="backup", defaults={"confirmed": True}
+    )
+    return device.token_set.create(token=StaticToken.random_token()).token
+
+
 def log_in(page, username: str, password: str = PASSWORD) -> None:
+    """Password, then the second factor (a backup code), as a person logs in."""
+    code = backup_code_for(username)
     page.goto(f"{page.base_url}/login/")
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(f"{page.base_url}/konto/kode/**")
+    page.locator("#id_code").fill(code)
+    page.get_by_role("button", name="Confirm").click()
     page.wait_for_url(f"{page.base_url}/")
 
 

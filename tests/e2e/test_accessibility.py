@@ -81,6 +81,9 @@ def log_in(page, base: str, username: str) -> None:
     page.fill("#id_username", username)
     page.fill("#id_password", demo.DEMO_PASSWORD)
     page.press("#id_password", "Enter")
+    page.wait_for_url(f"{base}/konto/kode/**")
+    page.fill("#id_code", demo.DEMO_BACKUP_CODES[0])
+    page.press("#id_code", "Enter")
     page.wait_for_url(f"{base}/")
 
 
@@ -230,6 +233,9 @@ def test_keyboard_only_from_the_start_page_to_the_police_report_sent(browser, li
     page.keyboard.type("ansatt")
     page.keyboard.press("Tab")
     page.keyboard.type(demo.DEMO_PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{base}/konto/kode/**")
+    page.keyboard.type(demo.DEMO_BACKUP_CODES[0])  # the code field has the focus
     page.keyboard.press("Enter")
     page.wait_for_url(f"{base}/")
 

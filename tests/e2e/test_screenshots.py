@@ -34,6 +34,8 @@ def test_readme_screenshots_of_the_start_page_a_resident_and_a_missing_case(
     page.fill("#id_username", "leder")
     page.fill("#id_password", demo.DEMO_PASSWORD)
     page.press("#id_password", "Enter")
+    page.fill("#id_code", demo.DEMO_BACKUP_CODES[0])
+    page.press("#id_code", "Enter")
     page.wait_for_url(f"{live_server.url}/")
     shots = [_shoot(page, folder, "start")]
     page.goto(f"{live_server.url}/beboere/{report.resident_id}/")

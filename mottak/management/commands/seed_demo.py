@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from mottak.demo import demo_logins, demo_seed
+from mottak.demo import DEMO_BACKUP_CODES, DEMO_TOTP_SECRET, demo_logins, demo_seed
 
 
 class Command(BaseCommand):
@@ -32,3 +32,8 @@ class Command(BaseCommand):
         self.stdout.write("Demo logins (username / password / role):")
         for username, password, role in demo_logins():
             self.stdout.write(f"  {username:<12} {password}   {role}")
+        self.stdout.write(
+            "Second factor, the same for every demo user: a backup code, each once per user "
+            f"until the next seed ({', '.join(DEMO_BACKUP_CODES)}), or an authenticator app "
+            f"set up with the key {DEMO_TOTP_SECRET}."
+        )
