@@ -14,6 +14,13 @@ class ReturConfig(AppConfig):
 
         handlers.register()
         register_capabilities()
+        from mottak.access import granted_residents_register
+        from mottak.models import Role
+
+        from .selectors import residents_assigned_to
+
+        # ASA sees the residents of the return cases assigned to it, nothing else.
+        granted_residents_register(Role.ASA_CASEWORKER, residents_assigned_to)
         from mottak import demo as mottak_demo
 
         from . import demo

@@ -106,7 +106,12 @@ class NotFeasibleForm(forms.Form):
 
 
 class AssignForm(forms.Form):
-    caseworker = forms.ModelChoiceField(label=_("ASA caseworker"), queryset=None)
+    caseworker = forms.ModelChoiceField(
+        label=_("ASA caseworker"),
+        queryset=None,
+        required=False,
+        empty_label=_("No one (take the case from its caseworker)"),
+    )
 
     def __init__(self, *args, **kwargs):
         from mottak.models import Role, User

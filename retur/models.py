@@ -5,7 +5,12 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
+
+# R-19, RET-5: the object permission that assigning a case grants its named ASA caseworker;
+# ASA sees the case and its resident through it, and nothing else.
+WORK_RETURN_CASE = "retur.work_return_case"
 
 
 class ReturnCase(models.Model):
@@ -66,6 +71,7 @@ class ReturnCase(models.Model):
         ordering = ["-opened_at", "-id"]
         verbose_name = _("return case")
         verbose_name_plural = _("return cases")
+        permissions = [("work_return_case", _("Follows this return case as its ASA caseworker"))]
         constraints = [
             models.UniqueConstraint(
                 fields=["resident"],
@@ -76,6 +82,16 @@ class ReturnCase(models.Model):
 
     def __str__(self) -> str:
         return f"R-{self.pk}"
+
+
+class ReturnCaseUserObjectPermission(UserObjectPermissionBase):
+    """Direct foreign-key object permissions: the grant a case's assignment gives (R-19)."""
+
+    content_object = models.ForeignKey(ReturnCase, on_delete=models.CASCADE)
+
+
+class ReturnCaseGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(ReturnCase, on_delete=models.CASCADE)
 
 
 class UneReversalShare(models.Model):

@@ -25,9 +25,8 @@ HANDOVER = "handover"
 
 OPEN = frozenset({State.OPEN})
 
-# No start-page watch: the start pages read cases through the resident access layer, which
-# lets ASA see every resident in a return stage; R-19 gives ASA only its assigned cases, so
-# its queue is the return list (selectors.return_cases_visible_to).
+# No start-page watch: ASA's queue is the return list (selectors.return_cases_visible_to),
+# which holds only the cases assigned to it.
 
 RETURN = register(
     Routine(

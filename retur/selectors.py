@@ -4,11 +4,27 @@ narrowed for ASA to the cases assigned to it (R-19)."""
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
+from guardian.shortcuts import get_objects_for_user
 
 from mottak.access import Action, residents_visible_to
 from mottak.models import Role
 
-from .models import ReturnCase, ReturnConversation, UneReversalShare
+from .models import WORK_RETURN_CASE, ReturnCase, ReturnConversation, UneReversalShare
+
+
+def cases_assigned_to(user) -> QuerySet[ReturnCase]:
+    """R-19: the cases whose object permission the user holds — granted by the assignment,
+    never model-wide (accept_global_perms off)."""
+    if not user.is_authenticated or not user.is_active or user.role != Role.ASA_CASEWORKER:
+        return ReturnCase.objects.none()
+    return get_objects_for_user(
+        user, WORK_RETURN_CASE, klass=ReturnCase, accept_global_perms=False, with_superuser=False
+    )
+
+
+def residents_assigned_to(user) -> QuerySet:
+    """R-19: the residents ASA reaches, registered with the access layer: those of its cases."""
+    return cases_assigned_to(user).values("resident_id")
 
 
 def return_cases_visible_to(user, action: Action = Action.VIEW) -> QuerySet[ReturnCase]:
@@ -20,7 +36,7 @@ def return_cases_visible_to(user, action: Action = Action.VIEW) -> QuerySet[Retu
     if user.is_admin_role:
         return cases
     if user.role == Role.ASA_CASEWORKER:
-        return cases.filter(caseworker=user)
+        return cases.filter(pk__in=cases_assigned_to(user).values("pk"))
     if user.role == Role.RMA:
         # R-19: one by one only in the assisted-return track RMA hands over to ASA.
         if action == Action.CHANGE:
@@ -55,8 +71,15 @@ def access_held_conversation(*, user, conversation_id) -> ReturnConversation:
 
 
 def may_work_on(user, case: ReturnCase) -> bool:
-    """RET-5: the named ASA caseworker works the case (an administrator may step in)."""
-    return bool(user.is_admin_role or (case.caseworker_id and case.caseworker_id == user.pk))
+    """RET-5: the named ASA caseworker, holding the assignment's grant, works the case (an
+    administrator may step in)."""
+    if user.is_admin_role:
+        return True
+    return bool(
+        case.caseworker_id
+        and case.caseworker_id == user.pk
+        and cases_assigned_to(user).filter(pk=case.pk).exists()
+    )
 
 
 def open_case_of(resident_id: int) -> ReturnCase | None:

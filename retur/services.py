@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from guardian.shortcuts import assign_perm, remove_perm
 
 from cases.services import timeline_event_record
 from cases.services.routines import routine_step_do
@@ -16,6 +17,7 @@ from mottak.models import Resident, Role
 from . import routine as steps
 from . import rules, selectors
 from .models import (
+    WORK_RETURN_CASE,
     AssistedReturnInformation,
     ContactLogEntry,
     ReturnCase,
@@ -75,16 +77,34 @@ def return_case_open(*, resident: Resident, stage: str, at: datetime, by=None) -
 
 
 def return_case_assign(*, case: ReturnCase, caseworker, by) -> ReturnCase:
-    """RET-5, R-19: an administrator names the ASA caseworker who follows the case."""
+    """RET-5, R-19: an administrator names the ASA caseworker who follows the case, or takes
+    the case from one (caseworker None). The assignment is the access grant: the new caseworker
+    gets the case's object permission, the one before loses it, in the same transaction; the
+    case's history and the timeline record the change."""
     if not by.is_admin_role:
         raise PermissionDenied
-    if caseworker is None or caseworker.role != Role.ASA_CASEWORKER or not caseworker.is_active:
+    if caseworker is not None and (
+        caseworker.role != Role.ASA_CASEWORKER or not caseworker.is_active
+    ):
         raise ValidationError(_("Choose a caseworker in UDI's asylum department (ASA)."))
 
     def assign(locked: ReturnCase) -> None:
+        before = locked.caseworker
+        if before is not None and before != caseworker:
+            remove_perm(WORK_RETURN_CASE, before, locked)
+        if caseworker is not None:
+            assign_perm(WORK_RETURN_CASE, caseworker, locked)
+        if before == caseworker:
+            return
         locked.caseworker = caseworker
         locked.save(update_fields=["caseworker"])
-        _event(locked, "return_assigned", _("ASA caseworker assigned"), by=by, rule_id="RET-5")
+        if caseworker is None:
+            summary = _("ASA caseworker unassigned")
+        elif before is None:
+            summary = _("ASA caseworker assigned")
+        else:
+            summary = _("ASA caseworker reassigned")
+        _event(locked, "return_assigned", summary, by=by, rule_id="RET-5")
 
     return routine_step_do(
         routine=RETURN, case=case, step_code=steps.ASSIGN, by=by, work=assign
