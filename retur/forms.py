@@ -140,3 +140,28 @@ class HandoverForm(forms.Form):
     information = forms.CharField(
         label=_("What ASA needs to know"), widget=forms.Textarea(attrs={"rows": 4}), max_length=8000
     )
+
+
+class MeetingMinutesForm(forms.Form):
+    """RET-6: the minutes of the quarterly meeting."""
+
+    held_on = forms.DateField(
+        label=_("Held on"),
+        input_formats=["%Y-%m-%d", "%d.%m.%Y"],
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    participants = forms.MultipleChoiceField(
+        label=_("Who took part"),
+        choices=[],
+        widget=forms.CheckboxSelectMultiple,
+    )
+    topics = forms.CharField(label=_("Topics"), widget=forms.Textarea(attrs={"rows": 3}))
+    clarifications = forms.CharField(
+        label=_("Clarifications"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, **kwargs):
+        from .models import QuarterlyMeeting
+
+        super().__init__(*args, **kwargs)
+        self.fields["participants"].choices = QuarterlyMeeting.Party.choices

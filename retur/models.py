@@ -247,3 +247,53 @@ class ReturnHandover(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case} {self.reason}"
+
+
+class QuarterlyMeeting(models.Model):
+    """RET-6: each quarter RMA calls ASA, RMA and AUA to a meeting; the minutes say when, who
+    took part, what was discussed and what was clarified. One row per quarter, opened with
+    its deadline (the quarter's end) and followed by the next quarter's once it is held."""
+
+    class State(models.TextChoices):
+        DUE = "due", _("To be called")
+        HELD = "held", _("Held")
+
+    class Party(models.TextChoices):
+        ASA = "asa", _("ASA (UDI's asylum department)")
+        RMA = "rma", _("RMA (UDI's regional and reception department)")
+        AUA = "aua", _("AUA (the Police Immigration Service's return unit)")
+
+    # The quarter's first moment in Oslo (1 January, 1 April, 1 July, 1 October, 00.00).
+    quarter_start = models.DateTimeField(_("quarter starts"), unique=True)
+    state = models.CharField(_("state"), max_length=8, choices=State.choices, default=State.DUE)
+    held_on = models.DateField(_("held on"), null=True, blank=True)
+    participants = models.JSONField(_("participants"), default=list, blank=True)
+    topics = models.TextField(_("topics"), blank=True)
+    clarifications = models.TextField(_("clarifications"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-quarter_start"]
+        verbose_name = _("quarterly return meeting")
+        verbose_name_plural = _("quarterly return meetings")
+
+    def __str__(self) -> str:
+        from django.utils import timezone
+
+        start = timezone.localtime(self.quarter_start)
+        return _("Quarter %(quarter)s %(year)s") % {
+            "quarter": (start.month - 1) // 3 + 1,
+            "year": start.year,
+        }
+
+    def participant_labels(self) -> list[str]:
+        labels = dict(self.Party.choices)
+        return [str(labels.get(code, code)) for code in self.participants]

@@ -4,9 +4,10 @@ feasible and followed up towards UNE."""
 
 from django.utils.translation import gettext_lazy as _
 
-from cases.routines import Routine, Step, register
+from cases import roles
+from cases.routines import Due, Routine, Step, register
 
-from .models import ReturnCase
+from .models import QuarterlyMeeting, ReturnCase
 
 State = ReturnCase.State
 
@@ -91,6 +92,43 @@ RETURN = register(
                 ("RET-5",),
                 states=OPEN | {State.NOT_FEASIBLE},
                 to=State.CLOSED,
+            ),
+        ),
+    )
+)
+
+
+# ---- RET-6: RMA's quarterly meetings, a national routine ---------------------------------------
+
+MEETING_NAME = "retur_meeting"
+MEETING_HELD = "held"
+MeetingState = QuarterlyMeeting.State
+
+MEETINGS = register(
+    Routine(
+        name=MEETING_NAME,
+        label=_("Quarterly return meetings"),
+        model="retur.QuarterlyMeeting",
+        states=tuple(MeetingState.choices),
+        transitions={
+            MeetingState.DUE: frozenset({MeetingState.HELD}),
+            MeetingState.HELD: frozenset(),
+        },
+        refusal=_("The quarterly meeting is already recorded as “%(state)s”."),
+        detail_url="retur:meeting",
+        # RMA answers for it nationwide: no centre, no resident.
+        national=roles.RMA,
+        centre_of=lambda meeting: None,
+        subject_of=lambda meeting: meeting,
+        steps=(
+            Step(
+                MEETING_HELD,
+                _("Call ASA, RMA and AUA to the quarterly meeting"),
+                ("RET-6",),
+                states=frozenset({MeetingState.DUE}),
+                to=MeetingState.HELD,
+                # By the quarter's end: three calendar months from its first moment.
+                due=Due("quarter_start", "months", 3),
             ),
         ),
     )

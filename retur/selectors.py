@@ -96,3 +96,21 @@ def reversal_share_in_force(on=None) -> UneReversalShare | None:
 
 def unassigned_cases() -> QuerySet[ReturnCase]:
     return ReturnCase.objects.filter(state=ReturnCase.State.OPEN, caseworker__isnull=True)
+
+
+# ---- RET-6: quarterly meetings (no personal data; RMA calls them) -----------------------------
+
+
+def meetings_visible_to(user) -> QuerySet:
+    from .models import QuarterlyMeeting
+
+    if not user.is_authenticated or not (user.is_admin_role or user.role == Role.RMA):
+        return QuarterlyMeeting.objects.none()
+    return QuarterlyMeeting.objects.select_related("recorded_by")
+
+
+def access_meeting(*, user, meeting_id):
+    meeting = meetings_visible_to(user).filter(pk=meeting_id).first()
+    if meeting is None:
+        raise Http404
+    return meeting

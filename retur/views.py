@@ -12,11 +12,12 @@ from django.views.decorators.http import require_GET
 
 from cases import exports
 from cases.downloads import download_name
+from cases.selectors_deadlines import deadlines_for_owner
 from cases.services import read_log_record
 from cases.views_routines import routine_step_view
 from mottak.access import Action, may
 
-from . import documents, forms, selectors, selectors_portfolio, services
+from . import documents, forms, selectors, selectors_portfolio, services, services_meetings
 from .models import ReturnCase, ReturnConversation, ReturnHandover
 
 Kind = ReturnConversation.Kind
@@ -277,3 +278,42 @@ def portfolio_export(request, fmt: str):
             for month, region, nationality, path, count in data.returned_rows
         ],
     )
+
+
+# ---- RET-6: RMA's quarterly meetings -------------------------------------------------------
+
+
+@login_required
+@require_GET
+def meeting_list(request):
+    if not may(request.user, "retur.meetings"):
+        raise Http404
+    meetings = list(selectors.meetings_visible_to(request.user)[:40])
+    return render(request, "retur/meetings.html", {"meetings": meetings})
+
+
+@login_required
+@require_GET
+def meeting_detail(request, meeting_id: int):
+    meeting = selectors.access_meeting(user=request.user, meeting_id=meeting_id)
+    return render(
+        request,
+        "retur/meeting.html",
+        {
+            "meeting": meeting,
+            "deadlines": list(deadlines_for_owner(meeting)),
+            "minutes_form": forms.MeetingMinutesForm(initial={"held_on": timezone.localdate()}),
+        },
+    )
+
+
+meeting_record = routine_step_view(
+    access=lambda user, meeting_id: selectors.access_meeting(user=user, meeting_id=meeting_id),
+    service=lambda meeting, by, data: services_meetings.quarterly_meeting_record(
+        meeting=meeting, by=by, **data
+    ),
+    back_to=lambda meeting: reverse("retur:meeting", args=[meeting.pk]),
+    form_class=forms.MeetingMinutesForm,
+    done=gettext_lazy("The minutes are recorded; the next quarter's meeting is planned."),
+    pk_kwarg="meeting_id",
+)

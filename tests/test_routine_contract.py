@@ -110,6 +110,12 @@ def _mapping(resident, by):
     return mapping_services.mapping_open(resident=resident, stay=stay, by=by)
 
 
+def _quarterly_meeting(resident, by):
+    from retur import services_meetings
+
+    return services_meetings.quarterly_meeting_plan(quarter_of=timezone.localdate())
+
+
 CASE_BUILDERS = {
     "savnet": _missing_report,
     "permisjon": _leave_application,
@@ -117,6 +123,7 @@ CASE_BUILDERS = {
     "privat_flytting": _private_move,
     "avreise": _departure,
     "retur": _return_case,
+    "retur_meeting": _quarterly_meeting,
     "arrival": _arrival,
     "turning_18": _turning_18,
     "kartlegging": _mapping,

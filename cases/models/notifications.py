@@ -79,6 +79,8 @@ class Notification(models.Model):
             return step
         if deadline.centre_id:
             path = reverse("cases:deadlines_centre", args=[deadline.centre_id])
+        elif deadline.is_national:
+            path = reverse("cases:deadlines_national")
         else:
             path = reverse("cases:deadlines_region", args=[deadline.region_id])
         return f"{path}#deadline-{deadline.pk}"

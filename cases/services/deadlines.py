@@ -24,6 +24,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from guardian.shortcuts import get_users_with_perms
 
+from .. import roles as roles_module
 from .. import routines
 from .. import urgency as urgency_classes
 from ..due import due_handler
@@ -111,6 +112,7 @@ def deadline_open(
     rule_id: str = "",
     centre: models.Model | None = None,
     region: models.Model | None = None,
+    national: str = "",
     subject: models.Model | None = None,
     by=None,
     opened_at: datetime | None = None,
@@ -118,7 +120,8 @@ def deadline_open(
 ) -> Deadline:
     """Open a deadline, or give back the pending one of this kind for this owner.
 
-    `centre`/`region` say who is responsible (the region defaults to the centre's).
+    `centre`/`region` say who is responsible (the region defaults to the centre's); a national
+    deadline names instead, in `national`, the role slot (cases.roles) that answers for it.
     `subject` is whom it is about; by default the owner's `resident`, else the owner.
     `urgency` is a code of cases/urgency.py; a class that alerts at opening tells the
     centre's on-duty people in the same transaction (the e-mails go after the commit).
@@ -127,9 +130,10 @@ def deadline_open(
     cls = urgency_classes.get(urgency)
     if timezone.is_naive(due_at):
         raise ValidationError(_("A deadline needs a time with a time zone."), code="naive")
-    if centre is None and region is None:
+    if centre is None and region is None and national not in roles_module.NATIONAL_ROLES:
         raise ValidationError(
-            _("A deadline needs a responsible centre or regional office."), code="no_owner"
+            _("A deadline needs a responsible centre, regional office or national role."),
+            code="no_owner",
         )
     content_type = ContentType.objects.get_for_model(owner)
     existing = _pending(content_type, owner.pk, kind).first()
@@ -145,6 +149,7 @@ def deadline_open(
         subject_id=subject.pk,
         centre=centre,
         region_id=region.pk if region is not None else getattr(centre, "region_id", None),
+        national_role=national if centre is None and region is None else "",
         kind=kind,
         rule_id=rule_id,
         label=label[:200],
@@ -438,7 +443,10 @@ class _Recipients:
 
     def of(self, deadline: Deadline, audience: Audience) -> list:
         """The audience's users; when none, the centre leader and regional office, and
-        failing those the administrators."""
+        failing those the administrators. A national deadline tells the active users of its
+        role at every stage, failing those the administrators."""
+        if deadline.is_national:
+            return self._get(("national", deadline.national_role), lambda: _national(deadline))
 
         def compute():
             users = self._matching(deadline, audience)
@@ -449,7 +457,17 @@ class _Recipients:
         return self._get((audience, deadline.centre_id, deadline.region_id), compute)
 
 
+def _national(deadline: Deadline) -> list:
+    from django.contrib.auth import get_user_model
+
+    role = role_names().of((deadline.national_role,))
+    users = get_user_model().objects.filter(role__in=role, is_active=True).order_by("pk")
+    return list(users) or _admins()
+
+
 def _place(deadline: Deadline) -> str:
+    if deadline.is_national:
+        return _("national deadlines")
     return deadline.centre.name if deadline.centre_id else deadline.region.name
 
 
@@ -486,6 +504,8 @@ def deadline_place_path(deadline: Deadline) -> str:
 
     if deadline.centre_id:
         return reverse("cases:deadlines_centre", args=[deadline.centre_id])
+    if deadline.is_national:
+        return reverse("cases:deadlines_national")
     return reverse("cases:deadlines_region", args=[deadline.region_id])
 
 
