@@ -270,6 +270,8 @@ class Routine:
     # its deadlines are answered for by the users of this role slot (cases.roles) nationwide,
     # and the resident pages and centre start pages leave it out.
     national: str = ""
+    # The named person who answers for the case's deadlines (case → user or None).
+    responsible_of: Callable | None = None
     _by_code: dict = field(init=False, repr=False, compare=False, hash=False)
 
     def __post_init__(self):

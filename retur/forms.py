@@ -67,6 +67,11 @@ class NotAttendedForm(forms.Form):
 class ContactForm(forms.Form):
     at = when_field(_("When"))
     party = forms.ChoiceField(label=_("With whom"), choices=ContactLogEntry.Party.choices)
+    topic = forms.ChoiceField(
+        label=_("What it was about"),
+        choices=ContactLogEntry.Topic.choices,
+        initial=ContactLogEntry.Topic.GENERAL,
+    )
     summary = forms.CharField(
         label=_("What was said or agreed"),
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -165,3 +170,14 @@ class MeetingMinutesForm(forms.Form):
 
         super().__init__(*args, **kwargs)
         self.fields["participants"].choices = QuarterlyMeeting.Party.choices
+
+
+class TaskForm(forms.Form):
+    """RET-5: a task with a due date, for the case's ASA caseworker."""
+
+    title = forms.CharField(label=_("What is to be done"), max_length=200)
+    due_on = forms.DateField(
+        label=_("Due date"),
+        input_formats=["%Y-%m-%d", "%d.%m.%Y"],
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )

@@ -185,8 +185,20 @@ class ContactLogEntry(models.Model):
     case = models.ForeignKey(
         ReturnCase, on_delete=models.CASCADE, related_name="contacts", verbose_name=_("case")
     )
+
+    class Topic(models.TextChoices):
+        GENERAL = "general", _("Follow-up of the case")
+        MOTIVATION = "motivation", _("Motivation work")
+        FAMILY_CONTACT = "family_contact", _("Contact between the minor and the family")
+        ALTERNATIVE_CARE = "alternative_care", _("Alternative care investigated")
+
     at = models.DateTimeField(_("when"))
     party = models.CharField(_("with whom"), max_length=16, choices=Party.choices)
+    # RET-5: what the contact served — motivation work, the minor's contact with the family,
+    # and the investigation of alternative care are each followed on the case.
+    topic = models.CharField(
+        _("what it was about"), max_length=20, choices=Topic.choices, default=Topic.GENERAL
+    )
     summary = models.TextField(_("what was said or agreed"))
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     history = HistoricalRecords()
@@ -297,3 +309,45 @@ class QuarterlyMeeting(models.Model):
     def participant_labels(self) -> list[str]:
         labels = dict(self.Party.choices)
         return [str(labels.get(code, code)) for code in self.participants]
+
+
+class ReturnTask(models.Model):
+    """RET-5: a task in the return case with its due date and the ASA caseworker responsible;
+    its deadline is a kernel row the sweeper reminds that caseworker of."""
+
+    class State(models.TextChoices):
+        OPEN = "open", _("To do")
+        DONE = "done", _("Done")
+
+    case = models.ForeignKey(
+        ReturnCase, on_delete=models.CASCADE, related_name="tasks", verbose_name=_("case")
+    )
+    title = models.CharField(_("task"), max_length=200)
+    # The end of the due day in Oslo: the deadline's anchor.
+    due_at = models.DateTimeField(_("due"))
+    responsible = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("responsible ASA caseworker"),
+    )
+    state = models.CharField(_("state"), max_length=8, choices=State.choices, default=State.OPEN)
+    done_at = models.DateTimeField(_("done"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["state", "due_at", "id"]
+        verbose_name = _("return task")
+        verbose_name_plural = _("return tasks")
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def resident(self):
+        return self.case.resident
+
+    @property
+    def centre(self):
+        return self.case.centre

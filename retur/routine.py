@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from cases import roles
 from cases.routines import Due, Routine, Step, register
 
-from .models import QuarterlyMeeting, ReturnCase
+from .models import QuarterlyMeeting, ReturnCase, ReturnTask
 
 State = ReturnCase.State
 
@@ -23,6 +23,7 @@ NOT_FEASIBLE = "not_feasible"
 CLOSE = "close"
 INFORMATION = "information"
 HANDOVER = "handover"
+TASK = "task"
 
 OPEN = frozenset({State.OPEN})
 
@@ -60,6 +61,12 @@ RETURN = register(
             ),
             Step(CONTACT, _("Contact recorded"), ("RET-5",), states=OPEN | {State.NOT_FEASIBLE}),
             Step(PATH, _("Return path chosen"), ("RET-5",), states=OPEN),
+            Step(
+                TASK,
+                _("Task with a deadline given"),
+                ("RET-5",),
+                states=OPEN | {State.NOT_FEASIBLE},
+            ),
             Step(
                 INFORMATION,
                 _("Information about assisted return given"),
@@ -129,6 +136,52 @@ MEETINGS = register(
                 to=MeetingState.HELD,
                 # By the quarter's end: three calendar months from its first moment.
                 due=Due("quarter_start", "months", 3),
+            ),
+        ),
+    )
+)
+
+
+# ---- RET-5: the tasks of a return case, each with its deadline and responsible caseworker ------
+
+TASK_NAME = "retur_task"
+TASK_DONE = "done"
+TASK_REOPEN = "reopen"
+TaskState = ReturnTask.State
+
+TASKS = register(
+    Routine(
+        name=TASK_NAME,
+        label=_("Tasks in return cases"),
+        model="retur.ReturnTask",
+        states=tuple(TaskState.choices),
+        transitions={
+            TaskState.OPEN: frozenset({TaskState.DONE}),
+            TaskState.DONE: frozenset({TaskState.OPEN}),
+        },
+        refusal=_("The task is already “%(state)s”."),
+        detail_url="retur:task",
+        lock_related=("case",),
+        # The named ASA caseworker answers for it, not a centre.
+        national=roles.ASA_CASEWORKER,
+        responsible_of=lambda task: task.responsible,
+        centre_of=lambda task: None,
+        subject_of=lambda task: task.case.resident,
+        steps=(
+            Step(
+                TASK_DONE,
+                _("Task done"),
+                ("RET-5",),
+                states=frozenset({TaskState.OPEN}),
+                to=TaskState.DONE,
+                due=Due("due_at", "at", 0),
+            ),
+            Step(
+                TASK_REOPEN,
+                _("Task marked as not done"),
+                ("RET-5",),
+                states=frozenset({TaskState.DONE}),
+                to=TaskState.OPEN,
             ),
         ),
     )

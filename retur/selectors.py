@@ -114,3 +114,29 @@ def access_meeting(*, user, meeting_id):
     if meeting is None:
         raise Http404
     return meeting
+
+
+# ---- RET-5: tasks ------------------------------------------------------------------------------
+
+
+def tasks_of(case: ReturnCase) -> list:
+    """The case's tasks, open ones first by due time, each marked when overdue."""
+    now = timezone.now()
+    tasks = list(case.tasks.select_related("responsible"))
+    for task in tasks:
+        task.is_overdue = task.state == task.State.OPEN and task.due_at <= now
+    return tasks
+
+
+def access_task(*, user, task_id):
+    """A task of a case the user may see; else 404 like a missing one."""
+    from .models import ReturnTask
+
+    task = (
+        ReturnTask.objects.filter(pk=task_id, case__in=return_cases_visible_to(user).values("pk"))
+        .select_related("case")
+        .first()
+    )
+    if task is None:
+        raise Http404
+    return task

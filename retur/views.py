@@ -3,7 +3,7 @@ form → one service → back to the case."""
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -60,6 +60,9 @@ def case_detail(request, case_id: int):
         "not_feasible_form": forms.NotFeasibleForm(prefix="nf"),
         "assign_form": forms.AssignForm(initial={"caseworker": case.caseworker_id}),
         "information": list(case.information.all()),
+        "tasks": selectors.tasks_of(case),
+        "may_work_tasks": may_work and case.state in (case.State.OPEN, case.State.NOT_FEASIBLE),
+        "task_form": forms.TaskForm(prefix="task"),
         "information_form": forms.InformationForm(prefix="info"),
         "handovers": list(case.handovers.all()),
         "may_hand_over": case.state == case.State.OPEN
@@ -317,3 +320,40 @@ meeting_record = routine_step_view(
     done=gettext_lazy("The minutes are recorded; the next quarter's meeting is planned."),
     pk_kwarg="meeting_id",
 )
+
+
+# ---- RET-5: tasks with deadlines -----------------------------------------------------------
+
+task_new = _step(
+    forms.TaskForm,
+    lambda case, by, data: services.return_task_create(case=case, by=by, **data),
+    gettext_lazy("The task is added."),
+    prefix="task",
+)
+
+
+def _task_back(task) -> str:
+    return f"{reverse('retur:detail', args=[task.case_id])}#task-{task.pk}"
+
+
+task_done = routine_step_view(
+    access=lambda user, task_id: selectors.access_task(user=user, task_id=task_id),
+    service=lambda task, by, data: services.return_task_done(task=task, by=by),
+    back_to=_task_back,
+    done=gettext_lazy("The task is marked as done."),
+    pk_kwarg="task_id",
+)
+task_reopen = routine_step_view(
+    access=lambda user, task_id: selectors.access_task(user=user, task_id=task_id),
+    service=lambda task, by, data: services.return_task_reopen(task=task, by=by),
+    back_to=_task_back,
+    done=gettext_lazy("The task is open again."),
+    pk_kwarg="task_id",
+)
+
+
+@login_required
+@require_GET
+def task_detail(request, task_id: int):
+    """A task's place: its row on the case page (where its deadline links to)."""
+    return redirect(_task_back(selectors.access_task(user=request.user, task_id=task_id)))

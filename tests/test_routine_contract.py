@@ -116,6 +116,19 @@ def _quarterly_meeting(resident, by):
     return services_meetings.quarterly_meeting_plan(quarter_of=timezone.localdate())
 
 
+def _return_task(resident, by):
+    from mottak.models import Role
+    from mottak.tests.factories import UserFactory
+
+    case = _return_case(resident, by)
+    admin = UserFactory(role=Role.ADMIN)
+    asa = UserFactory(role=Role.ASA_CASEWORKER)
+    return_services.return_case_assign(case=case, caseworker=asa, by=admin)
+    return return_services.return_task_create(
+        case=case, title="Ring IOM", due_on=timezone.localdate(), by=asa
+    )
+
+
 CASE_BUILDERS = {
     "savnet": _missing_report,
     "permisjon": _leave_application,
@@ -124,6 +137,7 @@ CASE_BUILDERS = {
     "avreise": _departure,
     "retur": _return_case,
     "retur_meeting": _quarterly_meeting,
+    "retur_task": _return_task,
     "arrival": _arrival,
     "turning_18": _turning_18,
     "kartlegging": _mapping,

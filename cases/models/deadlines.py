@@ -52,6 +52,16 @@ class Deadline(models.Model):
     # A national time limit (RET-6: RMA's quarterly meeting): no centre or office answers for
     # it, the users of this role slot (cases.roles) do, wherever they sit.
     national_role = models.CharField(_("responsible nationwide"), max_length=32, blank=True)
+    # A named person who answers for it (RET-5: the ASA caseworker a task is given to): the
+    # alerts go to them while they are active, else to the audiences above.
+    responsible = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("responsible person"),
+    )
     kind = models.CharField(_("kind"), max_length=64)
     # Who is told when (cases/urgency.py): at opening, reminders, escalations.
     urgency = models.CharField(

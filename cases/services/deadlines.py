@@ -113,6 +113,7 @@ def deadline_open(
     centre: models.Model | None = None,
     region: models.Model | None = None,
     national: str = "",
+    responsible=None,
     subject: models.Model | None = None,
     by=None,
     opened_at: datetime | None = None,
@@ -122,6 +123,7 @@ def deadline_open(
 
     `centre`/`region` say who is responsible (the region defaults to the centre's); a national
     deadline names instead, in `national`, the role slot (cases.roles) that answers for it.
+    `responsible`: a named person who is told instead, while active.
     `subject` is whom it is about; by default the owner's `resident`, else the owner.
     `urgency` is a code of cases/urgency.py; a class that alerts at opening tells the
     centre's on-duty people in the same transaction (the e-mails go after the commit).
@@ -150,6 +152,7 @@ def deadline_open(
         centre=centre,
         region_id=region.pk if region is not None else getattr(centre, "region_id", None),
         national_role=national if centre is None and region is None else "",
+        responsible=responsible,
         kind=kind,
         rule_id=rule_id,
         label=label[:200],
@@ -294,6 +297,34 @@ def deadline_hand_over(*, deadline: Deadline, centre, by) -> Deadline:
             actor=by,
         )
     return locked
+
+
+def deadline_reassign(*, owner: models.Model, responsible, by) -> int:
+    """The named person who answers for the owner's pending deadlines changes (a return case
+    reassigned, R-19): the time limits do not; the timeline says so."""
+    content_type = ContentType.objects.get_for_model(owner)
+    moved = 0
+    with transaction.atomic():
+        for locked in _pending_of(content_type, owner.pk).select_for_update():
+            if locked.responsible_id == responsible.pk:
+                continue
+            locked.responsible = responsible
+            locked.save()
+            _timeline(
+                locked,
+                kind="deadline_reassigned",
+                summary=_("Deadline given to another caseworker: %(label)s")
+                % {"label": _(locked.label)},
+                actor=by,
+            )
+            moved += 1
+    return moved
+
+
+def _pending_of(content_type: ContentType, object_id: int) -> models.QuerySet[Deadline]:
+    return Deadline.objects.filter(
+        content_type=content_type, object_id=object_id, state__in=Deadline.PENDING
+    )
 
 
 def deadlines_end_with_case(*, owner: models.Model, by, reason: str) -> int:
@@ -445,6 +476,8 @@ class _Recipients:
         """The audience's users; when none, the centre leader and regional office, and
         failing those the administrators. A national deadline tells the active users of its
         role at every stage, failing those the administrators."""
+        if deadline.responsible_id and deadline.responsible.is_active:
+            return [deadline.responsible]
         if deadline.is_national:
             return self._get(("national", deadline.national_role), lambda: _national(deadline))
 
@@ -645,7 +678,7 @@ def deadlines_sweep(*, now: datetime | None = None, batch_size: int | None = Non
         with transaction.atomic():
             batch = list(
                 due_for_sweep(now)
-                .select_related("centre", "region")
+                .select_related("centre", "region", "responsible")
                 .select_for_update(skip_locked=True, of=("self",))[:batch_size]
             )
             sent = set(

@@ -390,6 +390,7 @@ def routine_deadline_open(
         label=english(label or step.label),
         centre=None if routine.national else routine.centre_of(case),
         national=routine.national,
+        responsible=routine.responsible_of(case) if routine.responsible_of else None,
         subject=routine.subject_of(case),
         by=by,
         urgency=step.due.urgency,
