@@ -86,7 +86,7 @@ def test_ret_5_final_rejection_to_return_counted_in_the_portfolio(
     page.wait_for_selector("#way-heading")
     page.locator("#id_returned-at").fill(_minutes_ago(5))
     page.locator("#mark-returned").click()
-    page.wait_for_selector("#way-heading")
+    page.wait_for_selector("#conversations-heading")
     case.refresh_from_db()
     assert case.state == ReturnCase.State.RETURNED
     log_out(page)
