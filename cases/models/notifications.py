@@ -54,6 +54,8 @@ class Notification(models.Model):
     @property
     def place(self) -> str:
         deadline = self.deadline
+        if deadline.is_national:
+            return gettext("the national level")
         return deadline.centre.name if deadline.centre_id else deadline.region.name
 
     @property

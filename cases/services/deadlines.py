@@ -500,7 +500,7 @@ def _national(deadline: Deadline) -> list:
 
 def _place(deadline: Deadline) -> str:
     if deadline.is_national:
-        return _("national deadlines")
+        return _("the national level")
     return deadline.centre.name if deadline.centre_id else deadline.region.name
 
 

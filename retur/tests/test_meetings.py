@@ -161,6 +161,18 @@ def test_ret_6_the_sweeper_reminds_and_escalates_to_rma_only(
     assert asa.pk not in told and leader.pk not in told and caseworker.pk not in told
 
 
+def test_ret_6_rma_reads_the_national_alert_on_its_notifications_page(meeting, rma, client):
+    deadline = pending(meeting)
+    deadlines_sweep(now=deadline.due_at + timedelta(minutes=1))
+    note = Notification.objects.get(deadline=deadline)
+    assert note.place == "the national level"
+    assert note.link.endswith("#step-held")
+    client.force_login(rma)
+    response = client.get(reverse("cases:notifications"))
+    assert response.status_code == 200
+    assert reverse("retur:meeting", args=[meeting.pk]) in response.content.decode()
+
+
 def test_ret_6_without_an_active_rma_user_the_administrators_are_told(meeting, admin_user):
     deadline = pending(meeting)
     deadlines_sweep(now=deadline.due_at + timedelta(minutes=1))
