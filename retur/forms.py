@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from cases.form_fields import PlausibleDateTimeField
+from cases.form_fields import PlausibleDateField, PlausibleDateTimeField
 
 from . import rules
 from .models import ContactLogEntry, ReturnCase, ReturnConversation, ReturnHandover
@@ -150,7 +150,7 @@ class HandoverForm(forms.Form):
 class MeetingMinutesForm(forms.Form):
     """RET-6: the minutes of the quarterly meeting."""
 
-    held_on = forms.DateField(
+    held_on = PlausibleDateField(
         label=_("Held on"),
         input_formats=["%Y-%m-%d", "%d.%m.%Y"],
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -176,7 +176,7 @@ class TaskForm(forms.Form):
     """RET-5: a task with a due date, for the case's ASA caseworker."""
 
     title = forms.CharField(label=_("What is to be done"), max_length=200)
-    due_on = forms.DateField(
+    due_on = PlausibleDateField(
         label=_("Due date"),
         input_formats=["%Y-%m-%d", "%d.%m.%Y"],
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
