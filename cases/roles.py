@@ -16,6 +16,10 @@ CHILD_WELFARE_LEAD = "child_welfare_lead"
 CENTRE_LEADER = "centre_leader"
 REGION_CASEWORKER = "region_caseworker"
 ADMIN = "admin"
+# Nationwide roles: they answer for national deadlines (RET-6), not for a centre's.
+RMA = "rma"
+ASA_CASEWORKER = "asa_caseworker"
+NATIONAL_ROLES = (RMA, ASA_CASEWORKER)
 CENTRE_ROLES = (CENTRE_STAFF, CHILD_WELFARE_LEAD, CENTRE_LEADER)
 
 
@@ -26,6 +30,8 @@ class RoleNames:
     centre_leader: str = "centre_leader"
     region_caseworker: str = "region_caseworker"
     admin: str = "admin"
+    rma: str = "rma"
+    asa_caseworker: str = "asa_caseworker"
     # Codenames of the object permissions that make a user a member of a centre / an office.
     member_of_centre: str = "member_of_centre"
     member_of_region: str = "member_of_region"

@@ -43,6 +43,7 @@ from . import urgency as urgency_classes
 from .checklists import CODE_PATTERN, ChecklistDefinition
 from .checklists import Step as ChecklistStep
 from .registry import register_once
+from .roles import NATIONAL_ROLES
 from .urgency import Audience
 
 # --- deadlines ------------------------------------------------------------------------------
@@ -265,11 +266,21 @@ class Routine:
     centre_field: str = "centre"
     subject_field: str = "resident"
     watches: tuple[Watch, ...] = ()
+    # A national routine (RET-6: RMA's quarterly meetings) is about no resident and no centre:
+    # its deadlines are answered for by the users of this role slot (cases.roles) nationwide,
+    # and the resident pages and centre start pages leave it out.
+    national: str = ""
+    # The named person who answers for the case's deadlines (case → user or None).
+    responsible_of: Callable | None = None
     _by_code: dict = field(init=False, repr=False, compare=False, hash=False)
 
     def __post_init__(self):
         if not CODE_PATTERN.match(self.name):
             raise ValueError(f"Routine name {self.name!r} is not a lower-case code.")
+        if self.national and self.national not in NATIONAL_ROLES:
+            raise ValueError(f"{self.name}: {self.national!r} is no national role.")
+        if self.national and self.watches:
+            raise ValueError(f"{self.name}: a national routine has no centre to watch from.")
         known = {value for value, _label in self.states}
         by_code: dict[str, Step] = {}
         groups = {c.name for c in self.checklists}

@@ -8,7 +8,7 @@ from django.db import models
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from . import access
+from . import access, roles
 from . import urgency as urgency_classes
 from .models import Deadline, Notification
 
@@ -21,11 +21,38 @@ def deadlines_visible_to(user) -> models.QuerySet[Deadline]:
     centres = access.centres_visible_to(user)
     residents = access.residents_visible_to(user)
     resident_ct = ContentType.objects.get_for_model(residents.model)
-    in_scope = Q(centre__in=centres.values("pk")) | Q(
-        centre__isnull=True, region__in=centres.values("region_id")
+    in_scope = (
+        Q(centre__in=centres.values("pk"))
+        | Q(centre__isnull=True, region__in=centres.values("region_id"))
+        | _national_in_scope(user)
     )
     about_visible = ~Q(subject_ct=resident_ct) | Q(subject_id__in=residents.values("pk"))
     return Deadline.objects.filter(in_scope, about_visible)
+
+
+def _national_in_scope(user) -> Q:
+    """National deadlines (RET-6): those of the user's own role; an administrator sees all."""
+    national = Q(centre__isnull=True, region__isnull=True)
+    if not user.is_authenticated:
+        return Q(pk__in=[])
+    if user.is_superuser or user.role == roles.names().admin:
+        return national & ~Q(national_role="")
+    slot = roles.slot_of(user.role)
+    if slot not in roles.NATIONAL_ROLES:
+        return Q(pk__in=[])
+    return national & Q(national_role=slot)
+
+
+def national_deadlines(*, user, now: datetime | None = None, limit: int = 200) -> list[Deadline]:
+    """Pending national deadlines the user answers for, by due time (the national page and the
+    start page of a national role)."""
+    now = now or timezone.now()
+    rows = (
+        Deadline.objects.filter(_national_in_scope(user), state__in=PENDING)
+        .prefetch_related("subject")
+        .order_by("due_at", "id")[:limit]
+    )
+    return _with_hours(rows, now)
 
 
 def _with_hours(rows, now: datetime) -> list[Deadline]:

@@ -141,7 +141,7 @@ def statuses_of(resident_ids, *, now: datetime | None = None) -> dict[int, list[
         return found
     for routine in all_routines():
         watches = _status_watches(routine)
-        if not watches:
+        if not watches or routine.national:
             continue
         states = frozenset().union(*(w.states for w in watches))
         cases = _model(routine).objects.filter(
@@ -203,6 +203,8 @@ def open_cases_of(resident) -> list[OpenCase]:
     routine."""
     found = []
     for routine in all_routines():
+        if routine.national:
+            continue  # about no resident
         cases = (
             _model(routine)
             .objects.filter(

@@ -60,6 +60,7 @@ urlpatterns: list = [
         views_deadlines.deadlines_centre,
         name="deadlines_centre",
     ),
+    path("frister/nasjonale/", views_deadlines.deadlines_national, name="deadlines_national"),
     path(
         "frister/region/<int:region_id>/",
         views_deadlines.deadlines_region,

@@ -15,6 +15,7 @@ from .forms_deadlines import WaiveForm
 from .selectors_deadlines import (
     centre_deadlines,
     deadlines_visible_to,
+    national_deadlines,
     notification_groups,
     notifications_for,
     region_centre_counts,
@@ -43,6 +44,21 @@ def deadlines_centre(request, centre_id: int):
             "can_waive": can_waive(request.user),
             "waive_form": WaiveForm(),
         },
+    )
+
+
+@login_required
+@require_GET
+def deadlines_national(request):
+    """National deadlines (RET-6): no centre answers for them, the user's own role does."""
+    rows = national_deadlines(user=request.user)
+    links = deadline_links(rows)
+    for row in rows:
+        row.step_url = links.get(row.pk, "")
+    return render(
+        request,
+        "cases/deadlines/national.html",
+        {"deadlines": rows, "overdue_count": sum(1 for r in rows if r.is_overdue)},
     )
 
 

@@ -1,7 +1,8 @@
 """The one access layer (X-3). Every list, detail, search and download asks here.
 
 A centre's staff see their centre's residents; a regional office its region; ASA the
-residents whose case is in a return stage; RMA only aggregates. A record the user may
+residents of the return cases assigned to it (R-19: the routine that owns the assignment
+registers the grant here); RMA only aggregates. A record the user may
 not see answers exactly like a missing one: Http404.
 
 Moves (MOT-3): while an approved move is under way the receiving centre also sees (never
@@ -23,7 +24,6 @@ from cases.registry import register_once
 
 from .models import (
     CENTRE_ROLES,
-    RETURN_STAGES,
     Centre,
     Departure,
     Move,
@@ -107,6 +107,15 @@ def centres_visible_to(user: User) -> QuerySet[Centre]:
     return Centre.objects.filter(pk__in=member_centre_ids(user))
 
 
+# Residents a role reaches only through a routine's own grant (R-19: ASA through the return cases
+# assigned to it). The routine app registers a function user → queryset of resident ids.
+_granted_residents: dict[str, Callable[[User], QuerySet]] = {}
+
+
+def granted_residents_register(role: str, residents_of: Callable[[User], QuerySet]) -> None:
+    register_once(_granted_residents, role, residents_of, what="resident grant")
+
+
 def residents_visible_to(user: User, action: Action = Action.LIST) -> QuerySet[Resident]:
     if not user.is_authenticated or not user.is_active:
         return Resident.objects.none()
@@ -121,8 +130,9 @@ def residents_visible_to(user: User, action: Action = Action.LIST) -> QuerySet[R
         return Resident.objects.filter(Q(centre__in=centres) | Q(pk__in=_incoming_ids(user)))
     if user.role == Role.REGION_CASEWORKER:
         return Resident.objects.filter(centre__region_id__in=member_region_ids(user))
-    if user.role == Role.ASA_CASEWORKER:
-        return Resident.objects.filter(asylum_stage__in=RETURN_STAGES)
+    granted = _granted_residents.get(user.role)
+    if granted is not None:
+        return Resident.objects.filter(pk__in=granted(user))
     return Resident.objects.none()  # RMA and unknown roles: aggregates only
 
 

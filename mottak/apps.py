@@ -38,6 +38,8 @@ class MottakConfig(AppConfig):
                 centre_leader=Role.CENTRE_LEADER.value,
                 region_caseworker=Role.REGION_CASEWORKER.value,
                 admin=Role.ADMIN.value,
+                rma=Role.RMA.value,
+                asa_caseworker=Role.ASA_CASEWORKER.value,
                 member_of_centre=access.MEMBER_OF_CENTRE.partition(".")[2],
                 member_of_region=access.MEMBER_OF_REGION.partition(".")[2],
             )

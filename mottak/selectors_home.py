@@ -17,7 +17,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Deadline, Dispatch
-from cases.selectors_deadlines import deadlines_visible_to
+from cases.selectors_deadlines import deadlines_visible_to, national_deadlines
 from cases.selectors_work import WatchList, deadline_links, watch_lists
 
 from .access import centres_visible_to, member_regions, residents_visible_to
@@ -361,6 +361,28 @@ def home_for_asa(*, user: User, limit: int = ROW_LIMIT) -> dict:
     }
 
 
+def home_for_rma(*, user: User, now: datetime) -> dict:
+    """Counts, and the national deadlines RMA answers for (RET-6: the quarterly meeting)."""
+    national = national_deadlines(user=user, now=now, limit=ROW_LIMIT)
+    links = deadline_links(national)
+    page = reverse("cases:deadlines_national")
+    rows = [
+        DeadlineRow(
+            deadline=d, url=links.get(d.pk) or f"{page}#deadline-{d.pk}", resident=None, now=now
+        )
+        for d in national
+    ]
+    section = Section(
+        code="national",
+        title=_("National deadlines"),
+        tone=_deadlines_tone(rows) if rows else "info",
+        template="home_section_deadlines.html",
+        rows=rows,
+        empty=_("No open national deadline."),
+    )
+    return {"aggregates": resident_aggregates(), "sections": [section], "quiet": []}
+
+
 def resident_aggregates() -> dict:
     """Counts only, no names (what RMA may see, RET-4)."""
     stage_labels = dict(AsylumStage.choices)
@@ -406,5 +428,5 @@ def home_context(*, user: User, now: datetime | None = None) -> tuple[str, dict]
     if user.role == Role.ASA_CASEWORKER:
         return "home_asa.html", context | home_for_asa(user=user)
     if user.role == Role.RMA:
-        return "home_rma.html", context | {"aggregates": resident_aggregates()}
+        return "home_rma.html", context | home_for_rma(user=user, now=now)
     return "home.html", context

@@ -4,9 +4,11 @@ from simple_history.admin import SimpleHistoryAdmin
 from .models import (
     AssistedReturnInformation,
     ContactLogEntry,
+    QuarterlyMeeting,
     ReturnCase,
     ReturnConversation,
     ReturnHandover,
+    ReturnTask,
     UneReversalShare,
 )
 
@@ -61,8 +63,8 @@ class ReturnConversationAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
 
 @admin.register(ContactLogEntry)
 class ContactLogEntryAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
-    list_display = ["__str__", "at", "party"]
-    list_filter = ["party"]
+    list_display = ["__str__", "at", "party", "topic"]
+    list_filter = ["party", "topic"]
     list_select_related = ["case"]
 
 
@@ -77,3 +79,18 @@ class ReturnHandoverAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     list_display = ["__str__", "reason", "at"]
     list_filter = ["reason"]
     list_select_related = ["case"]
+
+
+@admin.register(ReturnTask)
+class ReturnTaskAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
+    list_display = ["__str__", "case", "due_at", "responsible", "state"]
+    list_filter = ["state"]
+    list_select_related = ["case", "responsible"]
+
+
+@admin.register(QuarterlyMeeting)
+class QuarterlyMeetingAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
+    """RET-6: kept through the meeting pages; the beat plans each quarter's row."""
+
+    list_display = ["__str__", "state", "held_on"]
+    list_filter = ["state"]

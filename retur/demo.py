@@ -3,6 +3,7 @@
 Registered with mottak's demo seeder from ReturConfig.ready(). Every demo resident with a
 rejection gets a return case (the demo's stages are set directly, without the life event);
 the ASA demo user follows three of them, one with the conversation after UDI's rejection held.
+The current quarter's meeting of ASA, RMA and AUA is planned with its deadline (RET-6).
 A resident who already has a case is left alone, so a second run creates nothing.
 """
 
@@ -20,6 +21,12 @@ FOLLOWED_BY_ASA = 3
 
 
 def seed(context: DemoContext) -> None:
+    from django.utils import timezone
+
+    from . import services_meetings
+
+    # RET-6: the current quarter's meeting and its national deadline, as the beat plans it.
+    services_meetings.quarterly_meeting_plan(quarter_of=timezone.localdate(context.now))
     admin, asa = context.users.get("admin"), context.users.get("asa")
     residents = Resident.objects.filter(asylum_stage__in=RETURN_STAGES).order_by("pk")
     for index, resident in enumerate(residents):

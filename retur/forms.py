@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from cases.form_fields import PlausibleDateTimeField
+from cases.form_fields import PlausibleDateField, PlausibleDateTimeField
 
 from . import rules
 from .models import ContactLogEntry, ReturnCase, ReturnConversation, ReturnHandover
@@ -67,6 +67,11 @@ class NotAttendedForm(forms.Form):
 class ContactForm(forms.Form):
     at = when_field(_("When"))
     party = forms.ChoiceField(label=_("With whom"), choices=ContactLogEntry.Party.choices)
+    topic = forms.ChoiceField(
+        label=_("What it was about"),
+        choices=ContactLogEntry.Topic.choices,
+        initial=ContactLogEntry.Topic.GENERAL,
+    )
     summary = forms.CharField(
         label=_("What was said or agreed"),
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -106,7 +111,12 @@ class NotFeasibleForm(forms.Form):
 
 
 class AssignForm(forms.Form):
-    caseworker = forms.ModelChoiceField(label=_("ASA caseworker"), queryset=None)
+    caseworker = forms.ModelChoiceField(
+        label=_("ASA caseworker"),
+        queryset=None,
+        required=False,
+        empty_label=_("No one (take the case from its caseworker)"),
+    )
 
     def __init__(self, *args, **kwargs):
         from mottak.models import Role, User
@@ -134,4 +144,40 @@ class HandoverForm(forms.Form):
     reason = forms.ChoiceField(label=_("Why"), choices=ReturnHandover.Reason.choices)
     information = forms.CharField(
         label=_("What ASA needs to know"), widget=forms.Textarea(attrs={"rows": 4}), max_length=8000
+    )
+
+
+class MeetingMinutesForm(forms.Form):
+    """RET-6: the minutes of the quarterly meeting."""
+
+    held_on = PlausibleDateField(
+        label=_("Held on"),
+        input_formats=["%Y-%m-%d", "%d.%m.%Y"],
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    participants = forms.MultipleChoiceField(
+        label=_("Who took part"),
+        choices=[],
+        widget=forms.CheckboxSelectMultiple,
+    )
+    topics = forms.CharField(label=_("Topics"), widget=forms.Textarea(attrs={"rows": 3}))
+    clarifications = forms.CharField(
+        label=_("Clarifications"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, **kwargs):
+        from .models import QuarterlyMeeting
+
+        super().__init__(*args, **kwargs)
+        self.fields["participants"].choices = QuarterlyMeeting.Party.choices
+
+
+class TaskForm(forms.Form):
+    """RET-5: a task with a due date, for the case's ASA caseworker."""
+
+    title = forms.CharField(label=_("What is to be done"), max_length=200)
+    due_on = PlausibleDateField(
+        label=_("Due date"),
+        input_formats=["%Y-%m-%d", "%d.%m.%Y"],
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )

@@ -5,7 +5,12 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
+
+# R-19, RET-5: the object permission that assigning a case grants its named ASA caseworker;
+# ASA sees the case and its resident through it, and nothing else.
+WORK_RETURN_CASE = "retur.work_return_case"
 
 
 class ReturnCase(models.Model):
@@ -66,6 +71,7 @@ class ReturnCase(models.Model):
         ordering = ["-opened_at", "-id"]
         verbose_name = _("return case")
         verbose_name_plural = _("return cases")
+        permissions = [("work_return_case", _("Follows this return case as its ASA caseworker"))]
         constraints = [
             models.UniqueConstraint(
                 fields=["resident"],
@@ -76,6 +82,16 @@ class ReturnCase(models.Model):
 
     def __str__(self) -> str:
         return f"R-{self.pk}"
+
+
+class ReturnCaseUserObjectPermission(UserObjectPermissionBase):
+    """Direct foreign-key object permissions: the grant a case's assignment gives (R-19)."""
+
+    content_object = models.ForeignKey(ReturnCase, on_delete=models.CASCADE)
+
+
+class ReturnCaseGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(ReturnCase, on_delete=models.CASCADE)
 
 
 class UneReversalShare(models.Model):
@@ -169,8 +185,20 @@ class ContactLogEntry(models.Model):
     case = models.ForeignKey(
         ReturnCase, on_delete=models.CASCADE, related_name="contacts", verbose_name=_("case")
     )
+
+    class Topic(models.TextChoices):
+        GENERAL = "general", _("Follow-up of the case")
+        MOTIVATION = "motivation", _("Motivation work")
+        FAMILY_CONTACT = "family_contact", _("Contact between the minor and the family")
+        ALTERNATIVE_CARE = "alternative_care", _("Alternative care investigated")
+
     at = models.DateTimeField(_("when"))
     party = models.CharField(_("with whom"), max_length=16, choices=Party.choices)
+    # RET-5: what the contact served — motivation work, the minor's contact with the family,
+    # and the investigation of alternative care are each followed on the case.
+    topic = models.CharField(
+        _("what it was about"), max_length=20, choices=Topic.choices, default=Topic.GENERAL
+    )
     summary = models.TextField(_("what was said or agreed"))
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     history = HistoricalRecords()
@@ -231,3 +259,95 @@ class ReturnHandover(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case} {self.reason}"
+
+
+class QuarterlyMeeting(models.Model):
+    """RET-6: each quarter RMA calls ASA, RMA and AUA to a meeting; the minutes say when, who
+    took part, what was discussed and what was clarified. One row per quarter, opened with
+    its deadline (the quarter's end) and followed by the next quarter's once it is held."""
+
+    class State(models.TextChoices):
+        DUE = "due", _("To be called")
+        HELD = "held", _("Held")
+
+    class Party(models.TextChoices):
+        ASA = "asa", _("ASA (UDI's asylum department)")
+        RMA = "rma", _("RMA (UDI's regional and reception department)")
+        AUA = "aua", _("AUA (the Police Immigration Service's return unit)")
+
+    # The quarter's first moment in Oslo (1 January, 1 April, 1 July, 1 October, 00.00).
+    quarter_start = models.DateTimeField(_("quarter starts"), unique=True)
+    state = models.CharField(_("state"), max_length=8, choices=State.choices, default=State.DUE)
+    held_on = models.DateField(_("held on"), null=True, blank=True)
+    participants = models.JSONField(_("participants"), default=list, blank=True)
+    topics = models.TextField(_("topics"), blank=True)
+    clarifications = models.TextField(_("clarifications"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-quarter_start"]
+        verbose_name = _("quarterly return meeting")
+        verbose_name_plural = _("quarterly return meetings")
+
+    def __str__(self) -> str:
+        from django.utils import timezone
+
+        start = timezone.localtime(self.quarter_start)
+        return _("Quarter %(quarter)s %(year)s") % {
+            "quarter": (start.month - 1) // 3 + 1,
+            "year": start.year,
+        }
+
+    def participant_labels(self) -> list[str]:
+        labels = dict(self.Party.choices)
+        return [str(labels.get(code, code)) for code in self.participants]
+
+
+class ReturnTask(models.Model):
+    """RET-5: a task in the return case with its due date and the ASA caseworker responsible;
+    its deadline is a kernel row the sweeper reminds that caseworker of."""
+
+    class State(models.TextChoices):
+        OPEN = "open", _("To do")
+        DONE = "done", _("Done")
+
+    case = models.ForeignKey(
+        ReturnCase, on_delete=models.CASCADE, related_name="tasks", verbose_name=_("case")
+    )
+    title = models.CharField(_("task"), max_length=200)
+    # The end of the due day in Oslo: the deadline's anchor.
+    due_at = models.DateTimeField(_("due"))
+    responsible = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("responsible ASA caseworker"),
+    )
+    state = models.CharField(_("state"), max_length=8, choices=State.choices, default=State.OPEN)
+    done_at = models.DateTimeField(_("done"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["state", "due_at", "id"]
+        verbose_name = _("return task")
+        verbose_name_plural = _("return tasks")
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def resident(self):
+        return self.case.resident
+
+    @property
+    def centre(self):
+        return self.case.centre

@@ -4,9 +4,10 @@ feasible and followed up towards UNE."""
 
 from django.utils.translation import gettext_lazy as _
 
-from cases.routines import Routine, Step, register
+from cases import roles
+from cases.routines import Due, Routine, Step, register
 
-from .models import ReturnCase
+from .models import QuarterlyMeeting, ReturnCase, ReturnTask
 
 State = ReturnCase.State
 
@@ -22,12 +23,12 @@ NOT_FEASIBLE = "not_feasible"
 CLOSE = "close"
 INFORMATION = "information"
 HANDOVER = "handover"
+TASK = "task"
 
 OPEN = frozenset({State.OPEN})
 
-# No start-page watch: the start pages read cases through the resident access layer, which
-# lets ASA see every resident in a return stage; R-19 gives ASA only its assigned cases, so
-# its queue is the return list (selectors.return_cases_visible_to).
+# No start-page watch: ASA's queue is the return list (selectors.return_cases_visible_to),
+# which holds only the cases assigned to it (R-19).
 
 RETURN = register(
     Routine(
@@ -61,6 +62,12 @@ RETURN = register(
             Step(CONTACT, _("Contact recorded"), ("RET-5",), states=OPEN | {State.NOT_FEASIBLE}),
             Step(PATH, _("Return path chosen"), ("RET-5",), states=OPEN),
             Step(
+                TASK,
+                _("Task with a deadline given"),
+                ("RET-5",),
+                states=OPEN | {State.NOT_FEASIBLE},
+            ),
+            Step(
                 INFORMATION,
                 _("Information about assisted return given"),
                 ("RET-4",),
@@ -92,6 +99,89 @@ RETURN = register(
                 ("RET-5",),
                 states=OPEN | {State.NOT_FEASIBLE},
                 to=State.CLOSED,
+            ),
+        ),
+    )
+)
+
+
+# ---- RET-6: RMA's quarterly meetings, a national routine ---------------------------------------
+
+MEETING_NAME = "retur_meeting"
+MEETING_HELD = "held"
+MeetingState = QuarterlyMeeting.State
+
+MEETINGS = register(
+    Routine(
+        name=MEETING_NAME,
+        label=_("Quarterly return meetings"),
+        model="retur.QuarterlyMeeting",
+        states=tuple(MeetingState.choices),
+        transitions={
+            MeetingState.DUE: frozenset({MeetingState.HELD}),
+            MeetingState.HELD: frozenset(),
+        },
+        refusal=_("The quarterly meeting is already recorded as “%(state)s”."),
+        detail_url="retur:meeting",
+        # RMA answers for it nationwide: no centre, no resident.
+        national=roles.RMA,
+        centre_of=lambda meeting: None,
+        subject_of=lambda meeting: meeting,
+        steps=(
+            Step(
+                MEETING_HELD,
+                _("Call ASA, RMA and AUA to the quarterly meeting"),
+                ("RET-6",),
+                states=frozenset({MeetingState.DUE}),
+                to=MeetingState.HELD,
+                # By the quarter's end: three calendar months from its first moment.
+                due=Due("quarter_start", "months", 3),
+            ),
+        ),
+    )
+)
+
+
+# ---- RET-5: the tasks of a return case, each with its deadline and responsible caseworker ------
+
+TASK_NAME = "retur_task"
+TASK_DONE = "done"
+TASK_REOPEN = "reopen"
+TaskState = ReturnTask.State
+
+TASKS = register(
+    Routine(
+        name=TASK_NAME,
+        label=_("Tasks in return cases"),
+        model="retur.ReturnTask",
+        states=tuple(TaskState.choices),
+        transitions={
+            TaskState.OPEN: frozenset({TaskState.DONE}),
+            TaskState.DONE: frozenset({TaskState.OPEN}),
+        },
+        refusal=_("The task is already “%(state)s”."),
+        detail_url="retur:task",
+        lock_related=("case",),
+        # The named ASA caseworker answers for it (R-19), not a centre.
+        national=roles.ASA_CASEWORKER,
+        responsible_of=lambda task: task.responsible,
+        centre_of=lambda task: None,
+        subject_of=lambda task: task.case.resident,
+        steps=(
+            Step(
+                TASK_DONE,
+                _("Task done"),
+                ("RET-5",),
+                states=frozenset({TaskState.OPEN}),
+                to=TaskState.DONE,
+                due=Due("due_at", "at", 0),
+            ),
+            Step(
+                TASK_REOPEN,
+                _("Task marked as not done"),
+                ("RET-5",),
+                states=frozenset({TaskState.DONE}),
+                to=TaskState.OPEN,
             ),
         ),
     )

@@ -1,6 +1,7 @@
 """Pure rules of the return routine (RET-1..RET-6, IM 2012-021): no database access."""
 
 from dataclasses import dataclass
+from datetime import date
 
 AFTER_UDI = "after_udi"
 AFTER_UNE = "after_une"
@@ -78,3 +79,37 @@ def departure_problems(*, care_premise: str, verified: bool) -> list[str]:
     if not verified:
         return ["care_premise_unverified"]
     return []
+
+
+# ---- RET-6: quarterly meetings of ASA, RMA and AUA ---------------------------------------------
+
+MEETING_PARTIES = ("asa", "rma", "aua")
+
+
+def quarter_start(day: date) -> date:
+    """The first day of the quarter the day falls in."""
+    return date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
+
+
+def next_quarter_start(day: date) -> date:
+    """The first day of the quarter after the one the day falls in."""
+    start = quarter_start(day)
+    return date(start.year + 1, 1, 1) if start.month == 10 else date(start.year, start.month + 3, 1)
+
+
+def meeting_minutes_problems(
+    *, held_on: date, today: date, participants, topics: str, clarifications: str
+) -> list[str]:
+    """RET-6: the minutes name the date (not in the future), who took part (the parties RMA
+    calls, RMA among them as the one who calls), the topics and what was clarified."""
+    problems = []
+    if held_on > today:
+        problems.append("future")
+    chosen = set(participants)
+    if not chosen or not chosen <= set(MEETING_PARTIES) or "rma" not in chosen:
+        problems.append("participants")
+    if not topics.strip():
+        problems.append("topics")
+    if not clarifications.strip():
+        problems.append("clarifications")
+    return problems

@@ -4,11 +4,27 @@ narrowed for ASA to the cases assigned to it (R-19)."""
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
+from guardian.shortcuts import get_objects_for_user
 
 from mottak.access import Action, residents_visible_to
 from mottak.models import Role
 
-from .models import ReturnCase, ReturnConversation, UneReversalShare
+from .models import WORK_RETURN_CASE, ReturnCase, ReturnConversation, UneReversalShare
+
+
+def cases_assigned_to(user) -> QuerySet[ReturnCase]:
+    """R-19: the cases whose object permission the user holds — granted by the assignment,
+    never model-wide (accept_global_perms off)."""
+    if not user.is_authenticated or not user.is_active or user.role != Role.ASA_CASEWORKER:
+        return ReturnCase.objects.none()
+    return get_objects_for_user(
+        user, WORK_RETURN_CASE, klass=ReturnCase, accept_global_perms=False, with_superuser=False
+    )
+
+
+def residents_assigned_to(user) -> QuerySet:
+    """R-19: the residents ASA reaches, registered with the access layer: those of its cases."""
+    return cases_assigned_to(user).values("resident_id")
 
 
 def return_cases_visible_to(user, action: Action = Action.VIEW) -> QuerySet[ReturnCase]:
@@ -20,7 +36,7 @@ def return_cases_visible_to(user, action: Action = Action.VIEW) -> QuerySet[Retu
     if user.is_admin_role:
         return cases
     if user.role == Role.ASA_CASEWORKER:
-        return cases.filter(caseworker=user)
+        return cases.filter(pk__in=cases_assigned_to(user).values("pk"))
     if user.role == Role.RMA:
         # R-19: one by one only in the assisted-return track RMA hands over to ASA.
         if action == Action.CHANGE:
@@ -55,8 +71,15 @@ def access_held_conversation(*, user, conversation_id) -> ReturnConversation:
 
 
 def may_work_on(user, case: ReturnCase) -> bool:
-    """RET-5: the named ASA caseworker works the case (an administrator may step in)."""
-    return bool(user.is_admin_role or (case.caseworker_id and case.caseworker_id == user.pk))
+    """RET-5: the named ASA caseworker, holding the assignment's grant, works the case (an
+    administrator may step in)."""
+    if user.is_admin_role:
+        return True
+    return bool(
+        case.caseworker_id
+        and case.caseworker_id == user.pk
+        and cases_assigned_to(user).filter(pk=case.pk).exists()
+    )
 
 
 def open_case_of(resident_id: int) -> ReturnCase | None:
@@ -73,3 +96,47 @@ def reversal_share_in_force(on=None) -> UneReversalShare | None:
 
 def unassigned_cases() -> QuerySet[ReturnCase]:
     return ReturnCase.objects.filter(state=ReturnCase.State.OPEN, caseworker__isnull=True)
+
+
+# ---- RET-6: quarterly meetings (no personal data; RMA calls them) -----------------------------
+
+
+def meetings_visible_to(user) -> QuerySet:
+    from .models import QuarterlyMeeting
+
+    if not user.is_authenticated or not (user.is_admin_role or user.role == Role.RMA):
+        return QuarterlyMeeting.objects.none()
+    return QuarterlyMeeting.objects.select_related("recorded_by")
+
+
+def access_meeting(*, user, meeting_id):
+    meeting = meetings_visible_to(user).filter(pk=meeting_id).first()
+    if meeting is None:
+        raise Http404
+    return meeting
+
+
+# ---- RET-5: tasks ------------------------------------------------------------------------------
+
+
+def tasks_of(case: ReturnCase) -> list:
+    """The case's tasks, open ones first by due time, each marked when overdue."""
+    now = timezone.now()
+    tasks = list(case.tasks.select_related("responsible"))
+    for task in tasks:
+        task.is_overdue = task.state == task.State.OPEN and task.due_at <= now
+    return tasks
+
+
+def access_task(*, user, task_id):
+    """A task of a case the user may see; else 404 like a missing one."""
+    from .models import ReturnTask
+
+    task = (
+        ReturnTask.objects.filter(pk=task_id, case__in=return_cases_visible_to(user).values("pk"))
+        .select_related("case")
+        .first()
+    )
+    if task is None:
+        raise Http404
+    return task

@@ -1,28 +1,32 @@
 """Every write of the return routine (RET-1..RET-6). Each service goes through the kernel's one
 step service: it locks the case, checks the state, does the work and records the step."""
 
-from datetime import datetime
+from datetime import datetime, time
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from guardian.shortcuts import assign_perm, remove_perm
 
-from cases.services import timeline_event_record
-from cases.services.routines import routine_step_do
+from cases import periods
+from cases.services import deadline_reassign, timeline_event_record
+from cases.services.routines import routine_deadline_open, routine_step_do
 from mottak.models import Resident, Role
 
 from . import routine as steps
 from . import rules, selectors
 from .models import (
+    WORK_RETURN_CASE,
     AssistedReturnInformation,
     ContactLogEntry,
     ReturnCase,
     ReturnConversation,
     ReturnHandover,
+    ReturnTask,
 )
-from .routine import RETURN
+from .routine import RETURN, TASK_DONE, TASK_REOPEN, TASKS
 
 DEPARTURE_MESSAGES = {
     "no_care_premise": gettext_lazy(
@@ -75,16 +79,36 @@ def return_case_open(*, resident: Resident, stage: str, at: datetime, by=None) -
 
 
 def return_case_assign(*, case: ReturnCase, caseworker, by) -> ReturnCase:
-    """RET-5, R-19: an administrator names the ASA caseworker who follows the case."""
+    """RET-5, R-19: an administrator names the ASA caseworker who follows the case, or takes
+    the case from one (caseworker None). The assignment is the access grant: the new caseworker
+    gets the case's object permission, the one before loses it, in the same transaction; the
+    case's history and the timeline record the change."""
     if not by.is_admin_role:
         raise PermissionDenied
-    if caseworker is None or caseworker.role != Role.ASA_CASEWORKER or not caseworker.is_active:
+    if caseworker is not None and (
+        caseworker.role != Role.ASA_CASEWORKER or not caseworker.is_active
+    ):
         raise ValidationError(_("Choose a caseworker in UDI's asylum department (ASA)."))
 
     def assign(locked: ReturnCase) -> None:
+        before = locked.caseworker
+        if before is not None and before != caseworker:
+            remove_perm(WORK_RETURN_CASE, before, locked)
+        if caseworker is not None:
+            assign_perm(WORK_RETURN_CASE, caseworker, locked)
+        if before == caseworker:
+            return
         locked.caseworker = caseworker
         locked.save(update_fields=["caseworker"])
-        _event(locked, "return_assigned", _("ASA caseworker assigned"), by=by, rule_id="RET-5")
+        if caseworker is not None:
+            _tasks_move(locked, to=caseworker, by=by)
+        if caseworker is None:
+            summary = _("ASA caseworker unassigned")
+        elif before is None:
+            summary = _("ASA caseworker assigned")
+        else:
+            summary = _("ASA caseworker reassigned")
+        _event(locked, "return_assigned", summary, by=by, rule_id="RET-5")
 
     return routine_step_do(
         routine=RETURN, case=case, step_code=steps.ASSIGN, by=by, work=assign
@@ -222,17 +246,27 @@ def return_conversation_not_attended(
 
 
 def return_case_record_contact(
-    *, case: ReturnCase, at: datetime, party: str, summary: str, by
+    *,
+    case: ReturnCase,
+    at: datetime,
+    party: str,
+    summary: str,
+    by,
+    topic: str = ContactLogEntry.Topic.GENERAL,
 ) -> ContactLogEntry:
+    """RET-5: a contact in the case, with what it served (motivation work, the minor's contact
+    with the family, alternative care investigated, or the case's follow-up)."""
     if party not in ContactLogEntry.Party.values:
         raise ValidationError(_("Choose who the contact was with."))
+    if topic not in ContactLogEntry.Topic.values:
+        raise ValidationError(_("Choose what the contact was about."))
     if not summary.strip():
         raise ValidationError(_("Write what was said or agreed."))
     _not_in_future(at, _("A contact cannot be recorded in the future."))
 
     def record(locked: ReturnCase) -> ContactLogEntry:
         return ContactLogEntry.objects.create(
-            case=locked, at=at, party=party, summary=summary.strip(), by=by
+            case=locked, at=at, party=party, topic=topic, summary=summary.strip(), by=by
         )
 
     return _do(case, steps.CONTACT, by=by, work=record).value
@@ -367,3 +401,81 @@ def return_case_hand_over(*, case: ReturnCase, reason: str, information: str, by
     return routine_step_do(
         routine=RETURN, case=case, step_code=steps.HANDOVER, by=by, work=hand_over
     ).value
+
+
+# ---- RET-5: tasks with deadlines ---------------------------------------------------------------
+
+# The deadline's label, shown in notifications: never the task's own words (they may name the
+# child); the case page shows those.
+TASK_LABEL = gettext_lazy("Task in the return case")
+
+
+def _tasks_move(case: ReturnCase, *, to, by) -> None:
+    """Reassigned: the open tasks and their deadlines follow the case to its new caseworker."""
+    for task in case.tasks.select_for_update().filter(state=ReturnTask.State.OPEN):
+        if task.responsible_id == to.pk:
+            continue
+        task.responsible = to
+        task.save(update_fields=["responsible"])
+        deadline_reassign(owner=task, responsible=to, by=by)
+
+
+def return_task_create(*, case: ReturnCase, title: str, due_on, by, responsible=None) -> ReturnTask:
+    """RET-5: a task with a due date (the end of that day) for the case's ASA caseworker; its
+    deadline is a kernel row that reminds the caseworker and is met when the task is done."""
+    title = (title or "").strip()
+    if not title:
+        raise ValidationError(_("Write what is to be done."))
+    if due_on < timezone.localdate():
+        raise ValidationError(_("The due date cannot be in the past."))
+
+    def create(locked: ReturnCase) -> ReturnTask:
+        person = responsible or locked.caseworker
+        if person is None or not selectors.may_work_on(person, locked) or person.is_admin_role:
+            raise ValidationError(
+                _("The task is given to the case's assigned ASA caseworker; assign one first.")
+            )
+        due_at = periods.end_of_day(timezone.make_aware(datetime.combine(due_on, time(12))))
+        task = ReturnTask.objects.create(
+            case=locked, title=title[:200], due_at=due_at, responsible=person
+        )
+        routine_deadline_open(
+            routine=TASKS, case=task, step_code=TASK_DONE, by=by, label=TASK_LABEL
+        )
+        return task
+
+    return _do(case, steps.TASK, by=by, work=create).value
+
+
+def _task_step(task: ReturnTask, code: str, *, by, work):
+    def guarded(locked: ReturnTask):
+        if not selectors.may_work_on(by, locked.case):
+            raise PermissionDenied
+        return work(locked)
+
+    return routine_step_do(routine=TASKS, case=task, step_code=code, by=by, work=guarded).case
+
+
+def return_task_done(*, task: ReturnTask, by) -> ReturnTask:
+    """The task is done: its deadline is met (late if past due)."""
+
+    def done(locked: ReturnTask) -> None:
+        locked.done_at = timezone.now()
+        locked.save(update_fields=["done_at"])
+
+    return _task_step(task, TASK_DONE, by=by, work=done)
+
+
+def return_task_reopen(*, task: ReturnTask, by) -> ReturnTask:
+    """Marked done by mistake: the task is open again, with a new deadline at its due time."""
+
+    def reopen(locked: ReturnTask) -> None:
+        locked.done_at = None
+        locked.save(update_fields=["done_at"])
+
+    with transaction.atomic():
+        reopened = _task_step(task, TASK_REOPEN, by=by, work=reopen)
+        routine_deadline_open(
+            routine=TASKS, case=reopened, step_code=TASK_DONE, by=by, label=TASK_LABEL
+        )
+    return reopened

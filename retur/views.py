@@ -3,7 +3,7 @@ form → one service → back to the case."""
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -12,11 +12,12 @@ from django.views.decorators.http import require_GET
 
 from cases import exports
 from cases.downloads import download_name
+from cases.selectors_deadlines import deadlines_for_owner
 from cases.services import read_log_record
 from cases.views_routines import routine_step_view
 from mottak.access import Action, may
 
-from . import documents, forms, selectors, selectors_portfolio, services
+from . import documents, forms, selectors, selectors_portfolio, services, services_meetings
 from .models import ReturnCase, ReturnConversation, ReturnHandover
 
 Kind = ReturnConversation.Kind
@@ -59,6 +60,9 @@ def case_detail(request, case_id: int):
         "not_feasible_form": forms.NotFeasibleForm(prefix="nf"),
         "assign_form": forms.AssignForm(initial={"caseworker": case.caseworker_id}),
         "information": list(case.information.all()),
+        "tasks": selectors.tasks_of(case),
+        "may_work_tasks": may_work and case.state in (case.State.OPEN, case.State.NOT_FEASIBLE),
+        "task_form": forms.TaskForm(prefix="task"),
         "information_form": forms.InformationForm(prefix="info"),
         "handovers": list(case.handovers.all()),
         "may_hand_over": case.state == case.State.OPEN
@@ -277,3 +281,79 @@ def portfolio_export(request, fmt: str):
             for month, region, nationality, path, count in data.returned_rows
         ],
     )
+
+
+# ---- RET-6: RMA's quarterly meetings -------------------------------------------------------
+
+
+@login_required
+@require_GET
+def meeting_list(request):
+    if not may(request.user, "retur.meetings"):
+        raise Http404
+    meetings = list(selectors.meetings_visible_to(request.user)[:40])
+    return render(request, "retur/meetings.html", {"meetings": meetings})
+
+
+@login_required
+@require_GET
+def meeting_detail(request, meeting_id: int):
+    meeting = selectors.access_meeting(user=request.user, meeting_id=meeting_id)
+    return render(
+        request,
+        "retur/meeting.html",
+        {
+            "meeting": meeting,
+            "deadlines": list(deadlines_for_owner(meeting)),
+            "minutes_form": forms.MeetingMinutesForm(initial={"held_on": timezone.localdate()}),
+        },
+    )
+
+
+meeting_record = routine_step_view(
+    access=lambda user, meeting_id: selectors.access_meeting(user=user, meeting_id=meeting_id),
+    service=lambda meeting, by, data: services_meetings.quarterly_meeting_record(
+        meeting=meeting, by=by, **data
+    ),
+    back_to=lambda meeting: reverse("retur:meeting", args=[meeting.pk]),
+    form_class=forms.MeetingMinutesForm,
+    done=gettext_lazy("The minutes are recorded; the next quarter's meeting is planned."),
+    pk_kwarg="meeting_id",
+)
+
+
+# ---- RET-5: tasks with deadlines -----------------------------------------------------------
+
+task_new = _step(
+    forms.TaskForm,
+    lambda case, by, data: services.return_task_create(case=case, by=by, **data),
+    gettext_lazy("The task is added."),
+    prefix="task",
+)
+
+
+def _task_back(task) -> str:
+    return f"{reverse('retur:detail', args=[task.case_id])}#task-{task.pk}"
+
+
+task_done = routine_step_view(
+    access=lambda user, task_id: selectors.access_task(user=user, task_id=task_id),
+    service=lambda task, by, data: services.return_task_done(task=task, by=by),
+    back_to=_task_back,
+    done=gettext_lazy("The task is marked as done."),
+    pk_kwarg="task_id",
+)
+task_reopen = routine_step_view(
+    access=lambda user, task_id: selectors.access_task(user=user, task_id=task_id),
+    service=lambda task, by, data: services.return_task_reopen(task=task, by=by),
+    back_to=_task_back,
+    done=gettext_lazy("The task is open again."),
+    pk_kwarg="task_id",
+)
+
+
+@login_required
+@require_GET
+def task_detail(request, task_id: int):
+    """A task's place: its row on the case page (where its deadline links to)."""
+    return redirect(_task_back(selectors.access_task(user=request.user, task_id=task_id)))

@@ -23,10 +23,12 @@ from mottak.models import AsylumStage, Role, Stay
 from mottak.tests.factories import ResidentFactory
 
 SCOPES = ("own_centre", "same_region", "other_region")
-STAGES = ("ordinary", "return")  # "return": the asylum case is in a return stage (ASA's cases)
+STAGES = ("ordinary", "return")  # "return": the asylum case is in a return stage
 
 # Who may do what. Centre roles work at the own centre; the regional-office caseworker at the
-# own centre's region; ASA, RMA and the administrator have no membership.
+# own centre's region; RMA and the administrator have no membership. ASA (R-19) is the named
+# caseworker of the return cases of the own centre's and the other region's return-stage
+# residents, and not of the same region's: it sees the residents of its cases, nothing else.
 # L = list, V = view, C = change.
 # fmt: off
 EXPECTED = {
@@ -36,7 +38,7 @@ EXPECTED = {
     Role.CHILD_WELFARE_LEAD:    ("LVC",  "LVC",   "",      "",      "",      ""),
     Role.CENTRE_LEADER:         ("LVC",  "LVC",   "",      "",      "",      ""),
     Role.REGION_CASEWORKER:     ("LV",   "LV",    "LV",    "LV",    "",      ""),
-    Role.ASA_CASEWORKER:        ("",     "LV",    "",      "LV",    "",      "LV"),
+    Role.ASA_CASEWORKER:        ("",     "LV",    "",      "",      "",      "LV"),
     Role.RMA:                   ("",     "",      "",      "",      "",      ""),
     Role.ADMIN:                 ("LVC",  "LVC",   "LVC",   "LVC",   "LVC",   "LVC"),
 }
@@ -65,8 +67,22 @@ def world(region, centre, neighbour_centre, far_centre):
     }
 
 
+ASA_ASSIGNED = (("own_centre", "return"), ("other_region", "return"))
+
+
+def assign_return_cases(asa, residents, admin) -> None:
+    """R-19: the assignment (through the return routine's service) is ASA's only grant."""
+    from retur import services as return_services
+
+    for resident in residents:
+        case = return_services.return_case_open(
+            resident=resident, stage=resident.asylum_stage, at=timezone.now()
+        )
+        return_services.return_case_assign(case=case, caseworker=asa, by=admin)
+
+
 @pytest.fixture
-def user_for(user_factory, region, centre, admin_user):
+def user_for(user_factory, region, centre, admin_user, world):
     def make(role: str):
         if role == Role.ADMIN:
             return admin_user
@@ -74,6 +90,10 @@ def user_for(user_factory, region, centre, admin_user):
             return user_factory(role, region=region)
         if role in (Role.CENTRE_STAFF, Role.CHILD_WELFARE_LEAD, Role.CENTRE_LEADER):
             return user_factory(role, centre=centre)
+        if role == Role.ASA_CASEWORKER:
+            asa = user_factory(role)
+            assign_return_cases(asa, [world[cell] for cell in ASA_ASSIGNED], admin_user)
+            return asa
         return user_factory(role)
 
     return make
@@ -119,6 +139,17 @@ def test_x_3_stay_access_layer(world, user_for, role, scope, stage, action):
     else:
         allowed = _allowed(lambda: access_stay(user=user, stay_id=stay.pk, action=action))
     assert allowed == expected(role, scope, stage, action)
+
+
+def test_R_19_asa_without_an_assignment_sees_no_resident_not_even_in_a_return_stage(
+    world, user_factory
+):
+    """R-19 replaces the earlier rule (ASA saw every resident in a return stage)."""
+    asa = user_factory(Role.ASA_CASEWORKER)
+    assert not residents_visible_to(asa, Action.LIST).exists()
+    assert not stays_visible_to(asa, Action.LIST).exists()
+    for resident in world.values():
+        assert not _allowed(lambda r=resident: access_resident(user=asa, resident_id=r.pk))
 
 
 # --- through the HTTP views -----------------------------------------------------------------------

@@ -110,6 +110,25 @@ def _mapping(resident, by):
     return mapping_services.mapping_open(resident=resident, stay=stay, by=by)
 
 
+def _quarterly_meeting(resident, by):
+    from retur import services_meetings
+
+    return services_meetings.quarterly_meeting_plan(quarter_of=timezone.localdate())
+
+
+def _return_task(resident, by):
+    from mottak.models import Role
+    from mottak.tests.factories import UserFactory
+
+    case = _return_case(resident, by)
+    admin = UserFactory(role=Role.ADMIN)
+    asa = UserFactory(role=Role.ASA_CASEWORKER)
+    return_services.return_case_assign(case=case, caseworker=asa, by=admin)
+    return return_services.return_task_create(
+        case=case, title="Ring IOM", due_on=timezone.localdate(), by=asa
+    )
+
+
 CASE_BUILDERS = {
     "savnet": _missing_report,
     "permisjon": _leave_application,
@@ -117,6 +136,8 @@ CASE_BUILDERS = {
     "privat_flytting": _private_move,
     "avreise": _departure,
     "retur": _return_case,
+    "retur_meeting": _quarterly_meeting,
+    "retur_task": _return_task,
     "arrival": _arrival,
     "turning_18": _turning_18,
     "kartlegging": _mapping,

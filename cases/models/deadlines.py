@@ -49,6 +49,19 @@ class Deadline(models.Model):
         related_name="deadlines",
         verbose_name=_("regional office"),
     )
+    # A national time limit (RET-6: RMA's quarterly meeting): no centre or office answers for
+    # it, the users of this role slot (cases.roles) do, wherever they sit.
+    national_role = models.CharField(_("responsible nationwide"), max_length=32, blank=True)
+    # A named person who answers for it (RET-5: the ASA caseworker a task is given to): the
+    # alerts go to them while they are active, else to the audiences above.
+    responsible = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("responsible person"),
+    )
     kind = models.CharField(_("kind"), max_length=64)
     # Who is told when (cases/urgency.py): at opening, reminders, escalations.
     urgency = models.CharField(
@@ -113,7 +126,7 @@ class Deadline(models.Model):
                 name="one_pending_deadline_per_owner_and_kind",
             ),
             models.CheckConstraint(
-                condition=Q(centre__isnull=False) | Q(region__isnull=False),
+                condition=Q(centre__isnull=False) | Q(region__isnull=False) | ~Q(national_role=""),
                 name="deadline_has_someone_responsible",
             ),
         ]
@@ -133,6 +146,10 @@ class Deadline(models.Model):
 
     def __str__(self) -> str:
         return f"{self.rule_id or self.kind} {self.due_at:%Y-%m-%d %H:%M} ({self.state})"
+
+    @property
+    def is_national(self) -> bool:
+        return not self.centre_id and not self.region_id and bool(self.national_role)
 
     @property
     def is_pending(self) -> bool:

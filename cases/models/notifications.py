@@ -54,6 +54,8 @@ class Notification(models.Model):
     @property
     def place(self) -> str:
         deadline = self.deadline
+        if deadline.is_national:
+            return gettext("the national level")
         return deadline.centre.name if deadline.centre_id else deadline.region.name
 
     @property
@@ -79,6 +81,8 @@ class Notification(models.Model):
             return step
         if deadline.centre_id:
             path = reverse("cases:deadlines_centre", args=[deadline.centre_id])
+        elif deadline.is_national:
+            path = reverse("cases:deadlines_national")
         else:
             path = reverse("cases:deadlines_region", args=[deadline.region_id])
         return f"{path}#deadline-{deadline.pk}"

@@ -24,6 +24,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from guardian.shortcuts import get_users_with_perms
 
+from .. import roles as roles_module
 from .. import routines
 from .. import urgency as urgency_classes
 from ..due import due_handler
@@ -111,6 +112,8 @@ def deadline_open(
     rule_id: str = "",
     centre: models.Model | None = None,
     region: models.Model | None = None,
+    national: str = "",
+    responsible=None,
     subject: models.Model | None = None,
     by=None,
     opened_at: datetime | None = None,
@@ -118,7 +121,9 @@ def deadline_open(
 ) -> Deadline:
     """Open a deadline, or give back the pending one of this kind for this owner.
 
-    `centre`/`region` say who is responsible (the region defaults to the centre's).
+    `centre`/`region` say who is responsible (the region defaults to the centre's); a national
+    deadline names instead, in `national`, the role slot (cases.roles) that answers for it.
+    `responsible`: a named person who is told instead, while active.
     `subject` is whom it is about; by default the owner's `resident`, else the owner.
     `urgency` is a code of cases/urgency.py; a class that alerts at opening tells the
     centre's on-duty people in the same transaction (the e-mails go after the commit).
@@ -127,9 +132,10 @@ def deadline_open(
     cls = urgency_classes.get(urgency)
     if timezone.is_naive(due_at):
         raise ValidationError(_("A deadline needs a time with a time zone."), code="naive")
-    if centre is None and region is None:
+    if centre is None and region is None and national not in roles_module.NATIONAL_ROLES:
         raise ValidationError(
-            _("A deadline needs a responsible centre or regional office."), code="no_owner"
+            _("A deadline needs a responsible centre, regional office or national role."),
+            code="no_owner",
         )
     content_type = ContentType.objects.get_for_model(owner)
     existing = _pending(content_type, owner.pk, kind).first()
@@ -145,6 +151,8 @@ def deadline_open(
         subject_id=subject.pk,
         centre=centre,
         region_id=region.pk if region is not None else getattr(centre, "region_id", None),
+        national_role=national if centre is None and region is None else "",
+        responsible=responsible,
         kind=kind,
         rule_id=rule_id,
         label=label[:200],
@@ -289,6 +297,34 @@ def deadline_hand_over(*, deadline: Deadline, centre, by) -> Deadline:
             actor=by,
         )
     return locked
+
+
+def deadline_reassign(*, owner: models.Model, responsible, by) -> int:
+    """The named person who answers for the owner's pending deadlines changes (a return case
+    reassigned, R-19): the time limits do not; the timeline says so."""
+    content_type = ContentType.objects.get_for_model(owner)
+    moved = 0
+    with transaction.atomic():
+        for locked in _pending_of(content_type, owner.pk).select_for_update():
+            if locked.responsible_id == responsible.pk:
+                continue
+            locked.responsible = responsible
+            locked.save()
+            _timeline(
+                locked,
+                kind="deadline_reassigned",
+                summary=_("Deadline given to another caseworker: %(label)s")
+                % {"label": _(locked.label)},
+                actor=by,
+            )
+            moved += 1
+    return moved
+
+
+def _pending_of(content_type: ContentType, object_id: int) -> models.QuerySet[Deadline]:
+    return Deadline.objects.filter(
+        content_type=content_type, object_id=object_id, state__in=Deadline.PENDING
+    )
 
 
 def deadlines_end_with_case(*, owner: models.Model, by, reason: str) -> int:
@@ -451,7 +487,12 @@ class _Recipients:
 
     def of(self, deadline: Deadline, audience: Audience) -> list:
         """The audience's users; when none, the centre leader and regional office, and
-        failing those the administrators."""
+        failing those the administrators. A national deadline tells the active users of its
+        role at every stage, failing those the administrators."""
+        if deadline.responsible_id and deadline.responsible.is_active:
+            return [deadline.responsible]
+        if deadline.is_national:
+            return self._get(("national", deadline.national_role), lambda: _national(deadline))
 
         def compute():
             users = self._matching(deadline, audience)
@@ -462,7 +503,17 @@ class _Recipients:
         return self._get((audience, deadline.centre_id, deadline.region_id), compute)
 
 
+def _national(deadline: Deadline) -> list:
+    from django.contrib.auth import get_user_model
+
+    role = role_names().of((deadline.national_role,))
+    users = get_user_model().objects.filter(role__in=role, is_active=True).order_by("pk")
+    return list(users) or _admins()
+
+
 def _place(deadline: Deadline) -> str:
+    if deadline.is_national:
+        return _("the national level")
     return deadline.centre.name if deadline.centre_id else deadline.region.name
 
 
@@ -499,6 +550,8 @@ def deadline_place_path(deadline: Deadline) -> str:
 
     if deadline.centre_id:
         return reverse("cases:deadlines_centre", args=[deadline.centre_id])
+    if deadline.is_national:
+        return reverse("cases:deadlines_national")
     return reverse("cases:deadlines_region", args=[deadline.region_id])
 
 
@@ -774,7 +827,7 @@ def deadlines_sweep(*, now: datetime | None = None, batch_size: int | None = Non
         with transaction.atomic():
             batch = list(
                 due_for_sweep(now)
-                .select_related("centre", "region")
+                .select_related("centre", "region", "responsible")
                 .select_for_update(skip_locked=True, of=("self",))[:batch_size]
             )
             sent = set(

@@ -114,12 +114,25 @@ def test_x_3_centre_page_access(
     assert client.get(centre_url(centre)).status_code == status
 
 
-def test_x_3_centre_page_hides_deadlines_about_residents_the_user_may_not_see(
-    client, user_factory, centre, rows
+def test_R_19_x_3_centre_page_shows_asa_only_deadlines_of_residents_of_its_assigned_cases(
+    client, user_factory, centre, rows, admin_user
 ):
+    """R-19: ASA reaches a resident through the return case assigned to it, not through the
+    return stage: a return-stage resident of someone else's case stays hidden."""
+    from retur import services as return_services
+
+    asa = user_factory(Role.ASA_CASEWORKER)
     returning = ResidentFactory(centre=centre, asylum_stage=AsylumStage.FINAL_REJECTION)
+    someone_elses = ResidentFactory(centre=centre, asylum_stage=AsylumStage.FINAL_REJECTION)
+    for resident, caseworker in ((returning, asa), (someone_elses, None)):
+        case = return_services.return_case_open(
+            resident=resident, stage=resident.asylum_stage, at=NOW
+        )
+        if caseworker:
+            return_services.return_case_assign(case=case, caseworker=caseworker, by=admin_user)
     visible = open_deadline(returning, centre, hours=10, kind="ret")
-    client.force_login(user_factory(Role.ASA_CASEWORKER))
+    open_deadline(someone_elses, centre, hours=11, kind="ret")
+    client.force_login(asa)
     response = client.get(centre_url(centre))
     assert [d.pk for d in response.context["deadlines"]] == [visible.pk]
 

@@ -143,20 +143,6 @@ def test_home_region_sees_centres_with_counts(
     assert far_centre.name not in content
 
 
-def test_home_asa_sees_return_stage_residents(client, user_factory, centre, far_centre):
-    asa = user_factory(Role.ASA_CASEWORKER)
-    ResidentFactory(
-        centre=far_centre, given_names="Returnia", asylum_stage=AsylumStage.FINAL_REJECTION
-    )
-    ResidentFactory(
-        centre=centre, given_names="Ventende", asylum_stage=AsylumStage.DECISION_PENDING
-    )
-    client.force_login(asa)
-    content = client.get("/").content.decode()
-    assert "Returnia" in content
-    assert "Ventende" not in content
-
-
 def test_home_rma_sees_counts_but_no_names(client, user_factory, centre, far_centre):
     rma = user_factory(Role.RMA)
     resident = ResidentFactory(
