@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from cases.models import Consent, Dispatch
 from cases.services import case_events_drain
+from cases.tests.upload_samples import minimal_pdf
 from kartlegging import services
 from kartlegging.models import Mapping
 from kartlegging.routine import HANDOVER
@@ -95,7 +96,7 @@ def test_kart_15_kart_10_the_copy_to_the_new_centre_does_not_count_as_a_version_
         recipient_kinds=["imdi"],
         given_on=timezone.localdate(),
         declaration_file=SimpleUploadedFile(
-            "s.pdf", b"%PDF-1.4\n%x\n%%EOF\n", content_type="application/pdf"
+            "s.pdf", minimal_pdf("x"), content_type="application/pdf"
         ),
         by=new_lead,
     )

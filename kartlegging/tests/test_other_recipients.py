@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from cases.models import Dispatch
 from cases.services import consent_record
+from cases.tests.upload_samples import minimal_pdf
 from kartlegging import services
 from kartlegging.models import RecipientAssessment
 from kartlegging.tests.test_transfers import pdf_text
@@ -59,7 +60,7 @@ def school_consent(resident, by):
         recipient_kinds=["school"],
         given_on=timezone.localdate(),
         declaration_file=SimpleUploadedFile(
-            "samtykke.pdf", b"%PDF-1.4\n%school\n%%EOF\n", content_type="application/pdf"
+            "samtykke.pdf", minimal_pdf("school"), content_type="application/pdf"
         ),
         by=by,
     )
