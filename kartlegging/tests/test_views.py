@@ -276,3 +276,29 @@ def test_r_7_kart_3_the_start_pages_show_what_is_due(client, staff, lead, mappin
     client.force_login(staff)
     page = client.get(reverse("home")).content.decode()
     assert reverse("kartlegging:detail", args=[mapping.pk]) not in page
+
+
+TRANSFER_URLS = ("transfer", "transfer_other", "recipient_assess", "copies")
+
+
+@pytest.mark.parametrize("who", sorted(MATRIX))
+def test_kart_14_x_3_access_matrix_for_transfers(client, people, assigned, who):
+    """The paper copies and the leader's assessment: whoever may not see the mapping gets
+    404 on every transfer action and nothing is made; whoever may is never answered 404 or
+    500 (a refusal says why)."""
+    from cases.models import Dispatch
+    from kartlegging.models import RecipientAssessment
+
+    if who == "asa":
+        assigned.resident.asylum_stage = "final_rejection"
+        assigned.resident.save()
+    client.force_login(people[who])
+    sees = MATRIX[who][0] == 200
+    for name in TRANSFER_URLS:
+        response = client.post(reverse(f"kartlegging:{name}", args=[assigned.pk]), {})
+        if sees:
+            assert response.status_code not in (404, 500), (name, response.status_code)
+        else:
+            assert response.status_code == 404, name
+    assert not Dispatch.objects.exists()
+    assert not RecipientAssessment.objects.exists()
