@@ -142,16 +142,33 @@ def install_bare_url() -> None:
     clear_url_caches()
 
 
+def log_in(client, user) -> None:
+    """A finished login: the password (force_login) and the second factor, as django_otp
+    records a verified device in the session; without it every page answers with a redirect
+    to the code page."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_static.models import StaticDevice
+
+    client.force_login(user)
+    device, _ = StaticDevice.objects.get_or_create(
+        user=user, name="bench login", defaults={"confirmed": True}
+    )
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+
+
 def median_ms(client, url: str, n: int, method: str = "get", data=None) -> float:
     call = getattr(client, method)
     response = call(url, data) if data else call(url)  # warm-up, and a sanity check
-    assert response.status_code in (200, 302), (url, response.status_code)
+    # A page must answer itself: a redirect (to the login or code page) would time nothing.
+    assert response.status_code == 200, (url, response.status_code)
     times = []
     for _ in range(n):
         start = time.perf_counter()
         response = call(url, data) if data else call(url)
         times.append((time.perf_counter() - start) * 1000)
-        assert response.status_code in (200, 302), (url, response.status_code)
+        assert response.status_code == 200, (url, response.status_code)
     return statistics.median(times)
 
 
@@ -171,8 +188,8 @@ def measure(n: int) -> None:
     resident = Resident.objects.filter(centre__name="Benk-mottak 000").order_by("pk").first()
 
     staff_client, admin_client, anonymous = Client(), Client(), Client()
-    staff_client.force_login(staff)
-    admin_client.force_login(admin)
+    log_in(staff_client, staff)
+    log_in(admin_client, admin)
 
     bare_url = f"/bench/bare/{resident.pk}/"
     results = {
