@@ -136,7 +136,7 @@ def test_list_shows_the_consents_with_bounded_queries(
 ):
     client.force_login(staff)
     url = reverse("cases:consent_list", args=[ct_of(resident), resident.pk])
-    with django_assert_max_num_queries(13):  # +1: the user's memberships, read once per request
+    with django_assert_max_num_queries(14):  # 12, the user's memberships and the second factor
         response = client.get(url)
     assert response.status_code == 200
     assert reverse("cases:consent_download", args=[consent.pk]) in response.content.decode()
