@@ -310,6 +310,27 @@ def test_routine_declarations_refuse_a_step_the_transition_table_forbids():
         )
 
 
+def test_routine_declarations_refuse_a_status_watch_on_a_closed_state():
+    """The resident page reads statuses from the open cases it loads: a status on a closed
+    state would never show, so the declaration is refused."""
+    from cases.routines import Routine, Watch
+
+    def declare(states):
+        return Routine(
+            name="test_status",
+            label="Status",
+            model="savnet.MissingReport",
+            states=(("open", "Open"), ("closed", "Closed")),
+            transitions={"open": frozenset({"closed"}), "closed": frozenset()},
+            steps=(),
+            watches=(Watch("here", "Here", states=frozenset(states), status="here"),),
+        )
+
+    assert declare({"open"}).watches[0].status == "here"
+    with pytest.raises(ValueError, match="status watch"):
+        declare({"closed"})
+
+
 def test_a_repeating_deadline_opens_the_next_when_met(staff, resident):
     """KART-10's shape ("at least every three months"): meeting one opens the next."""
     from cases.routines import Checklist, Due, Routine, Step, register

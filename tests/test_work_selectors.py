@@ -10,7 +10,13 @@ from django.utils import timezone
 
 from cases import routines
 from cases.models import Deadline
-from cases.selectors_work import deadline_links, open_cases_of, statuses_of, watch_lists
+from cases.selectors_work import (
+    deadline_links,
+    open_cases_of,
+    statuses_among,
+    statuses_of,
+    watch_lists,
+)
 from mottak.access import centres_visible_to, residents_visible_to
 from mottak.tests.factories import make_resident
 from savnet import services as missing_services
@@ -84,6 +90,19 @@ def test_the_resident_status_is_the_most_serious_watch(staff, resident):
     assert statuses[resident.pk][0].watch.status == "missing"
     assert statuses[resident.pk][0].case.pk == report.pk
     assert [c.case.pk for c in open_cases_of(resident)] == [report.pk]
+
+
+def test_the_statuses_read_from_the_open_cases_are_those_the_query_finds(
+    staff, resident, django_assert_num_queries
+):
+    _report_missing(resident, staff)
+    cases = open_cases_of(resident)
+    with django_assert_num_queries(0):
+        among = statuses_among(cases)
+    queried = statuses_of([resident.pk])[resident.pk]
+    assert [(r.watch.code, r.case.pk) for r in among] == [
+        (r.watch.code, r.case.pk) for r in queried
+    ]
 
 
 def test_a_routine_deadline_links_to_its_step(staff, resident):
