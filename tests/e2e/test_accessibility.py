@@ -235,7 +235,10 @@ def test_keyboard_only_from_the_start_page_to_the_police_report_sent(browser, li
     page.keyboard.type(demo.DEMO_PASSWORD)
     page.keyboard.press("Enter")
     page.wait_for_url(f"{base}/konto/kode/**")
-    page.keyboard.type(demo.DEMO_BACKUP_CODES[0])  # the code field has the focus
+    # The browser applies autofocus at its next rendering, which can come after
+    # the load event: wait for the focus rather than type into nothing.
+    page.wait_for_function("() => document.activeElement?.id === 'id_code'")
+    page.keyboard.type(demo.DEMO_BACKUP_CODES[0])
     page.keyboard.press("Enter")
     page.wait_for_url(f"{base}/")
 
