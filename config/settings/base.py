@@ -204,6 +204,25 @@ CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Two queues besides the default, so rendering and the clocks scale apart (docs/scaling.md):
+# a worker started without --queues consumes all three (the embedded demo, CI); a deployment
+# runs render workers with `--queues=render` and clock workers with `--queues=sweep,celery`.
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_TASK_QUEUES = {"celery": {}, "render": {}, "sweep": {}}
+RENDER_TASKS = ("cases.render_dispatch",)
+CLOCK_TASKS = (
+    "cases.sweep_deadlines",
+    "cases.drain_case_events",
+    "cases.requeue_stale_dispatches",  # on the clock queue: it must run when renderers hang
+    "cases.retention_run",
+    "cases.delete_orphan_files",
+    "mottak.publish_turned_18",
+    "retur.plan_quarterly_meeting",
+)
+CELERY_TASK_ROUTES = {
+    **{name: {"queue": "render"} for name in RENDER_TASKS},
+    **{name: {"queue": "sweep"} for name in CLOCK_TASKS},
+}
 
 LOGGING = {
     "version": 1,
