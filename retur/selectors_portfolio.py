@@ -13,6 +13,7 @@ from django.db.models import Count, Exists, OuterRef, Subquery
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
+from cases.db_routing import replica_reads
 from cases.periods import OSLO
 from mottak.models import FINAL_REJECTION_STAGES, Resident, Stay
 
@@ -51,6 +52,7 @@ def _month(moment: datetime) -> str:
     return moment.astimezone(OSLO).strftime("%Y-%m")
 
 
+@replica_reads()  # aggregates without personal data: a few seconds of lag do no harm
 def portfolio(*, now: datetime | None = None, months: int = 12) -> Portfolio:
     now = now or timezone.now()
     result = Portfolio()

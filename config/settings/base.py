@@ -87,6 +87,25 @@ DATABASES = {
         conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "0")),
     )
 }
+
+
+def with_replica_and_pooling(databases: dict) -> dict:
+    """Add the report replica (docs/scaling.md) when DATABASE_REPLICA_URL is set: reads inside
+    cases.db_routing.replica_reads() go there, all else to the primary. Behind pgbouncer in
+    transaction mode (DATABASE_TRANSACTION_POOLING) server-side cursors cannot be used."""
+    if os.environ.get("DATABASE_REPLICA_URL"):
+        replica = dj_database_url.parse(
+            os.environ["DATABASE_REPLICA_URL"], conn_max_age=databases["default"]["CONN_MAX_AGE"]
+        )
+        databases["replica"] = {**replica, "TEST": {"MIRROR": "default"}}
+    if env_bool("DATABASE_TRANSACTION_POOLING", False):
+        for database in databases.values():
+            database["DISABLE_SERVER_SIDE_CURSORS"] = True
+    return databases
+
+
+DATABASES = with_replica_and_pooling(DATABASES)
+DATABASE_ROUTERS = ["cases.db_routing.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "mottak.User"

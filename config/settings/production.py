@@ -11,7 +11,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import env_bool
+from .base import env_bool, with_replica_and_pooling
 
 
 def required_env(name: str) -> str:
@@ -36,6 +36,7 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+DATABASES = with_replica_and_pooling(DATABASES)
 CELERY_BROKER_URL = required_env("CELERY_BROKER_URL")
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}  # above the longest task
 CELERY_TASK_ALWAYS_EAGER = False
