@@ -10,7 +10,18 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -194,10 +205,16 @@ def _overdue(now: datetime, prefix: str = "") -> Q:
     )
 
 
+def _count_per_centre(rows: QuerySet) -> Coalesce:
+    """A correlated count: joining residents and stays in one query would count their product."""
+    per_centre = rows.filter(centre=OuterRef("pk")).order_by().values("centre")
+    return Coalesce(Subquery(per_centre.annotate(n=Count("pk")).values("n")), 0)
+
+
 def centres_with_counts(centres: QuerySet[Centre]) -> QuerySet[Centre]:
     return centres.select_related("region").annotate(
-        resident_count=Count("residents", distinct=True),
-        open_stay_count=Count("stays", filter=Q(stays__ended_at__isnull=True), distinct=True),
+        resident_count=_count_per_centre(Resident.objects.all()),
+        open_stay_count=_count_per_centre(Stay.objects.filter(ended_at__isnull=True)),
     )
 
 
