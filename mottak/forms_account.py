@@ -28,6 +28,15 @@ class EnrolmentCodeForm(forms.Form):
     )
 
 
+class RenewBackupCodesForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code from the app"),
+        max_length=32,
+        help_text=_("The six digits the app shows now. New codes replace all the old ones."),
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
+
+
 class ResidentLookupForm(forms.Form):
     """The admin's resident lookup: posted, exact, by number only (never by name)."""
 

@@ -127,5 +127,6 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("konto/kode/", views_account.mfa_verify_view, name="mfa_verify"),
     path("konto/tofaktor/", views_account.mfa_enrol_view, name="mfa_enrol"),
+    path("konto/reservekoder/", views_account.mfa_backup_codes_view, name="mfa_backup_codes"),
     path("", include((record_patterns, "mottak"))),
 ]

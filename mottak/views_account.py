@@ -8,10 +8,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
 
-from .forms_account import EnrolmentCodeForm, SecondFactorCodeForm
+from .forms_account import EnrolmentCodeForm, RenewBackupCodesForm, SecondFactorCodeForm
 from .services.mfa import (
+    mfa_backup_codes_left,
+    mfa_backup_codes_renew,
     mfa_enrolment_confirm,
     mfa_enrolment_device,
+    mfa_has_app,
     mfa_is_enrolled,
     mfa_verify,
     totp_secret_base32,
@@ -80,5 +83,33 @@ def mfa_enrol_view(request):
             "qr_data_uri": qr.svg_data_uri(scale=5, border=2),
             "secret": totp_secret_base32(device),
             "next": _next_url(request),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def mfa_backup_codes_view(request):
+    """The user's own backup codes: how many are left, and new ones for a code from the app."""
+    form = RenewBackupCodesForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        codes = mfa_backup_codes_renew(user=request.user, app_code=form.cleaned_data["code"])
+        if codes is not None:
+            return render(
+                request, "mottak/account/mfa_backup_codes.html", {"codes": codes, "next": "/"}
+            )
+        form.add_error(
+            "code",
+            _(
+                "The code is wrong or has expired. Type the code the app shows now, not a backup code."
+            ),
+        )
+    return render(
+        request,
+        "mottak/account/mfa_backup_codes_renew.html",
+        {
+            "form": form,
+            "codes_left": mfa_backup_codes_left(request.user),
+            "has_app": mfa_has_app(request.user),
         },
     )

@@ -16,6 +16,7 @@ class AccessChange(models.Model):
         REGION_GRANTED = "region_granted", _("Regional-office membership granted")
         REGION_REVOKED = "region_revoked", _("Regional-office membership revoked")
         SECOND_FACTOR_RESET = "second_factor_reset", _("Second factor reset")
+        BACKUP_CODES_RENEWED = "backup_codes_renewed", _("Backup codes renewed by the user")
 
     kind = models.CharField(_("change"), max_length=32, choices=Kind.choices)
     user = models.ForeignKey(

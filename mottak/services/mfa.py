@@ -4,7 +4,8 @@ Enrolment makes an unconfirmed TOTP device whose secret the user scans as a QR c
 first correct code confirms it and issues backup codes, shown once. After a password login a
 code from the app, or one unused backup code, verifies the session (mottak.middleware
 sends a logged-in user who is not verified there). An administrator can reset a user's
-devices; the reset is written to the access history."""
+devices; the reset is written to the access history. A user renews their own backup codes
+with a code from the app; the renewal is written there too."""
 
 from base64 import b32encode
 from binascii import unhexlify
@@ -95,3 +96,24 @@ def mfa_reset(*, user: User, actor: User, reason: str = "") -> AccessChange:
     return AccessChange.objects.create(
         kind=AccessChange.Kind.SECOND_FACTOR_RESET, user=user, actor=actor, reason=reason
     )
+
+
+@transaction.atomic
+def mfa_backup_codes_renew(*, user: User, app_code: str) -> list[str] | None:
+    """New backup codes in place of the old, for a code from the app (not a backup code: whoever
+    holds a leaked list must not be able to mint a fresh one). None when the code is refused."""
+    code = normalise_code(app_code)
+    devices = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=True)
+    if not any(device.verify_token(code) for device in devices):
+        return None
+    codes = mfa_backup_codes_issue(user)
+    AccessChange.objects.create(kind=AccessChange.Kind.BACKUP_CODES_RENEWED, user=user, actor=user)
+    return codes
+
+
+def mfa_backup_codes_left(user: User) -> int:
+    return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
+
+
+def mfa_has_app(user: User) -> bool:
+    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()

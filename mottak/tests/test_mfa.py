@@ -217,3 +217,55 @@ def test_demo_users_come_enrolled_with_the_printed_codes(client, db, capsys):
     # Seeding again puts the used backup code back.
     call_command("seed_demo", "--force")
     assert StaticDevice.objects.get(user=leader).token_set.filter(token=code).exists()
+
+
+# --- renewing one's own backup codes --------------------------------------------------------------
+
+
+def test_user_renews_backup_codes_with_an_app_code_and_the_old_ones_stop_working(client, staff):
+    device = enrol_app(staff)
+    old = mfa_backup_codes_issue(staff)
+    client.force_login(staff)
+    page = client.get(reverse("mfa_backup_codes"))
+    assert page.status_code == 200 and "10" in page.content.decode()
+    response = client.post(reverse("mfa_backup_codes"), {"code": code_now(device)})
+    new = re.findall(r"<li><code>([a-z0-9]+)</code></li>", response.content.decode())
+    assert len(new) == 10 and not set(new) & set(old)
+    tokens = set(
+        StaticDevice.objects.get(user=staff, name="backup").token_set.values_list(
+            "token", flat=True
+        )
+    )
+    assert tokens == set(new)
+    change = AccessChange.objects.get(kind=AccessChange.Kind.BACKUP_CODES_RENEWED)
+    assert change.user == staff and change.actor == staff
+
+
+def test_a_backup_code_cannot_renew_the_backup_codes(client, staff):
+    enrol_app(staff)
+    old = mfa_backup_codes_issue(staff)
+    client.force_login(staff)
+    response = client.post(reverse("mfa_backup_codes"), {"code": old[0]})
+    assert response.status_code == 200
+    assert "The code is wrong or has expired" in response.content.decode()
+    tokens = set(
+        StaticDevice.objects.get(user=staff, name="backup").token_set.values_list(
+            "token", flat=True
+        )
+    )
+    assert tokens == set(old)
+    assert not AccessChange.objects.filter(kind=AccessChange.Kind.BACKUP_CODES_RENEWED).exists()
+
+
+def test_without_an_app_the_page_says_to_ask_an_administrator(client, staff):
+    mfa_backup_codes_issue(staff)
+    client.force_login(staff)
+    body = client.get(reverse("mfa_backup_codes")).content.decode()
+    assert "Ask an administrator" in body and 'name="code"' not in body
+
+
+def test_the_backup_codes_page_needs_a_verified_session(client, staff):
+    enrol_app(staff)
+    password_login(client, staff)
+    response = client.get(reverse("mfa_backup_codes"))
+    assert response.status_code == 302 and reverse("mfa_verify") in response.url
