@@ -69,6 +69,7 @@ def prepare(users: int, workdir: Path) -> dict:
     if os.environ["DATABASE_URL"].startswith("postgres"):
         residents_bench.ensure_postgres_database(os.environ["DATABASE_URL"])
     call_command("migrate", verbosity=0)
+    call_command("setup_schedules", verbosity=0)  # beat's sweeps, as a deployment has them
     residents_bench.seed()
     plans = [_user_plan(index) for index in range(users + 1)]
     return {"password": PASSWORD, "users": plans}
