@@ -43,6 +43,7 @@ def _directory(region_names) -> None:
     entries = [
         (kinds.POLICE, "Innlandet politidistrikt", "Lillehammer"),
         (kinds.CHILD_WELFARE, "Barneverntjenesten i Lillehammer", "Lillehammer"),
+        (kinds.IMDI, "IMDi Indre Øst", ""),
     ] + [(kinds.UDI_REGION, name, "") for name in region_names]
     for kind, name, municipality in entries:
         ExternalRecipient.objects.get_or_create(
@@ -215,4 +216,49 @@ class World:
                 topics=[t.code for t in return_rules.mandatory_topics(return_rules.AFTER_UNE)],
                 by=self.admin,
             )
+        records["mapping_copy"] = self._mapping_copy(index, column, staff, lead)
         return records
+
+    def _mapping_copy(self, index: int, column, staff, lead):
+        """KART-8: the paper copy of a finished mapping to IMDi, with the representative's
+        consent — of a second resident in the column, so the first one's mapping stays open
+        for the write checks."""
+        from cases.services import consent_record, dispatch_render
+        from cases.tests.upload_samples import minimal_pdf, upload
+        from kartlegging import services
+        from kartlegging.tests.conftest import open_mapping, talk
+
+        resident = ResidentFactory(
+            centre=self.centres[column[0]], family_name=f"Kopisen{index}x", given_names="Kari"
+        )
+        mapping = open_mapping(resident)
+        talk(mapping, lead)
+        services.entry_add(
+            mapping=mapping,
+            area="family",
+            source="minor",
+            text="Har en bror i Sverige.",
+            recorded_on=timezone.localdate(),
+            by=lead,
+        )
+        mapping = services.mapping_finish(mapping=mapping, by=lead)
+        services.mapping_record_sesam_notice(
+            mapping=mapping,
+            track="settlement",
+            received_at=timezone.now() - timedelta(hours=1),
+            by=lead,
+        )
+        consent_record(
+            subject=resident,
+            given_by="representative",
+            given_by_name="Verge Vergesen",
+            purpose="mapping_transfer",
+            recipient_kinds=["imdi"],
+            given_on=timezone.localdate() - timedelta(days=1),
+            declaration_file=upload(minimal_pdf("samtykke"), name="samtykke.pdf"),
+            by=staff,
+        )
+        copy = services.mapping_transfer_send(mapping=mapping, channel="post", by=lead)
+        dispatch_render(dispatch_id=copy.pk)
+        copy.refresh_from_db()
+        return copy

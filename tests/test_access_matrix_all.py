@@ -246,6 +246,19 @@ EXPECTED = {
         RMA: ("",    "",    "", "",   "", ""),
         ADM: ("VDC", "VDC", "VDC", "VDC", "VDC", "VDC"),
     },
+    # The mapping's paper copy (KART-8, to IMDi): its dispatch page and PDF hold the mapping, so
+    # they read like the mapping (KART-12) — not like any notice about the resident.
+    # L: listed among the notices on the resident's page.
+    "mapping_copy": {
+        CS:  ("LVD", "LVD", "", "", "", ""),
+        CWL: ("LVD", "LVD", "", "", "", ""),
+        CL:  ("LVD", "LVD", "", "", "", ""),
+        KW:  ("LVD", "LVD", "", "", "", ""),
+        REG: ("", "", "", "", "", ""),
+        ASA: ("", "", "", "", "", ""),
+        RMA: ("", "", "", "", "", ""),
+        ADM: ("LVD", "LVD", "LVD", "LVD", "LVD", "LVD"),
+    },
     # Consents (KART-13): the subject's consent list, the uploaded declaration, withdrawing.
     "consent": {
         CS:  ("LDC", "LDC", "", "", "", ""),
@@ -721,6 +734,22 @@ CHECKS: dict[str, list[Check]] = {
             ),
         ),
     ],
+    "mapping_copy": [
+        Check(
+            "L",
+            "on the resident's page",
+            listed(
+                "L",
+                lambda w, c: reverse(
+                    "mottak:resident_detail", args=[w.records[c]["mapping_copy"].subject_id]
+                ),
+                href("cases:dispatch_detail", "mapping_copy"),
+            ),
+        ),
+        Check("V", "copy's page", opens("V", url_of("cases:dispatch_detail", "mapping_copy"))),
+        Check("V", "copy's preview", opens("V", url_of("cases:dispatch_preview", "mapping_copy"))),
+        Check("D", "copy's PDF", opens("D", url_of("cases:dispatch_pdf", "mapping_copy"))),
+    ],
     "consent": [
         Check(
             "L",
@@ -876,3 +905,86 @@ class AccessMatrixAll(TestCase):
         for (family, action), count in sorted(by_family.items()):
             print(f"  {family:16} {action:9} {count}")
         self.assertGreaterEqual(len(cells), 2000)
+
+    # --- forbidden answers exactly like missing ------------------------------------------------
+
+    def test_x_3_r_19_forbidden_answers_exactly_like_missing(self):
+        """Per family, a record the user may not see answers byte for byte like one that does
+        not exist: status, body and headers."""
+        checked, differences = 0, []
+        for row, column in (
+            (CL, ("other_region", "ordinary")),
+            (CL, ("other_region", "return")),
+            (REG, ("other_region", "return")),
+            (ASA, ("same_region", "return")),  # R-19: a return case not assigned to it
+            (RMA, ("own_centre", "return")),
+        ):
+            probe = Probe(self.world.users[row])
+            for family, name, url_name, method in FORBIDDEN_LIKE_MISSING:
+                record = self.world.records[column].get(name)
+                if record is None:
+                    continue
+                responses = [
+                    getattr(probe.client, method)(reverse(url_name, args=[pk]))
+                    for pk in (record.pk, MISSING_ID)
+                ]
+                checked += 1
+                forbidden, missing = responses
+                if (
+                    forbidden.status_code != 404
+                    or forbidden.content != missing.content
+                    or sorted(forbidden.headers.items()) != sorted(missing.headers.items())
+                ):
+                    differences.append(
+                        f"{row} {'/'.join(column)} {family} {url_name}: "
+                        f"{forbidden.status_code} vs {missing.status_code}"
+                    )
+        self.assertEqual(differences, [], "\n".join(differences))
+        self.assertGreaterEqual(checked, 100)
+
+
+MISSING_ID = 987654321
+
+# (family, record, URL name, method): every page, file and write of the families by the id of
+# their record.
+FORBIDDEN_LIKE_MISSING = [
+    ("resident", "resident", "mottak:resident_detail", "get"),
+    ("resident", "resident", "mottak:appointment_new", "get"),
+    ("history", "resident", "mottak:resident_history", "get"),
+    ("export", "resident", "mottak:resident_data_export", "post"),
+    ("photo", "resident", "savnet:profile", "get"),
+    ("photo", "resident", "savnet:photo", "get"),
+    ("photo", "resident", "savnet:photo_delete", "post"),
+    ("personal_folder", "resident", "mottak:personal_folder", "get"),
+    ("personal_folder", "resident", "mottak:personal_folder_item_new", "post"),
+    ("private_folder", "resident", "mottak:private_folder", "get"),
+    ("private_folder", "resident", "mottak:private_folder_item_new", "post"),
+    ("leave", "leave", "permisjon:detail", "get"),
+    ("leave", "leave", "permisjon:application_pdf", "get"),
+    ("leave", "leave", "permisjon:withdraw", "post"),
+    ("leave_decision", "leave", "permisjon:decide", "get"),
+    ("checklist_upload", "checklist_upload", "cases:checklist_attachment", "get"),
+    ("checklist_upload", "checklist_upload", "cases:checklist_step_undo", "post"),
+    ("missing_report", "report", "savnet:detail", "get"),
+    ("missing_report", "report", "savnet:call", "post"),
+    ("move", "move", "mottak:move_detail", "get"),
+    ("move", "move", "mottak:move_representative", "post"),
+    ("move_decision", "move", "mottak:move_refuse", "post"),
+    ("mapping", "mapping", "kartlegging:detail", "get"),
+    ("mapping", "mapping", "kartlegging:reading", "get"),
+    ("mapping", "mapping", "kartlegging:entry", "post"),
+    ("plan", "mapping", "kartlegging:plan", "get"),
+    ("plan", "mapping", "kartlegging:measure_add", "post"),
+    ("return_case", "return_case", "retur:detail", "get"),
+    ("return_case", "return_case", "retur:contact", "post"),
+    ("return_case", "conversation", "retur:minutes", "get"),
+    ("dispatch", "dispatch", "cases:dispatch_detail", "get"),
+    ("dispatch", "dispatch", "cases:dispatch_preview", "get"),
+    ("dispatch", "dispatch", "cases:dispatch_pdf", "get"),
+    ("dispatch", "dispatch", "cases:dispatch_sent", "post"),
+    ("mapping_copy", "mapping_copy", "cases:dispatch_detail", "get"),
+    ("mapping_copy", "mapping_copy", "cases:dispatch_pdf", "get"),
+    ("consent", "consent", "cases:consent_download", "get"),
+    ("consent", "consent", "cases:consent_withdraw", "post"),
+    ("deadline", "deadline", "cases:deadline_waive", "post"),
+]
