@@ -71,3 +71,21 @@ def access_row_of_subject(*, user, model, pk, ct_field: str, id_field: str, acti
         action=action,
     )
     return row
+
+
+def dispatch_readable(*, user, dispatch) -> bool:
+    """Whether the user may read a notice beyond seeing its subject: a notice made by a case
+    whose routine declares a `read` permission (the mapping, KART-12: read at the centre only)
+    is read by whoever may read that case — its paper copy must not reach those the case
+    itself answers 404 to. Other notices: whoever sees the subject (asked separately)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from .routines import for_model
+
+    content_type = ContentType.objects.get_for_id(dispatch.owner_ct_id)
+    routine = for_model(f"{content_type.app_label}.{content_type.model}")
+    read = routine.permissions.get("read") if routine is not None else None
+    if read is None:
+        return True
+    owner = content_type.model_class()._default_manager.filter(pk=dispatch.owner_id).first()
+    return owner is not None and bool(read(user, owner))

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from .access import access_subject
+from .access import access_subject, dispatch_readable
 from .downloads import download_name, private_file_response
 from .forms import DispatchSentForm
 from .models import Dispatch
@@ -39,6 +39,8 @@ def _access_dispatch(*, user, pk: int, action: str = "view"):
         object_id=dispatch.subject_id,
         action=action,
     )
+    if not dispatch_readable(user=user, dispatch=dispatch):
+        raise Http404
     return dispatch, subject
 
 

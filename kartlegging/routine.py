@@ -43,6 +43,13 @@ def _user_may_write(user, mapping) -> bool:
     return user_may_write(user, mapping)
 
 
+def _user_may_read(user, mapping) -> bool:
+    """KART-12: the mapping — and so its paper copies — is read at the centre only."""
+    from .selectors import mappings_visible_to
+
+    return mappings_visible_to(user).filter(pk=mapping.pk).exists()
+
+
 def _user_may_lead(user, mapping) -> bool:
     return rules.may_lead(role=user.role, is_admin=user.is_admin_role)
 
@@ -131,6 +138,7 @@ MAPPING = register(
         refusal=_("This cannot be done while the mapping is “%(state)s”."),
         lock_related=("resident", "centre"),
         permissions={
+            "read": _user_may_read,
             "write": _user_may_write,
             "lead": _user_may_lead,
             "welcome": _user_may_welcome,

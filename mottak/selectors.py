@@ -10,6 +10,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cases.access import dispatch_readable
 from cases.models import Dispatch
 from cases.selectors import dispatches_for_subject, routine_page, timeline_for
 from cases.selectors_deadlines import deadlines_for_resident
@@ -214,7 +215,11 @@ def resident_page(*, user: User, resident_id: int, today: date | None = None) ->
         timeline=list(timeline_for(resident)),
         deadlines=deadlines,
         open_deadlines=open_deadlines,
-        dispatches=list(dispatches_for_subject(resident)),
+        # A case's notices that read narrower than the resident (the mapping's copies, KART-12)
+        # are listed only to whoever may read them: their links would answer 404.
+        dispatches=[
+            d for d in dispatches_for_subject(resident) if dispatch_readable(user=user, dispatch=d)
+        ],
         statuses=statuses,
         open_cases=open_cases,
         age=rules.age_on(resident.date_of_birth, today),
