@@ -25,7 +25,6 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
-from unittest import mock
 
 from django.apps import apps
 from django.db import connection, transaction
@@ -33,7 +32,6 @@ from django.test import Client, TestCase, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from cases.tests.upload_samples import minimal_pdf
 from mottak.models import Role
 from tests.access_world import COLUMNS, KEY_WORKER, ROWS, World
 
@@ -845,19 +843,12 @@ class AccessMatrixAll(TestCase):
         cls.world = World()
         cls._media = override_settings(MEDIA_ROOT=cls.world.media_root)
         cls._media.enable()
-        # Access is decided before anything is rendered (and rendering has its own tests): a
-        # stand-in PDF keeps WeasyPrint's ~0.1-0.4 s per form out of the CI budget.
-        cls._renderer = mock.patch(
-            "cases.rendering.html_to_pdf", return_value=minimal_pdf("access matrix")
-        )
-        cls._renderer.start()
         cls._results = {}
         super().setUpClass()
 
     @classmethod
     def tearDownClass(cls):
         super().tearDownClass()
-        cls._renderer.stop()
         cls._media.disable()
         cls.world.cleanup()
 
