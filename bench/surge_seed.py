@@ -2,7 +2,7 @@
 
 The planning figures of a surge like 2015's (docs/scaling.md). It opens an arrival case on
 6,000 of the 10,000 seeded residents' stays and gives those cases about 17 open deadlines each,
-falling due over the next 90 days (none due now: the sweep's due rows are sweep_bench.py's
+of different kinds (one open deadline per case and kind), falling due over the next 90 days (none due now: the sweep's due rows are sweep_bench.py's
 subject), then ANALYZE. Rerun residents_bench.py and load_test.py afterwards: their ratios
 should hold, since each page's cost follows the page, not the table sizes.
 
@@ -27,7 +27,6 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
 
 CASES = 6_000
 DEADLINES = 100_000
-KINDS = ["mot1_sesam", "mot1_health", "mot1_school", "mot1_guardian", "mot1_welcome"]
 
 
 def seed_cases() -> list:
@@ -65,7 +64,7 @@ def seed_deadlines(cases: list) -> None:
     from django.contrib.contenttypes.models import ContentType
     from django.db import connection
     from django.utils import timezone
-    from sweep_bench import COLUMNS, URGENCY
+    from sweep_bench import COLUMNS, NOT_NULL_TEXT, URGENCY
 
     from cases.models import Deadline
     from mottak.models import Arrival, Resident
@@ -88,14 +87,14 @@ def seed_deadlines(cases: list) -> None:
         next_alert = max(now + timedelta(hours=1), due_at - timedelta(days=2))
         chunk.write(
             f"{arrival_ct},{case.pk},{resident_ct},{case.resident_id},{case.centre_id},"
-            f"{regions[case.pk]},{KINDS[i % len(KINDS)]},MOT-1,Ankomst: frist,"
+            f"{regions[case.pk]},surge_step_{i // len(cases):02d},MOT-1,Ankomst: frist,"
             f"{due_at.isoformat()},open,{case.arrived_at.isoformat()},f,,0,"
-            f"{next_alert.isoformat()},0,,{URGENCY}\n"
+            f"{next_alert.isoformat()},0,,{URGENCY},\n"
         )
     chunk.seek(0)
     with connection.cursor() as cursor:
         cursor.cursor.copy_expert(
-            f"COPY cases_deadline ({COLUMNS}) FROM STDIN WITH (FORMAT csv, FORCE_NOT_NULL (waive_reason, last_error))",  # noqa: E501
+            f"COPY cases_deadline ({COLUMNS}) FROM STDIN WITH (FORMAT csv, {NOT_NULL_TEXT})",
             chunk,
         )
         cursor.execute("ANALYZE")

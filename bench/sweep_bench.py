@@ -37,8 +37,10 @@ URGENCY = "ordinary"  # the default urgency class (cases/urgency.py)
 COLUMNS = (
     "content_type_id, object_id, subject_ct_id, subject_id, centre_id, region_id, kind, rule_id,"
     " label, due_at, state, opened_at, was_missed, waive_reason, reminders_sent, next_alert_at,"
-    " failure_count, last_error, urgency"
+    " failure_count, last_error, urgency, national_role"
 )
+# COPY's csv format reads an empty field as NULL unless told otherwise.
+NOT_NULL_TEXT = "FORCE_NOT_NULL (waive_reason, last_error, national_role)"
 
 
 def ensure_database(url: str, *, fresh: bool) -> None:
@@ -123,12 +125,12 @@ def seed(rows: int, due: int) -> None:
             chunk.write(
                 f"{ct},{i + 1},{ct},{i + 1},{centre.pk},{region.pk},bench_{i % 7},SAV-2,"
                 f"Bench deadline,{due_at.isoformat()},open,{opened.isoformat()},f,,0,"
-                f"{next_alert.isoformat()},0,,{URGENCY}\n"
+                f"{next_alert.isoformat()},0,,{URGENCY},\n"
             )
             if (i + 1) % 100_000 == 0 or i + 1 == rows:
                 chunk.seek(0)
                 raw.copy_expert(
-                    f"COPY cases_deadline ({COLUMNS}) FROM STDIN WITH (FORMAT csv, FORCE_NOT_NULL (waive_reason, last_error))",
+                    f"COPY cases_deadline ({COLUMNS}) FROM STDIN WITH (FORMAT csv, {NOT_NULL_TEXT})",
                     chunk,
                 )
                 chunk = io.StringIO()
