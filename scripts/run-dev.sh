@@ -32,7 +32,7 @@ worker=$!
 set +m
 
 stop() {
-    trap - INT TERM EXIT
+    trap - INT TERM HUP EXIT
     echo "Stopping the web server and the worker ..."
     # The server with its autoreloader child as a group; the worker by its main process,
     # which shuts down its pool and the embedded beat itself (a warm shutdown).
@@ -46,7 +46,9 @@ stop() {
     wait 2>/dev/null || true
 }
 trap stop EXIT
-trap "stop; exit 0" INT TERM
+# Ctrl-C, a process manager (TERM) and a closed terminal (HUP) all stop both children, which
+# run in process groups of their own and would not get the signal themselves.
+trap "stop; exit 0" INT TERM HUP
 
 for _ in $(seq 120); do
     if $PY -c "import urllib.request; urllib.request.urlopen('http://$HOST:$PORT/healthz', timeout=1)" 2>/dev/null; then
