@@ -46,6 +46,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "config.middleware.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "config.session_renewal.IdleSessionRenewalMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "config.request_limits.RequestBodyLimitMiddleware",
@@ -144,8 +145,9 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 # Second factor (mottak/services/mfa.py): the name authenticator apps show for the account.
 OTP_TOTP_ISSUER = "EM-mottak"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-SESSION_COOKIE_AGE = 30 * 60  # idle timeout: 30 minutes, renewed on every request
-SESSION_SAVE_EVERY_REQUEST = True
+# Idle timeout: 30 minutes, renewed by config.session_renewal at most once a minute.
+SESSION_COOKIE_AGE = 30 * 60
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
