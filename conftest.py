@@ -55,11 +55,16 @@ def english_outside_requests():
 @pytest.fixture(autouse=True)
 def force_login_passes_second_factor(monkeypatch):
     """`force_login` in tests stands for a finished login: password and second factor. It
-    attaches a confirmed device to the session as a code would (django_otp.login). Tests of
-    the second factor itself log in with a password and a real code (mottak/tests/test_mfa.py)."""
+    attaches a confirmed device to the session as a code would (django_otp.login), and the
+    idle-timeout stamp the login's own save sets (config/session_renewal.py). Tests of the
+    second factor itself log in with a password and a real code (mottak/tests/test_mfa.py)."""
+    import time
+
     from django.test.client import ClientMixin
     from django_otp import DEVICE_ID_SESSION_KEY
     from django_otp.plugins.otp_static.models import StaticDevice
+
+    from config.session_renewal import RENEWED_AT
 
     original = ClientMixin.force_login
 
@@ -70,6 +75,7 @@ def force_login_passes_second_factor(monkeypatch):
         )
         session = self.session
         session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session[RENEWED_AT] = int(time.time())
         session.save()
 
     monkeypatch.setattr(ClientMixin, "force_login", force_login)

@@ -15,6 +15,7 @@ from .access import access_row_of_subject, access_subject
 from .downloads import private_file_response
 from .forms import ChecklistStepForm, ChecklistUndoForm, errors_into
 from .models import ChecklistStepCompletion
+from .services import read_log_record
 from .services.consents import resident_for
 from .services.routines import routine_step_by_hand, routine_step_undo_by_hand
 from .views_consents import safe_next
@@ -60,6 +61,7 @@ def checklist_page(request, ct_id: int, obj_id: int, name: str):
     definition = _definition_or_404(name)
     owner = access_subject(user=request.user, content_type_id=ct_id, object_id=obj_id)
     context = checklist_panel_context(owner=owner, checklist=definition.name)
+    read_log_record(user=request.user, subject=owner, action="view", detail="checklist")
     return render(request, "cases/checklists/page.html", context)
 
 

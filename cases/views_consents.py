@@ -22,6 +22,7 @@ from .downloads import download_name, private_file_response
 from .forms import ConsentForm, errors_into
 from .models import Consent
 from .selectors import consents_for
+from .services import read_log_record
 from .services.consents import resident_for
 
 # The downloaded declaration's file name, in Norwegian whatever the page language.
@@ -80,6 +81,7 @@ def consent_list(request, ct_id: int, obj_id: int):
     subject = access_subject(user=request.user, content_type_id=ct_id, object_id=obj_id)
     context = consents_panel_context(subject=subject, user=request.user)
     context["subject"] = subject
+    read_log_record(user=request.user, subject=subject, action="view", detail="consents")
     return render(request, "cases/consents/list.html", context)
 
 

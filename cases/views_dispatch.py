@@ -89,6 +89,9 @@ def _detail_context(request, dispatch: Dispatch, subject, *, sent_form=None) -> 
 @require_GET
 def dispatch_detail(request, pk: int):
     dispatch, subject = _access_dispatch(user=request.user, pk=pk)
+    read_log_record(
+        user=request.user, subject=subject, action="view", detail=f"dispatch {dispatch.pk}"
+    )
     return _private(
         render(request, "cases/dispatches/detail.html", _detail_context(request, dispatch, subject))
     )

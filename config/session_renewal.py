@@ -27,6 +27,7 @@ class IdleSessionRenewalMiddleware:
         if session is None or session.is_empty():
             return response  # no session to keep alive (anonymous, or just logged out)
         now = int(time.time())
-        if renewal_due(session.get(RENEWED_AT), now):
+        # A session saved anyway (a login, a saved search) takes the stamp for free.
+        if session.modified or renewal_due(session.get(RENEWED_AT), now):
             session[RENEWED_AT] = now
         return response

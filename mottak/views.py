@@ -279,6 +279,7 @@ def stay_arrival(request, resident_id: int):
         else:
             messages.success(request, _("The arrival is recorded."))
             return redirect("mottak:resident_detail", resident_id=resident.pk)
+    read_log_record(user=request.user, subject=resident, action="view", detail="arrival form")
     return render(request, "mottak/stay_arrival.html", {"form": form, "resident": resident})
 
 
@@ -302,6 +303,9 @@ def stay_end(request, resident_id: int, stay_id: int):
         else:
             messages.success(request, _("The stay is ended."))
             return redirect("mottak:resident_detail", resident_id=stay.resident_id)
+    read_log_record(
+        user=request.user, subject=stay.resident, action="view", detail="end of stay form"
+    )
     return render(request, "mottak/stay_end.html", {"form": form, "stay": stay})
 
 

@@ -104,6 +104,7 @@ def application_create(request, resident_id):
         else:
             messages.success(request, _("The leave application was registered."))
             return redirect(_detail_url(application))
+    read_log_record(user=request.user, subject=resident, action="view", detail="leave form")
     return render(
         request,
         "permisjon/application_form.html",

@@ -147,6 +147,8 @@ def report_start(request):
                         else _("The absence is recorded as being looked into."),
                     )
                     return _detail(report)
+    if resident is not None:
+        read_log_record(user=request.user, subject=resident, action="view", detail="report form")
     return render(
         request,
         "savnet/start.html",
