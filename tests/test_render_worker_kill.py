@@ -39,7 +39,7 @@ pytestmark = [
 ]
 
 BASE_DIR = Path(settings.BASE_DIR)
-QUEUE = "celery"  # where dispatch_create's render task goes
+QUEUE = settings.CELERY_TASK_ROUTES["cases.render_dispatch"]["queue"]  # where renders go
 
 # Starts a worker whose MEDIA_ROOT and broker visibility timeout come from this test.
 WORKER_BOOT = """
