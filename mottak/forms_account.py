@@ -32,7 +32,7 @@ class RenewBackupCodesForm(forms.Form):
     code = forms.CharField(
         label=_("Code from the app"),
         max_length=32,
-        help_text=_("The six digits the app shows now. New codes replace all the old ones."),
+        help_text=_("The six digits the app shows for EM-mottak now."),
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
     )
 
