@@ -445,3 +445,29 @@ def test_kart_10_a_version_sent_is_never_changed_the_next_is_v2(
     second_text = " ".join(pdf_text(second, tmp_path).split())
     assert "Ny opplysning etter første utgave." in second_text
     assert "Versjon v2" in second_text
+
+
+def test_kart_12_the_regional_office_opens_the_imdi_copy_no_more_than_the_mapping(
+    client, finished, lead, caseworker, tmp_path
+):
+    """The paper copy holds the mapping's entries: whoever gets 404 from the mapping gets 404
+    from the copy's page, preview and PDF too, exactly like a copy that does not exist."""
+    from django.urls import reverse
+
+    consent(finished.resident, lead)
+    services.mapping_record_sesam_notice(
+        mapping=finished, track="settlement", received_at=timezone.now(), by=lead
+    )
+    copy = services.mapping_transfer_send(mapping=finished, channel="post", by=lead)
+    text = " ".join(pdf_text(copy, tmp_path).split())
+    assert "Spiller fotball" in text  # rendered: the PDF holds the mapping
+    pages = ("cases:dispatch_detail", "cases:dispatch_preview", "cases:dispatch_pdf")
+    client.force_login(caseworker)
+    assert client.get(reverse("kartlegging:detail", args=[finished.pk])).status_code == 404
+    for name in pages:
+        forbidden = client.get(reverse(name, args=[copy.pk]))
+        missing = client.get(reverse(name, args=[987654321]))
+        assert forbidden.status_code == missing.status_code == 404, name
+        assert forbidden.content == missing.content, name
+    client.force_login(lead)
+    assert [client.get(reverse(name, args=[copy.pk])).status_code for name in pages] == [200] * 3
