@@ -239,6 +239,19 @@ def report(single: dict, load: dict, users: int, seconds: int, errors_5xx: int) 
     )
 
 
+def bench_environment(workdir: str) -> Path:
+    """Refuses to run without PostgreSQL and Redis; the work folder, and one media folder
+    across runs so the seeded notices' PDFs stay where their rows say."""
+    if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        sys.exit("Set DATABASE_URL to a PostgreSQL database of its own (see the docstring).")
+    if not os.environ.get("CELERY_BROKER_URL", "").startswith("redis"):
+        sys.exit("Set CELERY_BROKER_URL to a Redis database (see the docstring).")
+    path = Path(workdir)
+    path.mkdir(parents=True, exist_ok=True)
+    os.environ.setdefault("DJANGO_MEDIA_ROOT", str(ROOT / "var" / "bench-media"))
+    return path
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--users", type=int, default=50)
@@ -246,14 +259,7 @@ def main() -> None:
     parser.add_argument("--single-seconds", type=int, default=60)
     parser.add_argument("--workdir", default="/tmp/em-load-test")
     args = parser.parse_args()
-    if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
-        sys.exit("Set DATABASE_URL to a PostgreSQL database of its own (see the docstring).")
-    if not os.environ.get("CELERY_BROKER_URL", "").startswith("redis"):
-        sys.exit("Set CELERY_BROKER_URL to a Redis database (see the docstring).")
-    workdir = Path(args.workdir)
-    workdir.mkdir(parents=True, exist_ok=True)
-    # One media folder across runs: the seeded notices' PDFs stay where their rows say.
-    os.environ.setdefault("DJANGO_MEDIA_ROOT", str(ROOT / "var" / "bench-media"))
+    workdir = bench_environment(args.workdir)
     plan = prepare(args.users, workdir)
     port = free_port()
     processes = start_servers(workdir, port)

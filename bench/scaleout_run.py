@@ -120,14 +120,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=120, help="how long they browse")
     parser.add_argument("--workdir", default="/tmp/em-scaleout")
     args = parser.parse_args()
-    if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
-        sys.exit("Set DATABASE_URL to a PostgreSQL database of its own (see the docstring).")
-    if not os.environ.get("CELERY_BROKER_URL", "").startswith("redis"):
-        sys.exit("Set CELERY_BROKER_URL to a Redis database (see the docstring).")
-    workdir = Path(args.workdir)
-    workdir.mkdir(parents=True, exist_ok=True)
-    # One media folder across runs: the seeded notices' PDFs stay where their rows say.
-    os.environ.setdefault("DJANGO_MEDIA_ROOT", str(ROOT / "var" / "bench-media"))
+    workdir = load_test.bench_environment(args.workdir)
     plan = load_test.prepare(args.users * 2, workdir)
     fault_campaign.seed()
     rows = []
