@@ -24,6 +24,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
 os.environ.setdefault("DATABASE_URL", f"sqlite:///{ROOT / 'var' / 'bench.sqlite3'}")
+# Persistent connections, as in production: otherwise every request pays a new connection and
+# PostgreSQL plans each query on a cold catalogue cache.
+os.environ.setdefault("DATABASE_CONN_MAX_AGE", "60")
 
 REGIONS = 10
 CENTRES = 100
@@ -117,6 +120,25 @@ def seed() -> None:
             cur.execute("ANALYZE")
 
 
+def ensure_regional_user_and_presence_times() -> None:
+    """What the regional pages and the presence register need, added to an older seed too: a
+    regional caseworker for the first region (1,000 residents), and the centre's check times."""
+    from datetime import time as clock
+
+    from mottak.models import Centre, PresenceCheckTime, Region, Role, User
+    from mottak.services.memberships import region_membership_grant
+
+    caseworker, created = User.objects.get_or_create(
+        username="bench-region", defaults={"role": Role.REGION_CASEWORKER}
+    )
+    if created:
+        region_membership_grant(user=caseworker, region=Region.objects.get(name="Benk-region 00"))
+    centre = Centre.objects.get(name="Benk-mottak 000")
+    PresenceCheckTime.objects.get_or_create(
+        centre=centre, kind="evening", defaults={"time": clock(22, 0), "active": True}
+    )
+
+
 def bare_view(request, pk: int):
     """The floor: one indexed query, no template."""
     from django.http import JsonResponse
@@ -176,20 +198,28 @@ def measure(n: int) -> None:
     from django.conf import settings
     from django.db import connection
     from django.test import Client
-    from django.test.utils import setup_test_environment
+    from django.utils import timezone
 
     from mottak.models import Resident, User
 
     settings.DEBUG = False  # DEBUG keeps every query in memory: not what production does
-    setup_test_environment()  # allows the test client's host name
+    # The test client's host name, allowed without setup_test_environment(): that would
+    # instrument every template render with a signal and a context copy production never pays.
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
     install_bare_url()
     staff = User.objects.get(username="bench-staff")
     admin = User.objects.get(username="bench-admin")
+    region = User.objects.get(username="bench-region")
     resident = Resident.objects.filter(centre__name="Benk-mottak 000").order_by("pk").first()
+    region_id = resident.centre.region_id
+    today = timezone.localdate().isoformat()
+    register = f"/mottak/{resident.centre_id}/tilstede/{today}/evening/"
 
     staff_client, admin_client, anonymous = Client(), Client(), Client()
+    region_client = Client()
     log_in(staff_client, staff)
     log_in(admin_client, admin)
+    log_in(region_client, region)
 
     bare_url = f"/bench/bare/{resident.pk}/"
     results = {
@@ -200,6 +230,13 @@ def measure(n: int) -> None:
         "resident page, centre staff": median_ms(staff_client, f"/beboere/{resident.pk}/", n),
         "start page (I dag), centre staff": median_ms(staff_client, "/", n),
         "start page (I dag), admin": median_ms(admin_client, "/", n),
+        "start page (I dag), regional office": median_ms(region_client, "/", n),
+        "presence register (evening check), centre staff": median_ms(staff_client, register, n),
+        "resident list, regional office (1,000)": median_ms(region_client, "/beboere/", n),
+        "deadlines of the region, regional office": median_ms(
+            region_client, f"/saker/frister/region/{region_id}/", n
+        ),
+        "missing reports, regional office": median_ms(region_client, "/savnet/", n),
     }
     admin_client.post("/beboere/", {"q": resident.duf_number[:6]})
     results["resident list, admin, DUF prefix search"] = median_ms(admin_client, "/beboere/", n)
@@ -231,6 +268,7 @@ def main() -> None:
     django.setup()
     call_command("migrate", verbosity=0)
     seed()
+    ensure_regional_user_and_presence_times()
     measure(args.requests)
 
 

@@ -14,13 +14,20 @@ _functions: dict[str, Callable] = {}
 
 
 def register(
-    *, subject_access: Callable, centres_visible: Callable, residents_visible: Callable
+    *,
+    subject_access: Callable,
+    centres_visible: Callable,
+    residents_visible: Callable,
+    centres_visible_q: Callable,
+    residents_visible_q: Callable,
 ) -> None:
-    """Name the access layer's three functions (called once, from the owning app's ready())."""
+    """Name the access layer's functions (called once, from the owning app's ready())."""
     _functions.update(
         subject_access=subject_access,
         centres_visible=centres_visible,
         residents_visible=residents_visible,
+        centres_visible_q=centres_visible_q,
+        residents_visible_q=residents_visible_q,
     )
 
 
@@ -47,6 +54,18 @@ def centres_visible_to(user):
 def residents_visible_to(user):
     """Residents the user may see."""
     return _registered("residents_visible")(user)
+
+
+def centres_visible_q(user, path: str):
+    """What centres_visible_to answers, as a Q on the relation `path` to a centre; None when
+    the user sees no centre."""
+    return _registered("centres_visible_q")(user, path=path)
+
+
+def residents_visible_q(user, path: str):
+    """What residents_visible_to answers, as a Q on the relation `path` to a resident; None
+    when the user sees no resident."""
+    return _registered("residents_visible_q")(user, path=path)
 
 
 def access_centre(*, user, centre_id):

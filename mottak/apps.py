@@ -30,6 +30,8 @@ class MottakConfig(AppConfig):
             subject_access=access.access_subject,
             centres_visible=access.centres_visible_to,
             residents_visible=access.residents_visible_to,
+            centres_visible_q=access.centres_visible_q,
+            residents_visible_q=access.residents_visible_q,
         )
         case_roles.register(
             case_roles.RoleNames(

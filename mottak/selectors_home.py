@@ -304,9 +304,7 @@ def home_for_centre_roles(*, user: User, now: datetime) -> dict:
     about = [d.subject_id for d in deadlines if d.subject_ct_id == _resident_ct().pk]
     names = _names(user, about + [n.subject_id for n in notices])
     deadline_rows = _deadline_rows(deadlines, names, now)
-    watches, quiet = _watch_sections(
-        watch_lists(role=user.role, centres=centres, residents=residents, now=now)
-    )
+    watches, quiet = _watch_sections(watch_lists(user=user, now=now))
     arrivals, more_arrivals = _limited(_arrivals(centres=centres, residents=residents, now=now))
     rows_of_centres = centre_rows(centres, now=now)
     # The presence check to do now at each of the user's centres (SAV-2): two more queries,
@@ -359,9 +357,7 @@ def home_for_centre_roles(*, user: User, now: datetime) -> dict:
 
 def home_for_region(*, user: User, now: datetime) -> dict:
     centres = centres_visible_to(user)
-    watches, quiet = _watch_sections(
-        watch_lists(role=user.role, centres=centres, residents=residents_visible_to(user), now=now)
-    )
+    watches, quiet = _watch_sections(watch_lists(user=user, now=now))
     return {
         "sections": _by_urgency(watches),
         "quiet": quiet,
@@ -401,30 +397,45 @@ def home_for_rma(*, user: User, now: datetime) -> dict:
 
 
 def resident_aggregates() -> dict:
-    """Counts only, no names (what RMA may see, RET-4)."""
+    """Counts only, no names (what RMA may see, RET-4). One grouped read of the residents by
+    centre and stage (at most centres × stages rows) gives every count: four separate
+    aggregates over all residents cost four scans of the table."""
+    counts = (
+        Resident.objects.order_by()
+        .values("centre_id", "asylum_stage")
+        .annotate(n=Count("id"))
+        .values_list("centre_id", "asylum_stage", "n")
+    )
+    centres = Centre.objects.select_related("region").in_bulk()
+    by_region: dict[str, dict] = {}
+    by_centre: dict[int, dict] = {}
+    by_stage: dict[str, int] = {}
+    for centre_id, stage, n in counts:
+        centre = centres[centre_id]
+        region = by_region.setdefault(
+            centre.region.name, {"centre__region__name": centre.region.name, "n": 0, "in_return": 0}
+        )
+        region["n"] += n
+        region["in_return"] += n if stage in RETURN_STAGES else 0
+        row = by_centre.setdefault(
+            centre_id,
+            {"centre__name": centre.name, "centre__region__name": centre.region.name, "n": 0},
+        )
+        row["n"] += n
+        by_stage[stage] = by_stage.get(stage, 0) + n
     stage_labels = dict(AsylumStage.choices)
-    by_stage = Resident.objects.values("asylum_stage").annotate(n=Count("id"))
     return {
-        "by_region": list(
-            Resident.objects.values("centre__region__name")
-            .annotate(
-                n=Count("id"),
-                in_return=Count("id", filter=Q(asylum_stage__in=RETURN_STAGES)),
-            )
-            .order_by("centre__region__name")
-        ),
-        "by_centre": list(
-            Resident.objects.values("centre__name", "centre__region__name")
-            .annotate(n=Count("id"))
-            .order_by("centre__region__name", "centre__name")
+        "by_region": sorted(by_region.values(), key=lambda row: row["centre__region__name"]),
+        "by_centre": sorted(
+            by_centre.values(), key=lambda row: (row["centre__region__name"], row["centre__name"])
         ),
         "by_stage": [
-            {"label": stage_labels.get(row["asylum_stage"], row["asylum_stage"]), "n": row["n"]}
-            for row in by_stage.order_by("asylum_stage")
+            {"label": stage_labels.get(stage, stage), "n": n}
+            for stage, n in sorted(by_stage.items())
         ],
-        "final_rejections": Resident.objects.filter(
-            asylum_stage__in=FINAL_REJECTION_STAGES
-        ).count(),
+        "final_rejections": sum(
+            n for stage, n in by_stage.items() if stage in FINAL_REJECTION_STAGES
+        ),
         "departed": Stay.objects.filter(end_reason__in=Stay.DEPARTURE_REASONS).count(),
     }
 

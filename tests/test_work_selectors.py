@@ -17,7 +17,6 @@ from cases.selectors_work import (
     statuses_of,
     watch_lists,
 )
-from mottak.access import centres_visible_to, residents_visible_to
 from mottak.tests.factories import make_resident
 from savnet import services as missing_services
 
@@ -37,11 +36,7 @@ def _report_missing(resident, by, hours_ago=1):
 
 
 def _lists(user):
-    return watch_lists(
-        role=user.role,
-        centres=centres_visible_to(user),
-        residents=residents_visible_to(user),
-    )
+    return watch_lists(user=user)
 
 
 def test_every_watch_names_states_of_its_routine_and_a_case_page():

@@ -172,9 +172,7 @@ def test_seed_demo_has_deadlines_due_soon_and_overdue_alerts_and_notices_both_wa
 def test_seed_demo_start_page_lists_are_not_empty():
     demo.demo_seed()
     staff = User.objects.get(username="ansatt")
-    lists = watch_lists(
-        role=staff.role, centres=centres_visible_to(staff), residents=residents_visible_to(staff)
-    )
+    lists = watch_lists(user=staff)
     listed = {w.watch.code for w in lists if w.rows}
     assert {"late", "on_leave", "missing", "absent", "preparing", "granted"} <= listed
 
