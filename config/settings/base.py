@@ -26,6 +26,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.forms",  # its widget templates, for the project's renderer below
     "guardian",
     "simple_history",
     "axes",
@@ -81,6 +82,11 @@ TEMPLATES = [
         },
     },
 ]
+
+# Widgets render through the project's template engine, so templates/django/forms/ can replace
+# Django's own: the select there writes its options inline, where Django's includes two
+# templates per option (a list of 100 centres cost some 15 ms a page).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 DATABASES = {
     "default": dj_database_url.parse(
