@@ -104,7 +104,8 @@ def centres_visible_q(user: User, path: str = "") -> Q | None:
         return None
     prefix = f"{path}__" if path else ""
     if user.is_admin_role or user.role in {Role.ASA_CASEWORKER, Role.RMA}:
-        return Q()
+        # Every centre, but a record at no centre is not "at a visible centre".
+        return Q(**{f"{path}__isnull": False}) if path else Q()
     if user.role == Role.REGION_CASEWORKER:
         return Q(**{f"{prefix}region_id__in": member_region_ids(user)})
     return Q(**{f"{prefix}pk__in": member_centre_ids(user)})
