@@ -22,13 +22,13 @@ from django.db import IntegrityError, models, transaction
 from django.db.models import Q
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from guardian.shortcuts import get_users_with_perms
 
 from .. import roles as roles_module
 from .. import routines
 from .. import urgency as urgency_classes
 from ..due import due_handler
 from ..models import Deadline, DeadlineAlert, Notification, TimelineEvent
+from ..place_members import active_users_by_id, member_ids_by_place
 from ..roles import names as role_names
 from ..urgency import LEADER_AND_REGION, Audience, Urgency
 from .notifications import EmailEntry, notification_emails_queue
@@ -427,15 +427,6 @@ class SweepResult:
         return asdict(self)
 
 
-def _members(obj: models.Model, perm: str, roles=None) -> list:
-    """Active users holding the membership permission on `obj` (directly or via a group), in
-    these roles (None: in any role)."""
-    users = get_users_with_perms(obj, only_with_perms_in=[perm], with_group_users=True)
-    if roles is not None:
-        users = users.filter(role__in=roles)
-    return list(users.filter(is_active=True).order_by("pk"))
-
-
 def _admins() -> list:
     from django.contrib.auth import get_user_model
 
@@ -444,26 +435,55 @@ def _admins() -> list:
     return list(users.order_by("pk"))
 
 
+def _place_model(name: str) -> type[models.Model]:
+    """The model of a deadline's centre or regional office (cases names neither app)."""
+    return Deadline._meta.get_field(name).related_model
+
+
 class _Recipients:
     """Who is told, looked up once per centre/region and stage within one sweep."""
 
     def __init__(self):
         self._cache: dict = {}
+        # (place model, pk, membership codename) → the place's active members, by pk.
+        self._place_members: dict[tuple, list] = {}
 
     def _get(self, key, compute):
         if key not in self._cache:
             self._cache[key] = compute()
         return self._cache[key]
 
-    def _members(self, obj: models.Model, perm: str, roles) -> list:
+    def read_members(self, deadlines: list[Deadline]) -> None:
+        """Reads the members of every centre and regional office of these rows not read yet,
+        in a fixed number of queries however many places (see cases.place_members)."""
+        names = role_names()
+        centre, region = _place_model("centre"), _place_model("region")
+        self._read_places(
+            [(centre, d.centre_id, names.member_of_centre) for d in deadlines if d.centre_id]
+            + [(region, d.region_id, names.member_of_region) for d in deadlines if d.region_id]
+        )
+
+    def _read_places(self, places: list[tuple]) -> None:
+        unread: dict[tuple, set] = {}
+        for model, pk, codename in places:
+            if (model, pk, codename) not in self._place_members:
+                unread.setdefault((model, codename), set()).add(pk)
+        member_ids: dict[tuple, set[int]] = {}
+        for (model, codename), pks in unread.items():
+            found = member_ids_by_place(model, pks, codename)
+            member_ids.update(((model, pk, codename), found.get(pk, set())) for pk in pks)
+        users = active_users_by_id(set().union(*member_ids.values()))
+        for place, ids in member_ids.items():
+            self._place_members[place] = [users[pk] for pk in sorted(ids) if pk in users]
+
+    def _members(self, model: type[models.Model], pk, perm: str, roles) -> list:
         """Active members of a centre or region in these roles; each place's members are read
         once per sweep whatever the roles asked (a region is shared by all its centres)."""
-        every_role = self._get(
-            ("members", obj._meta.label, obj.pk, perm),
-            lambda: _members(obj, perm),
-        )
+        place = (model, pk, perm)
+        if place not in self._place_members:
+            self._read_places([place])
         wanted = set(roles)
-        return [user for user in every_role if user.role in wanted]
+        return [user for user in self._place_members[place] if user.role in wanted]
 
     def _matching(self, deadline: Deadline, audience: Audience) -> list:
         users = {}
@@ -472,7 +492,10 @@ class _Recipients:
             users.update(
                 (u.pk, u)
                 for u in self._members(
-                    deadline.centre, names.member_of_centre, names.of(audience.centre_roles)
+                    _place_model("centre"),
+                    deadline.centre_id,
+                    names.member_of_centre,
+                    names.of(audience.centre_roles),
                 )
             )
         region_told = not (audience.region_only_without_centre and deadline.centre_id)
@@ -480,7 +503,10 @@ class _Recipients:
             users.update(
                 (u.pk, u)
                 for u in self._members(
-                    deadline.region, names.member_of_region, names.of(audience.region_roles)
+                    _place_model("region"),
+                    deadline.region_id,
+                    names.member_of_region,
+                    names.of(audience.region_roles),
                 )
             )
         return list(users.values())
@@ -706,6 +732,7 @@ def _sweep_batch(
     emails: list[EmailEntry],
     sent: set[tuple[int, str]],
 ) -> None:
+    recipients.read_members(batch)
     plans = []
     for deadline in batch:
         handler = due_handler(deadline.kind)

@@ -292,6 +292,38 @@ def test_x_5_the_sweep_writes_a_batch_with_one_statement_per_table(centre, peopl
     assert many == few
 
 
+def _sweep_statements_over_centres(n_centres):
+    """Sweeps two due rows at each of `n_centres` centres, each in a region of its own with
+    a leader and a caseworker; checks each row told its own place's people."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    expected = {}
+    for _ in range(n_centres):
+        centre = CentreFactory()
+        people = {
+            UserFactory(role=Role.CENTRE_LEADER, centre=centre).username,
+            UserFactory(role=Role.REGION_CASEWORKER, region=centre.region).username,
+        }
+        for _ in range(2):
+            expected[open_24h(ResidentFactory(centre=centre), centre)] = people
+    with CaptureQueriesContext(connection) as queries:
+        result = deadlines_sweep(now=T0 + timedelta(days=1, hours=1))
+    assert result.escalations == len(expected)
+    for deadline, people in expected.items():
+        assert told(deadline, "escalation") == people
+    Deadline.objects.filter(pk__in=[d.pk for d in expected]).delete()
+    return len(queries)
+
+
+def test_x_5_the_sweeps_queries_do_not_grow_with_the_centres_and_regions_of_a_batch(db):
+    """Members of every centre and regional office of a batch are read together: a batch over
+    six centres in six regions costs the queries of a batch over two."""
+    few = _sweep_statements_over_centres(2)
+    many = _sweep_statements_over_centres(6)
+    assert many == few
+
+
 def test_x_5_a_batch_write_writes_every_table_for_every_row(resident, centre, people):
     deadlines = [open_24h(ResidentFactory(centre=centre), centre) for _ in range(3)]
     deadlines_sweep(now=T0 + timedelta(days=1, hours=1))
