@@ -581,6 +581,31 @@ def deadline_place_path(deadline: Deadline) -> str:
     return reverse("cases:deadlines_region", args=[deadline.region_id])
 
 
+class _AlertPlaces:
+    """The place an alert's e-mail names and the deadlines page it links to, worked out once
+    per place within a sweep: a reverse() per alert cost more than the rest of its e-mail."""
+
+    def __init__(self):
+        self._known: dict[tuple, tuple[str, str]] = {}
+
+    def of(self, deadline: Deadline) -> tuple[str, str]:
+        key = (deadline.centre_id, deadline.region_id, deadline.is_national)
+        if key not in self._known:
+            self._known[key] = (_place(deadline), deadline_place_path(deadline))
+        return self._known[key]
+
+
+@dataclass
+class _Sweep:
+    """What one sweep carries across its batches: its time, its counts and what it looks up
+    once (who is told, the places alerts name)."""
+
+    now: datetime
+    result: SweepResult = field(default_factory=SweepResult)
+    recipients: _Recipients = field(default_factory=_Recipients)
+    places: _AlertPlaces = field(default_factory=_AlertPlaces)
+
+
 # The sweep plans each due row in memory (who is told, what changes, what the timeline says)
 # and then writes the whole batch with one statement per table: alerts, notifications, the
 # deadline rows, their history rows and the timeline events. Rows whose kind has an on-due
@@ -660,7 +685,9 @@ def _plan_row(
     return plan
 
 
-def _write_plans(plans: list[_RowPlan], *, now: datetime, emails: list[EmailEntry]) -> None:
+def _write_plans(
+    plans: list[_RowPlan], *, now: datetime, emails: list[EmailEntry], places: _AlertPlaces
+) -> None:
     """The planned rows written with one statement per table (none for an empty table)."""
     alerts, fan_out = [], []
     for plan in plans:
@@ -696,8 +723,7 @@ def _write_plans(plans: list[_RowPlan], *, now: datetime, emails: list[EmailEntr
         ]
     )
     for alert, users in fan_out:
-        path = deadline_place_path(alert.deadline)
-        place = _place(alert.deadline)
+        place, path = places.of(alert.deadline)
         emails.extend(EmailEntry(u.email, alert.kind, place, path) for u in users if u.email)
 
 
@@ -724,14 +750,9 @@ def _count(plans: list[_RowPlan], result: SweepResult) -> None:
 
 
 def _sweep_batch(
-    batch: list[Deadline],
-    *,
-    now: datetime,
-    result: SweepResult,
-    recipients: _Recipients,
-    emails: list[EmailEntry],
-    sent: set[tuple[int, str]],
+    batch: list[Deadline], *, sweep: _Sweep, emails: list[EmailEntry], sent: set[tuple[int, str]]
 ) -> None:
+    now, result, recipients = sweep.now, sweep.result, sweep.recipients
     recipients.read_members(batch)
     plans = []
     for deadline in batch:
@@ -751,28 +772,29 @@ def _sweep_batch(
     batch_emails: list[EmailEntry] = []
     try:
         with transaction.atomic():
-            _write_plans(plans, now=now, emails=batch_emails)
+            _write_plans(plans, now=now, emails=batch_emails, places=sweep.places)
     except Exception:  # noqa: BLE001 - e.g. an alert written meanwhile: row by row instead
         logger.warning("The sweep's batch write failed; writing its %s rows one by one", len(plans))
-        _sweep_rows_one_by_one(
-            plans, now=now, result=result, recipients=recipients, emails=emails, sent=sent
-        )
+        _sweep_rows_one_by_one(plans, sweep=sweep, emails=emails, sent=sent)
         return
     _count(plans, result)
     emails.extend(batch_emails)
 
 
-def _sweep_rows_one_by_one(plans, *, now, result, recipients, emails, sent) -> None:
+def _sweep_rows_one_by_one(
+    plans: list[_RowPlan], *, sweep: _Sweep, emails: list[EmailEntry], sent: set[tuple[int, str]]
+) -> None:
     """The slow path after a failed batch write: each row planned afresh and written in its
     own savepoint, so only the row at fault fails."""
+    now, result = sweep.now, sweep.result
     for stale in plans:
         deadline = stale.deadline
         deadline.refresh_from_db()
 
         def one(deadline=deadline):
-            plan = _plan_row(deadline, now=now, recipients=recipients, sent=sent)
+            plan = _plan_row(deadline, now=now, recipients=sweep.recipients, sent=sent)
             row_emails: list[EmailEntry] = []
-            _write_plans([plan], now=now, emails=row_emails)
+            _write_plans([plan], now=now, emails=row_emails, places=sweep.places)
             _count([plan], result)
             emails.extend(row_emails)
 
@@ -845,15 +867,13 @@ def deadlines_sweep(*, now: datetime | None = None, batch_size: int | None = Non
     overlapping sweeps share the work instead of waiting for or repeating each other.
     A row that fails is recorded (failure_count, last_error) and the others go on.
     """
-    now = now or timezone.now()
+    sweep = _Sweep(now=now or timezone.now())
     batch_size = batch_size or SWEEP_BATCH_SIZE
-    result = SweepResult()
-    recipients = _Recipients()
     while True:
         emails: list[EmailEntry] = []
         with transaction.atomic():
             batch = list(
-                due_for_sweep(now)
+                due_for_sweep(sweep.now)
                 .select_related("centre", "region", "responsible")
                 .select_for_update(skip_locked=True, of=("self",))[:batch_size]
             )
@@ -862,12 +882,10 @@ def deadlines_sweep(*, now: datetime | None = None, batch_size: int | None = Non
                     "deadline_id", "stage"
                 )
             )
-            _sweep_batch(
-                batch, now=now, result=result, recipients=recipients, emails=emails, sent=sent
-            )
+            _sweep_batch(batch, sweep=sweep, emails=emails, sent=sent)
             notification_emails_queue(emails)
         if len(batch) < batch_size:
-            return result
+            return sweep.result
 
 
 def due_for_sweep(now: datetime) -> models.QuerySet[Deadline]:
