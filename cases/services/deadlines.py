@@ -27,6 +27,7 @@ from .. import roles as roles_module
 from .. import routines
 from .. import urgency as urgency_classes
 from ..due import due_handler
+from ..history_rows import history_rows_copy
 from ..models import Deadline, DeadlineAlert, Notification, TimelineEvent
 from ..place_members import active_users_by_id, member_ids_by_place
 from ..roles import names as role_names
@@ -705,8 +706,7 @@ def _write_plans(
     )
     deadlines = [plan.deadline for plan in plans]
     _update_rows(deadlines, now=now)
-    if deadlines:
-        Deadline.history.bulk_history_create(deadlines, update=True, default_date=now)
+    history_rows_copy(deadlines, at=now)
     TimelineEvent.objects.bulk_create(
         [
             TimelineEvent(
