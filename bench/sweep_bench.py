@@ -258,15 +258,10 @@ def time_hand_written_sweep(now, recipients: dict[int, list[int]]) -> tuple[floa
 def sweep_plan(now) -> str:
     from django.db import transaction
 
-    from cases.services.deadlines import SWEEP_BATCH_SIZE, due_for_sweep
+    from cases.services.deadlines import SWEEP_BATCH_SIZE, due_batch_locked
 
     with transaction.atomic():
-        qs = (
-            due_for_sweep(now)
-            .select_related("centre", "region")
-            .select_for_update(skip_locked=True, of=("self",))[:SWEEP_BATCH_SIZE]
-        )
-        plan = qs.explain(analyze=True, buffers=True)
+        plan = due_batch_locked(now, SWEEP_BATCH_SIZE).explain(analyze=True, buffers=True)
         transaction.set_rollback(True)
     return plan
 
