@@ -744,7 +744,7 @@ def _write_plans(
 
 def _update_rows(deadlines: list[Deadline], *, now: datetime) -> None:
     """At most two UPDATEs: the rows escalated now all get the same values; the others (a
-    reminder or an alert sent, the next look moved) get theirs per row in one CASE update."""
+    reminder or an alert sent, the next look moved) get theirs in one CASE update."""
     escalated = [d.pk for d in deadlines if d.state == State.MISSED and d.escalated_at == now]
     if escalated:
         Deadline.objects.filter(pk__in=escalated).update(
@@ -753,9 +753,37 @@ def _update_rows(deadlines: list[Deadline], *, now: datetime) -> None:
     done = set(escalated)
     others = [d for d in deadlines if d.pk not in done]
     if others:
-        Deadline.objects.bulk_update(
-            others, ("next_alert_at", "reminders_sent", "reminded_at", "last_error")
-        )
+        _update_moved_rows(others, now=now)
+
+
+def _update_moved_rows(deadlines: list[Deadline], *, now: datetime) -> None:
+    """One UPDATE whose CASEs have a branch per distinct value, not per row and column as
+    bulk_update's (which cost 0.75 ms per reminded row to build): only the next look differs
+    row by row; the rows reminded now share their time and, per point, their count."""
+    reminded = [d for d in deadlines if d.reminded_at == now]
+    Deadline.objects.filter(pk__in=[d.pk for d in deadlines]).update(
+        next_alert_at=_case_by_value("next_alert_at", {d.pk: d.next_alert_at for d in deadlines}),
+        reminders_sent=_case_by_value("reminders_sent", {d.pk: d.reminders_sent for d in reminded}),
+        reminded_at=_case_by_value("reminded_at", {d.pk: now for d in reminded}),
+        last_error="",
+    )
+
+
+def _case_by_value(name: str, new_values: dict) -> models.Case:
+    """The column's new value for the rows in `new_values` (one WHEN per distinct value,
+    naming its rows); the other rows keep theirs."""
+    rows_by_value: dict = {}
+    for pk, value in new_values.items():
+        rows_by_value.setdefault(value, []).append(pk)
+    column = Deadline._meta.get_field(name)
+    return models.Case(
+        *[
+            models.When(pk__in=pks, then=models.Value(value, output_field=column))
+            for value, pks in rows_by_value.items()
+        ],
+        default=models.F(name),
+        output_field=column,
+    )
 
 
 def _count(plans: list[_RowPlan], result: SweepResult) -> None:

@@ -82,6 +82,29 @@ def test_x_5_reminds_centre_staff_at_half_time_and_two_hours_before(resident, ce
     assert (d.state, d.reminders_sent, d.next_alert_at) == (State.OPEN, 2, d.due_at)
 
 
+def test_x_5_one_update_gives_each_row_of_a_batch_its_own_marks(centre, people):
+    """Rows at different points in one batch: each gets its own next look and, if reminded
+    now, its count and time; a row only looked at keeps its last reminder time."""
+    now = T0 + timedelta(hours=12)
+    first = open_24h(ResidentFactory(centre=centre), centre)  # half time: reminder 1
+    second = open_24h(ResidentFactory(centre=centre), centre, opened_at=T0 - timedelta(hours=10))
+    looked_at = open_24h(ResidentFactory(centre=centre), centre, opened_at=T0 + timedelta(hours=6))
+    earlier = T0 - timedelta(days=1)
+    Deadline.objects.filter(pk=looked_at.pk).update(
+        next_alert_at=now - timedelta(hours=1), last_error="TimeoutError: ", reminded_at=earlier
+    )
+    assert deadlines_sweep(now=now).reminders == 2
+    marks = {
+        d.pk: (d.reminders_sent, d.reminded_at, d.next_alert_at, d.last_error)
+        for d in Deadline.objects.filter(pk__in=[first.pk, second.pk, looked_at.pk])
+    }
+    assert marks == {
+        first.pk: (1, now, T0 + timedelta(hours=22), ""),
+        second.pk: (2, now, second.due_at, ""),  # both points passed: only the latest
+        looked_at.pk: (0, earlier, T0 + timedelta(hours=18), ""),
+    }
+
+
 def test_x_5_escalates_to_centre_leaders_and_regional_office_and_marks_missed(
     resident, centre, people
 ):
