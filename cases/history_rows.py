@@ -36,11 +36,12 @@ def history_rows_copy(objs: Sequence[models.Model], *, at: datetime) -> None:
         history.bulk_history_create(objs, update=True, default_date=at)
         return
     user = history.model.get_default_history_user(objs[0])  # the request's user, if any
+    user_id = history.model._meta.get_field("history_user").target_field
     constants = {
         "history_date": Value(at, output_field=models.DateTimeField()),
         "history_type": Value("~", output_field=models.CharField()),
         "history_change_reason": Value("", output_field=models.TextField()),
-        "history_user": Value(user.pk if user else None, output_field=models.IntegerField()),
+        "history_user": Value(user.pk if user else None, output_field=user_id),
     }
     _insert_select(history.model, model, [obj.pk for obj in objs], constants)
 
