@@ -82,6 +82,29 @@ def test_x_5_reminds_centre_staff_at_half_time_and_two_hours_before(resident, ce
     assert (d.state, d.reminders_sent, d.next_alert_at) == (State.OPEN, 2, d.due_at)
 
 
+def test_x_5_one_update_gives_each_row_of_a_batch_its_own_marks(centre, people):
+    """Rows at different points in one batch: each gets its own next look and, if reminded
+    now, its count and time; a row only looked at keeps its last reminder time."""
+    now = T0 + timedelta(hours=12)
+    first = open_24h(ResidentFactory(centre=centre), centre)  # half time: reminder 1
+    second = open_24h(ResidentFactory(centre=centre), centre, opened_at=T0 - timedelta(hours=10))
+    looked_at = open_24h(ResidentFactory(centre=centre), centre, opened_at=T0 + timedelta(hours=6))
+    earlier = T0 - timedelta(days=1)
+    Deadline.objects.filter(pk=looked_at.pk).update(
+        next_alert_at=now - timedelta(hours=1), last_error="TimeoutError: ", reminded_at=earlier
+    )
+    assert deadlines_sweep(now=now).reminders == 2
+    marks = {
+        d.pk: (d.reminders_sent, d.reminded_at, d.next_alert_at, d.last_error)
+        for d in Deadline.objects.filter(pk__in=[first.pk, second.pk, looked_at.pk])
+    }
+    assert marks == {
+        first.pk: (1, now, T0 + timedelta(hours=22), ""),
+        second.pk: (2, now, second.due_at, ""),  # both points passed: only the latest
+        looked_at.pk: (0, earlier, T0 + timedelta(hours=18), ""),
+    }
+
+
 def test_x_5_escalates_to_centre_leaders_and_regional_office_and_marks_missed(
     resident, centre, people
 ):
@@ -289,6 +312,38 @@ def test_x_5_the_sweep_writes_a_batch_with_one_statement_per_table(centre, peopl
     grow with the due rows of a batch, and every row still gets all of them written."""
     few = _sweep_statements(2, centre)
     many = _sweep_statements(12, centre)
+    assert many == few
+
+
+def _sweep_statements_over_centres(n_centres):
+    """Sweeps two due rows at each of `n_centres` centres, each in a region of its own with
+    a leader and a caseworker; checks each row told its own place's people."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    expected = {}
+    for _ in range(n_centres):
+        centre = CentreFactory()
+        people = {
+            UserFactory(role=Role.CENTRE_LEADER, centre=centre).username,
+            UserFactory(role=Role.REGION_CASEWORKER, region=centre.region).username,
+        }
+        for _ in range(2):
+            expected[open_24h(ResidentFactory(centre=centre), centre)] = people
+    with CaptureQueriesContext(connection) as queries:
+        result = deadlines_sweep(now=T0 + timedelta(days=1, hours=1))
+    assert result.escalations == len(expected)
+    for deadline, people in expected.items():
+        assert told(deadline, "escalation") == people
+    Deadline.objects.filter(pk__in=[d.pk for d in expected]).delete()
+    return len(queries)
+
+
+def test_x_5_the_sweeps_queries_do_not_grow_with_the_centres_and_regions_of_a_batch(db):
+    """Members of every centre and regional office of a batch are read together: a batch over
+    six centres in six regions costs the queries of a batch over two."""
+    few = _sweep_statements_over_centres(2)
+    many = _sweep_statements_over_centres(6)
     assert many == few
 
 
