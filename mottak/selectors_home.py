@@ -28,7 +28,11 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Deadline, Dispatch
-from cases.selectors_deadlines import deadlines_visible_to, national_deadlines
+from cases.selectors_deadlines import (
+    deadlines_visible_to,
+    national_deadlines,
+    pending_counts_by_centre,
+)
 from cases.selectors_work import WatchList, deadline_links, watch_lists
 
 from .access import centres_visible_to, member_regions, residents_visible_to
@@ -221,23 +225,9 @@ def centres_with_counts(centres: QuerySet[Centre]) -> QuerySet[Centre]:
 def centre_rows(centres: QuerySet[Centre], *, now: datetime) -> list[CentreRow]:
     """The centres with their residents and pending/overdue deadline counts (counts only):
     two queries, the most overdue first."""
-    counts = {
-        row["centre"]: row
-        for row in Deadline.objects.filter(
-            centre__in=centres.values("pk"), state__in=Deadline.PENDING
-        )
-        .values("centre")
-        .annotate(pending=Count("pk"), overdue=Count("pk", filter=_overdue(now)))
-        .order_by()
-    }
-    rows = [
-        CentreRow(
-            centre,
-            counts.get(centre.pk, {}).get("pending", 0),
-            counts.get(centre.pk, {}).get("overdue", 0),
-        )
-        for centre in centres_with_counts(centres).order_by("region__name", "name")
-    ]
+    loaded = list(centres_with_counts(centres).order_by("region__name", "name"))
+    counts = pending_counts_by_centre([centre.pk for centre in loaded], now=now)
+    rows = [CentreRow(centre, *counts.get(centre.pk, (0, 0))) for centre in loaded]
     rows.sort(key=lambda row: -row.overdue_deadlines)
     return rows
 
